@@ -1,0 +1,202 @@
+// Every command of the bot, in one module: the runtime dispatches on these names and
+// `npm run register` uploads exactly this list.
+import {
+	ApplicationCommandOptionType,
+	ApplicationCommandType,
+	ApplicationIntegrationType,
+	ChannelType,
+	InteractionContextType,
+	PermissionFlagsBits,
+	type ApplicationCommandOptionAllowedChannelType,
+	type RESTPutAPIApplicationCommandsJSONBody,
+} from "discord-api-types/v10";
+
+export const COMMAND = {
+	summarize: "summarize",
+	summarizeFromHere: "Summarize from here",
+	summaries: "summaries",
+	stats: "stats",
+	config: "config",
+	privacy: "privacy",
+	help: "help",
+} as const;
+
+export const MESSAGES = { min: 2, max: 10_000, default: 100 } as const;
+export const MAX_SINCE_SECONDS = 14 * 24 * 60 * 60;
+
+export const STYLES = {
+	brief: "Brief",
+	detailed: "Detailed",
+	bullets: "Bullet points",
+	action_items: "Action items",
+} as const;
+export type Style = keyof typeof STYLES;
+export const DEFAULT_STYLE: Style = "brief";
+
+/** Channels whose messages can be read: text, announcements, threads and the text chat of voice channels. */
+export const SUMMARIZABLE_CHANNEL_TYPES: ApplicationCommandOptionAllowedChannelType[] = [
+	ChannelType.GuildText,
+	ChannelType.GuildAnnouncement,
+	ChannelType.PublicThread,
+	ChannelType.PrivateThread,
+	ChannelType.AnnouncementThread,
+	ChannelType.GuildVoice,
+	ChannelType.GuildStageVoice,
+];
+
+// Summaries read server channels, so no command is offered in DMs or as a user-installed app.
+const inGuilds = {
+	contexts: [InteractionContextType.Guild],
+	integration_types: [ApplicationIntegrationType.GuildInstall],
+};
+
+export const COMMANDS = [
+	{
+		...inGuilds,
+		name: COMMAND.summarize,
+		type: ApplicationCommandType.ChatInput,
+		description: "Summarize recent messages of a channel",
+		options: [
+			{
+				type: ApplicationCommandOptionType.Integer,
+				name: "messages",
+				description: `How many recent messages (${MESSAGES.min}–${MESSAGES.max}, default ${MESSAGES.default})`,
+				min_value: MESSAGES.min,
+				max_value: MESSAGES.max,
+			},
+			{
+				type: ApplicationCommandOptionType.String,
+				name: "since",
+				description: "Only messages this recent, like 30m, 6h, 2d or 1w (at most 14 days)",
+				max_length: 20,
+			},
+			{
+				type: ApplicationCommandOptionType.Channel,
+				name: "channel",
+				description: "Channel or thread to summarize (default: this one)",
+				channel_types: SUMMARIZABLE_CHANNEL_TYPES,
+			},
+			{
+				type: ApplicationCommandOptionType.String,
+				name: "style",
+				description: "How the summary reads (default: brief)",
+				choices: Object.entries(STYLES).map(([value, name]) => ({ name, value })),
+			},
+			{
+				type: ApplicationCommandOptionType.Boolean,
+				name: "public",
+				description: "Post the summary for everyone in the channel (default: only you see it)",
+			},
+		],
+	},
+	{
+		...inGuilds,
+		name: COMMAND.summarizeFromHere,
+		type: ApplicationCommandType.Message,
+	},
+	{
+		...inGuilds,
+		name: COMMAND.summaries,
+		type: ApplicationCommandType.ChatInput,
+		description: "Recent summaries of this channel, and your own",
+		options: [
+			{
+				type: ApplicationCommandOptionType.Integer,
+				name: "limit",
+				description: "How many to list (1–25, default 10)",
+				min_value: 1,
+				max_value: 25,
+			},
+		],
+	},
+	{
+		...inGuilds,
+		name: COMMAND.stats,
+		type: ApplicationCommandType.ChatInput,
+		description: "This server's summary usage: requests, cache hits, speed and tokens",
+	},
+	{
+		...inGuilds,
+		name: COMMAND.config,
+		type: ApplicationCommandType.ChatInput,
+		description: "View or change how the bot works in this server (Manage Server)",
+		default_member_permissions: PermissionFlagsBits.ManageGuild.toString(),
+		options: [
+			{
+				type: ApplicationCommandOptionType.Subcommand,
+				name: "view",
+				description: "Show this server's settings",
+			},
+			{
+				type: ApplicationCommandOptionType.Subcommand,
+				name: "set",
+				description: "Change this server's settings",
+				options: [
+					{
+						type: ApplicationCommandOptionType.Integer,
+						name: "guild_per_hour",
+						description: "Summaries the whole server may request per hour",
+						min_value: 1,
+						max_value: 1000,
+					},
+					{
+						type: ApplicationCommandOptionType.Integer,
+						name: "user_per_10_minutes",
+						description: "Summaries one member may request per 10 minutes",
+						min_value: 1,
+						max_value: 100,
+					},
+					{
+						type: ApplicationCommandOptionType.String,
+						name: "style",
+						description: "Default summary style",
+						choices: Object.entries(STYLES).map(([value, name]) => ({ name, value })),
+					},
+					{
+						type: ApplicationCommandOptionType.String,
+						name: "language",
+						description: "Default summary language, like en or de (default: each member's own)",
+						max_length: 10,
+					},
+					{
+						type: ApplicationCommandOptionType.Integer,
+						name: "retention_days",
+						description: "Days to keep summary history (1–365)",
+						min_value: 1,
+						max_value: 365,
+					},
+					{
+						type: ApplicationCommandOptionType.Boolean,
+						name: "keep_history",
+						description: "Whether summary history is kept at all",
+					},
+				],
+			},
+		],
+	},
+	{
+		...inGuilds,
+		name: COMMAND.privacy,
+		type: ApplicationCommandType.ChatInput,
+		description: "Leave your messages out of every summary, or include them again",
+		options: [
+			{
+				type: ApplicationCommandOptionType.String,
+				name: "action",
+				description: "What to do",
+				required: true,
+				choices: [
+					{ name: "Opt out: leave my messages out", value: "opt-out" },
+					{ name: "Opt in: include my messages again", value: "opt-in" },
+					{ name: "Status: am I opted out?", value: "status" },
+				],
+			},
+		],
+	},
+	{
+		...inGuilds,
+		name: COMMAND.help,
+		type: ApplicationCommandType.ChatInput,
+		description: "What the bot does and how to use it",
+	},
+] satisfies RESTPutAPIApplicationCommandsJSONBody;

@@ -1,0 +1,49 @@
+// /help: what the bot does and how to use each command, built from the command definitions
+// so it can't drift from what is registered.
+import {
+	ApplicationCommandOptionType,
+	ApplicationCommandType,
+	type APIApplicationCommandOption,
+	type APIEmbed,
+	type APIInteractionResponse,
+} from "discord-api-types/v10";
+import { COMMAND, COMMANDS, MAX_SINCE_SECONDS, MESSAGES, STYLES } from "./commands";
+import { message } from "./responses";
+
+function usage(name: string, options: readonly APIApplicationCommandOption[] = []): string {
+	const parts = options.map((option) =>
+		option.type === ApplicationCommandOptionType.Subcommand ? `${name} ${option.name}` : `${option.name}:`,
+	);
+	const subcommands = options.every((option) => option.type === ApplicationCommandOptionType.Subcommand);
+	return subcommands && parts.length ? parts.map((p) => `\`/${p}\``).join(" · ") : `\`/${[name, ...parts].join(" ")}\``;
+}
+
+const HELP: APIEmbed = {
+	title: "Summary Bot",
+	description: [
+		"I summarize the conversation in a channel or thread, so you can catch up in seconds.",
+		"",
+		`**Examples**`,
+		"`/summarize` — the last 100 messages here, only you see it",
+		"`/summarize since:6h style:bullets` — the last six hours as bullet points",
+		"`/summarize messages:500 channel:#general public:True` — posted for everyone",
+		"",
+		`\`messages\` takes ${MESSAGES.min}–${MESSAGES.max.toLocaleString("en-US")}; \`since\` takes durations like \`30m\`, \`6h\`, \`2d\` or \`1w\` (up to ${MAX_SINCE_SECONDS / 86_400} days).`,
+		`Styles: ${Object.values(STYLES).join(", ")}.`,
+		"",
+		"Summaries never ping anyone. You can only summarize channels you can read, and a repeated request is answered at once from the cache.",
+	].join("\n"),
+	fields: COMMANDS.map((command) =>
+		command.type === ApplicationCommandType.Message
+			? {
+					name: COMMAND.summarizeFromHere,
+					value: "Right-click (or long-press) a message → **Apps** → **Summarize from here**: everything from that message to now.",
+				}
+			: { name: usage(command.name, "options" in command ? command.options : []), value: command.description },
+	),
+	footer: { text: "Your messages stay yours: message content is never stored or logged." },
+};
+
+export function help(): APIInteractionResponse {
+	return message({ embeds: [HELP] }, true);
+}

@@ -1,0 +1,72 @@
+// POST /interactions: verify, parse, and hand each interaction to its handler.
+import {
+	ApplicationCommandType,
+	InteractionResponseType,
+	InteractionType,
+	type APIApplicationCommandInteraction,
+	type APIInteraction,
+	type APIInteractionResponse,
+} from "discord-api-types/v10";
+import { HttpError, jsonResponse } from "../http-error";
+import { COMMAND } from "./commands";
+import { help } from "./help";
+import { ephemeral } from "./responses";
+import { summarize } from "./summarize";
+import { parseSummarize, parseSummarizeFromHere } from "./summarize-request";
+import { readVerifiedBody } from "./verify";
+
+const NOT_YET = new Set<string>([COMMAND.summaries, COMMAND.stats, COMMAND.config, COMMAND.privacy]);
+
+function parse(body: Uint8Array): APIInteraction {
+	let interaction: unknown;
+	try {
+		interaction = JSON.parse(new TextDecoder().decode(body));
+	} catch {
+		throw new HttpError(400, "body is not valid JSON");
+	}
+	if (typeof interaction !== "object" || interaction === null || !("type" in interaction)) {
+		throw new HttpError(400, "body is not an interaction");
+	}
+	if (!Object.values(InteractionType).includes(interaction.type as InteractionType)) {
+		throw new HttpError(400, `unknown interaction type ${JSON.stringify(interaction.type)}`);
+	}
+	const needsData = interaction.type !== InteractionType.Ping;
+	if (needsData && !("data" in interaction && typeof interaction.data === "object" && interaction.data)) {
+		throw new HttpError(400, "interaction has no data");
+	}
+	return interaction as APIInteraction;
+}
+
+function command(interaction: APIApplicationCommandInteraction, env: Env): Promise<APIInteractionResponse> | APIInteractionResponse {
+	const { data } = interaction;
+	if (data.type === ApplicationCommandType.ChatInput && data.name === COMMAND.summarize) {
+		return summarize(interaction, parseSummarize({ ...interaction, data }), env);
+	}
+	if (data.type === ApplicationCommandType.Message && data.name === COMMAND.summarizeFromHere) {
+		return summarize(interaction, parseSummarizeFromHere({ ...interaction, data }), env);
+	}
+	if (data.name === COMMAND.help) return help();
+	if (NOT_YET.has(data.name)) {
+		return ephemeral(`\`/${data.name}\` is not available yet in this version of Summary Bot. \`/summarize\` and \`/help\` work today.`);
+	}
+	return ephemeral("That command isn't supported by this version of Summary Bot. Try `/help` to see what is.");
+}
+
+export function dispatch(interaction: APIInteraction, env: Env): Promise<APIInteractionResponse> | APIInteractionResponse {
+	switch (interaction.type) {
+		case InteractionType.Ping:
+			return { type: InteractionResponseType.Pong };
+		case InteractionType.ApplicationCommand:
+			return command(interaction, env);
+		case InteractionType.ApplicationCommandAutocomplete:
+			return { type: InteractionResponseType.ApplicationCommandAutocompleteResult, data: { choices: [] } };
+		case InteractionType.MessageComponent:
+		case InteractionType.ModalSubmit:
+			return ephemeral("That button or form isn't supported by this version of Summary Bot. Try `/help`.");
+	}
+}
+
+export async function handleInteractionRequest(request: Request, env: Env): Promise<Response> {
+	const body = await readVerifiedBody(request, env.DISCORD_PUBLIC_KEY);
+	return jsonResponse(await dispatch(parse(body), env));
+}

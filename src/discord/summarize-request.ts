@@ -1,0 +1,135 @@
+// Turns a /summarize or "Summarize from here" interaction into a summary request, or into the
+// reason it can't be one: a bad option or a missing permission. Pure: no I/O.
+import {
+	ApplicationCommandOptionType,
+	type APIApplicationCommandInteractionDataOption,
+	type APIChatInputApplicationCommandInteraction,
+	type APIApplicationCommandInteraction,
+	type APIMessageApplicationCommandInteraction,
+} from "discord-api-types/v10";
+import type { Range } from "../summarizer/job";
+import { DEFAULT_STYLE, MAX_SINCE_SECONDS, MESSAGES, STYLES, type Style } from "./commands";
+import { parseDuration } from "./duration";
+import { listNames, missingToRead } from "./permissions";
+
+export interface SummaryRequest {
+	guildId: string;
+	channelId: string;
+	userId: string;
+	range: Range;
+	style: Style;
+	locale: string;
+	public: boolean;
+	/** The newest message of the channel when Discord sent the interaction, if it said. */
+	lastMessageId: string | undefined;
+}
+
+export type Parsed = { ok: true; request: SummaryRequest } | { ok: false; error: string };
+
+type OptionValue = string | number | boolean;
+
+function optionValues(options: APIApplicationCommandInteractionDataOption[] | undefined): Map<string, OptionValue> {
+	const values = new Map<string, OptionValue>();
+	for (const option of options ?? []) {
+		if (
+			option.type !== ApplicationCommandOptionType.Subcommand &&
+			option.type !== ApplicationCommandOptionType.SubcommandGroup
+		) {
+			values.set(option.name, option.value);
+		}
+	}
+	return values;
+}
+
+/** Where the command was used, and who used it; undefined outside a guild. */
+function origin(interaction: APIApplicationCommandInteraction) {
+	const channelId = interaction.channel?.id ?? interaction.channel_id;
+	if (!interaction.guild_id || !interaction.member || !channelId) return undefined;
+	const channel = interaction.channel;
+	return {
+		guildId: interaction.guild_id,
+		userId: interaction.member.user.id,
+		channelId,
+		lastMessageId: channel && "last_message_id" in channel ? (channel.last_message_id ?? undefined) : undefined,
+		locale: interaction.locale,
+	};
+}
+
+const GUILD_ONLY = "Summaries work in server channels only. Use this command in a server where Summary Bot is installed.";
+
+function rangeOf(values: Map<string, OptionValue>): { ok: true; range: Range } | { ok: false; error: string } {
+	const messages = values.get("messages") ?? MESSAGES.default;
+	if (typeof messages !== "number" || !Number.isInteger(messages) || messages < MESSAGES.min || messages > MESSAGES.max) {
+		return { ok: false, error: `\`messages\` must be a whole number from ${MESSAGES.min} to ${MESSAGES.max}.` };
+	}
+	const since = values.get("since");
+	if (since === undefined) return { ok: true, range: { kind: "count", messages } };
+	const duration = parseDuration(String(since), MAX_SINCE_SECONDS);
+	if (!duration.ok) return duration;
+	// With both options, the time range is capped at that many of its newest messages.
+	const cap = values.has("messages") ? messages : MESSAGES.max;
+	return { ok: true, range: { kind: "since", seconds: duration.seconds, maxMessages: cap } };
+}
+
+function styleOf(value: OptionValue | undefined): Style | undefined {
+	if (value === undefined) return DEFAULT_STYLE;
+	return typeof value === "string" && Object.hasOwn(STYLES, value) ? (value as Style) : undefined;
+}
+
+export function parseSummarize(interaction: APIChatInputApplicationCommandInteraction): Parsed {
+	const from = origin(interaction);
+	if (!from) return { ok: false, error: GUILD_ONLY };
+	const values = optionValues(interaction.data.options);
+
+	const range = rangeOf(values);
+	if (!range.ok) return range;
+	const style = styleOf(values.get("style"));
+	if (!style) return { ok: false, error: `\`style\` must be one of ${Object.keys(STYLES).map((s) => `\`${s}\``).join(", ")}.` };
+
+	const channelOption = values.get("channel");
+	let channelId = from.channelId;
+	let lastMessageId = from.lastMessageId;
+	let memberPermissions: string | undefined = interaction.member?.permissions;
+	let botPermissions: string | undefined = interaction.app_permissions;
+	if (channelOption !== undefined && channelOption !== from.channelId) {
+		const channel = interaction.data.resolved?.channels?.[String(channelOption)];
+		if (!channel) return { ok: false, error: "I couldn't see that channel. Pick a text channel or thread from the list." };
+		channelId = channel.id;
+		lastMessageId = undefined;
+		memberPermissions = channel.permissions;
+		// Discord sends the app's own permissions for the interaction's channel only, and for a resolved
+		// channel when it can; without them the summarizer finds out when it reads the history.
+		botPermissions = channel.app_permissions;
+	}
+
+	const refusal = accessRefusal(channelId, memberPermissions, botPermissions);
+	if (refusal) return { ok: false, error: refusal };
+	return {
+		ok: true,
+		request: { ...from, channelId, lastMessageId, range: range.range, style, public: values.get("public") === true },
+	};
+}
+
+export function parseSummarizeFromHere(interaction: APIMessageApplicationCommandInteraction): Parsed {
+	const from = origin(interaction);
+	if (!from) return { ok: false, error: GUILD_ONLY };
+	const refusal = accessRefusal(from.channelId, interaction.member?.permissions, interaction.app_permissions);
+	if (refusal) return { ok: false, error: refusal };
+	return {
+		ok: true,
+		request: { ...from, range: { kind: "from", messageId: interaction.data.target_id }, style: DEFAULT_STYLE, public: false },
+	};
+}
+
+function accessRefusal(channelId: string, member: string | undefined, bot: string | undefined): string | undefined {
+	const memberMissing = missingToRead(member);
+	if (memberMissing.length) {
+		return `You can't summarize <#${channelId}>: you need ${listNames(memberMissing)} there.`;
+	}
+	if (bot === undefined) return undefined;
+	const botMissing = missingToRead(bot);
+	if (botMissing.length) {
+		return `I can't read <#${channelId}>: I need ${listNames(botMissing)} there. Ask a server admin to grant Summary Bot these permissions in the channel's settings.`;
+	}
+	return undefined;
+}

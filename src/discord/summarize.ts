@@ -1,0 +1,55 @@
+// /summarize and "Summarize from here": validate, then one call to the guild's Durable Object,
+// whose decision becomes the answer. No history is read here; the queue consumer does that.
+import type { APIInteraction, APIInteractionResponse } from "discord-api-types/v10";
+import type { Admission } from "../guild/guild-object";
+import { summaryKey, type SummaryJob } from "../summarizer/job";
+import { ephemeral, message, thinking } from "./responses";
+import type { Parsed, SummaryRequest } from "./summarize-request";
+
+export function toJob(interaction: APIInteraction, request: SummaryRequest, now: number): SummaryJob {
+	const { lastMessageId, ...rest } = request;
+	return {
+		version: 1,
+		...summaryKey(request, lastMessageId),
+		...rest,
+		interactionId: interaction.id,
+		applicationId: interaction.application_id,
+		token: interaction.token,
+		requestedAt: now,
+	};
+}
+
+export function answer(admission: Admission, job: SummaryJob): APIInteractionResponse {
+	switch (admission.outcome) {
+		case "hit":
+			return message(admission.summary, !job.public);
+		case "joined":
+		case "admitted":
+			return thinking(!job.public);
+		case "denied": {
+			const when = `<t:${Math.ceil(admission.retryAt / 1000)}:R>`;
+			return ephemeral(
+				admission.scope === "guild"
+					? `This server has asked for many summaries lately. The next one can start ${when}.`
+					: `You've asked for several summaries in a short time. Try again ${when}.`,
+			);
+		}
+		case "failed":
+			return ephemeral(
+				"I couldn't start that summary just now, and it did not count against your limits. Please try again in a minute.",
+			);
+	}
+}
+
+export async function summarize(interaction: APIInteraction, parsed: Parsed, env: Env): Promise<APIInteractionResponse> {
+	if (!parsed.ok) return ephemeral(parsed.error);
+	const job = toJob(interaction, parsed.request, Date.now());
+	let admission: Admission;
+	try {
+		admission = await env.GUILD.get(env.GUILD.idFromName(job.guildId)).admit(job);
+	} catch (error) {
+		console.error(JSON.stringify({ event: "guild.admit_failed", guild: job.guildId, reason: String(error) }));
+		admission = { outcome: "failed" };
+	}
+	return answer(admission, job);
+}

@@ -1,0 +1,68 @@
+// Verifies that a request to /interactions really comes from Discord, before anything parses it.
+import { verifyKey } from "discord-interactions";
+import { HttpError } from "../http-error";
+
+export const MAX_BODY_BYTES = 64 * 1024;
+/** Discord's library checks only the signature; without a window a captured request could be replayed forever. */
+export const MAX_CLOCK_SKEW_SECONDS = 5 * 60;
+
+const SIGNATURE = /^[0-9a-f]{128}$/i;
+const TIMESTAMP = /^\d{1,12}$/;
+
+// Importing the key costs more than verifying with it, so it is done once per isolate, not per request.
+let importedKey: { hex: string; key: Promise<CryptoKey> } | undefined;
+
+function publicKey(hex: string): Promise<CryptoKey> {
+	if (importedKey?.hex !== hex) {
+		if (!/^[0-9a-f]{64}$/i.test(hex)) throw new HttpError(500, "DISCORD_PUBLIC_KEY is not a 64-character hex key");
+		const bytes = new Uint8Array(hex.match(/../g)!.map((pair) => parseInt(pair, 16)));
+		importedKey = { hex, key: crypto.subtle.importKey("raw", bytes, { name: "Ed25519" }, false, ["verify"]) };
+	}
+	return importedKey.key;
+}
+
+async function readLimited(request: Request, limit: number): Promise<Uint8Array> {
+	if (Number(request.headers.get("content-length") ?? 0) > limit) throw tooLarge();
+	if (!request.body) return new Uint8Array();
+	const reader = request.body.getReader();
+	const chunks: Uint8Array[] = [];
+	let size = 0;
+	for (;;) {
+		const { done, value } = await reader.read();
+		if (done) break;
+		size += value.byteLength;
+		if (size > limit) {
+			await reader.cancel();
+			throw tooLarge();
+		}
+		chunks.push(value);
+	}
+	if (chunks.length === 1) return chunks[0];
+	const body = new Uint8Array(size);
+	let offset = 0;
+	for (const chunk of chunks) {
+		body.set(chunk, offset);
+		offset += chunk.byteLength;
+	}
+	return body;
+}
+
+function tooLarge(): HttpError {
+	return new HttpError(413, `request body is larger than ${MAX_BODY_BYTES} bytes`);
+}
+
+/** Returns the request's body once its signature and timestamp are proven; throws 401 or 413 otherwise. */
+export async function readVerifiedBody(request: Request, publicKeyHex: string, nowMs = Date.now()): Promise<Uint8Array> {
+	const signature = request.headers.get("x-signature-ed25519");
+	const timestamp = request.headers.get("x-signature-timestamp");
+	if (!signature || !SIGNATURE.test(signature)) throw new HttpError(401, "missing or malformed X-Signature-Ed25519");
+	if (!timestamp || !TIMESTAMP.test(timestamp)) throw new HttpError(401, "missing or malformed X-Signature-Timestamp");
+	if (Math.abs(nowMs / 1000 - Number(timestamp)) > MAX_CLOCK_SKEW_SECONDS) {
+		throw new HttpError(401, "X-Signature-Timestamp is more than 5 minutes from now");
+	}
+	const body = await readLimited(request, MAX_BODY_BYTES);
+	if (!(await verifyKey(body, signature, timestamp, await publicKey(publicKeyHex)))) {
+		throw new HttpError(401, "invalid request signature");
+	}
+	return body;
+}

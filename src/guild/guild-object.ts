@@ -1,0 +1,186 @@
+// The guild's Durable Object: one per guild, deciding every summary request in a single call.
+// It keeps rate limits, recent summaries and jobs in flight in SQLite storage, so they survive eviction.
+import { DurableObject } from "cloudflare:workers";
+import type { APIInteractionResponseCallbackData } from "discord-api-types/v10";
+import { TOKEN_LIFETIME_MS, type SummaryJob } from "../summarizer/job";
+import { DEFAULT_LIMITS, giveBack, take, type BucketRule } from "./token-bucket";
+
+/** A finished summary as Discord shows it; the visibility flags are set per answer. */
+export type SummaryMessage = Pick<APIInteractionResponseCallbackData, "content" | "embeds" | "components">;
+
+export type Admission =
+	| { outcome: "hit"; summary: SummaryMessage }
+	| { outcome: "denied"; scope: "guild" | "user"; retryAt: number }
+	| { outcome: "joined" }
+	| { outcome: "admitted" }
+	| { outcome: "failed" };
+
+/** An interaction waiting for a job that another interaction started. */
+export interface Joiner {
+	interactionId: string;
+	applicationId: string;
+	token: string;
+}
+
+export const CACHE_LIMITS = { entries: 200, bytes: 4 * 1024 * 1024 };
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS buckets (name TEXT PRIMARY KEY, tat INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS summaries (
+	key TEXT PRIMARY KEY, message TEXT NOT NULL, bytes INTEGER NOT NULL,
+	created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS jobs (key TEXT PRIMARY KEY, interaction_id TEXT NOT NULL, expires_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS joiners (
+	interaction_id TEXT PRIMARY KEY, key TEXT NOT NULL, application_id TEXT NOT NULL, token TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS joiners_by_key ON joiners (key);
+`;
+
+export class GuildObject extends DurableObject<Env> {
+	private readonly sql: SqlStorage;
+	// Enqueues still under way, by key: a request that joins one must learn if it failed.
+	// Memory is enough, as they last one queue send.
+	private readonly enqueues = new Map<string, Promise<unknown>>();
+
+	constructor(ctx: DurableObjectState, env: Env) {
+		super(ctx, env);
+		this.sql = ctx.storage.sql;
+		this.sql.exec(SCHEMA);
+	}
+
+	/** Decides a summary request: answer from the cache, deny, join the same job in flight, or start it. */
+	async admit(job: SummaryJob): Promise<Admission> {
+		const now = Date.now();
+		const cached = this.sql
+			.exec<{ message: string }>("SELECT message FROM summaries WHERE key = ? AND expires_at > ?", job.key, now)
+			.toArray()[0];
+		if (cached) return { outcome: "hit", summary: JSON.parse(cached.message) };
+
+		if (this.sql.exec("SELECT 1 FROM jobs WHERE key = ? AND expires_at > ?", job.key, now).toArray().length) {
+			this.sql.exec(
+				"INSERT OR IGNORE INTO joiners (interaction_id, key, application_id, token) VALUES (?, ?, ?, ?)",
+				job.interactionId,
+				job.key,
+				job.applicationId,
+				job.token,
+			);
+			const leader = this.enqueues.get(job.key);
+			return leader ? leader.then((): Admission => ({ outcome: "joined" }), (): Admission => ({ outcome: "failed" })) : { outcome: "joined" };
+		}
+
+		const buckets = { guild: "guild", user: `user:${job.userId}` };
+		const guild = take(this.tat(buckets.guild), DEFAULT_LIMITS.guild, now);
+		const user = take(this.tat(buckets.user), DEFAULT_LIMITS.user, now);
+		if (!guild.ok || !user.ok) {
+			const retryAt = Math.max(guild.ok ? 0 : guild.retryAt, user.ok ? 0 : user.retryAt);
+			return { outcome: "denied", scope: !guild.ok && guild.retryAt === retryAt ? "guild" : "user", retryAt };
+		}
+		this.setTat(buckets.guild, guild.tat);
+		this.setTat(buckets.user, user.tat);
+		this.sql.exec(
+			"INSERT OR REPLACE INTO jobs (key, interaction_id, expires_at) VALUES (?, ?, ?)",
+			job.key,
+			job.interactionId,
+			job.requestedAt + TOKEN_LIFETIME_MS,
+		);
+
+		const enqueue = this.env.SUMMARY_QUEUE.send(job);
+		this.enqueues.set(job.key, enqueue);
+		try {
+			await enqueue;
+		} catch (error) {
+			this.refund(buckets.guild, DEFAULT_LIMITS.guild);
+			this.refund(buckets.user, DEFAULT_LIMITS.user);
+			this.sql.exec("DELETE FROM jobs WHERE key = ?", job.key);
+			this.sql.exec("DELETE FROM joiners WHERE key = ?", job.key);
+			console.error(JSON.stringify({ event: "job.enqueue_failed", guild: job.guildId, reason: String(error) }));
+			return { outcome: "failed" };
+		} finally {
+			this.enqueues.delete(job.key);
+		}
+		await this.scheduleExpiry();
+		return { outcome: "admitted" };
+	}
+
+	/**
+	 * Ends a job: caches its summary (none when it failed) and hands back the interactions that joined it,
+	 * so the consumer delivers to each of them.
+	 */
+	async finish(job: Pick<SummaryJob, "key" | "cacheTtlSeconds">, summary: SummaryMessage | null): Promise<Joiner[]> {
+		const now = Date.now();
+		const joiners = this.sql
+			.exec<{ interaction_id: string; application_id: string; token: string }>(
+				"SELECT interaction_id, application_id, token FROM joiners WHERE key = ?",
+				job.key,
+			)
+			.toArray()
+			.map((row) => ({ interactionId: row.interaction_id, applicationId: row.application_id, token: row.token }));
+		this.ctx.storage.transactionSync(() => {
+			this.sql.exec("DELETE FROM joiners WHERE key = ?", job.key);
+			this.sql.exec("DELETE FROM jobs WHERE key = ?", job.key);
+			if (summary) this.cache(job.key, summary, now, now + job.cacheTtlSeconds * 1000);
+		});
+		await this.scheduleExpiry();
+		return joiners;
+	}
+
+	/** Drops what has expired, then sleeps until the next expiry. */
+	async alarm(): Promise<void> {
+		const now = Date.now();
+		this.ctx.storage.transactionSync(() => {
+			this.sql.exec("DELETE FROM summaries WHERE expires_at <= ?", now);
+			this.sql.exec("DELETE FROM joiners WHERE key IN (SELECT key FROM jobs WHERE expires_at <= ?)", now);
+			this.sql.exec("DELETE FROM jobs WHERE expires_at <= ?", now);
+			this.sql.exec("DELETE FROM buckets WHERE tat <= ?", now);
+		});
+		await this.scheduleExpiry();
+	}
+
+	private cache(key: string, summary: SummaryMessage, now: number, expiresAt: number): void {
+		const message = JSON.stringify(summary);
+		this.sql.exec(
+			"INSERT OR REPLACE INTO summaries (key, message, bytes, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+			key,
+			message,
+			message.length,
+			now,
+			expiresAt,
+		);
+		// Keep the newest entries within both bounds.
+		this.sql.exec(
+			`DELETE FROM summaries WHERE key IN (
+				SELECT key FROM (
+					SELECT key, ROW_NUMBER() OVER newest AS n, SUM(bytes) OVER newest AS total FROM summaries
+					WINDOW newest AS (ORDER BY created_at DESC, key))
+				WHERE n > ? OR total > ?)`,
+			CACHE_LIMITS.entries,
+			CACHE_LIMITS.bytes,
+		);
+	}
+
+	private tat(bucket: string): number | undefined {
+		return this.sql.exec<{ tat: number }>("SELECT tat FROM buckets WHERE name = ?", bucket).toArray()[0]?.tat;
+	}
+
+	private setTat(bucket: string, tat: number): void {
+		this.sql.exec("INSERT OR REPLACE INTO buckets (name, tat) VALUES (?, ?)", bucket, tat);
+	}
+
+	private refund(bucket: string, rule: BucketRule): void {
+		const tat = this.tat(bucket);
+		if (tat !== undefined) this.setTat(bucket, giveBack(tat, rule));
+	}
+
+	// The next moment something expires; full buckets are swept once the last of them is full again.
+	private async scheduleExpiry(): Promise<void> {
+		const next = this.sql
+			.exec<{ at: number | null }>(
+				`SELECT COALESCE(
+					(SELECT MIN(at) FROM (SELECT MIN(expires_at) AS at FROM summaries UNION ALL SELECT MIN(expires_at) FROM jobs)),
+					(SELECT MAX(tat) FROM buckets)) AS at`,
+			)
+			.one().at;
+		if (next === null) return;
+		const current = await this.ctx.storage.getAlarm();
+		if (current === null || current > next) await this.ctx.storage.setAlarm(next);
+	}
+}

@@ -1,0 +1,58 @@
+// The message that travels on the summary queue: everything the consumer needs to do the work
+// and deliver it, and never any message content.
+import type { Style } from "../discord/commands";
+
+export type Range =
+	| { kind: "count"; messages: number }
+	/** The last `seconds` before the request, at most `maxMessages` of them (the newest). */
+	| { kind: "since"; seconds: number; maxMessages: number }
+	| { kind: "from"; messageId: string };
+
+export interface SummaryJob {
+	version: 1;
+	/** Identity of the summary: the cache and single-flight key in the guild's Durable Object. */
+	key: string;
+	/** How long the finished summary may be served from the cache. */
+	cacheTtlSeconds: number;
+	interactionId: string;
+	applicationId: string;
+	/** Interaction token: lets the consumer edit the "thinking…" message for 15 minutes. */
+	token: string;
+	guildId: string;
+	channelId: string;
+	userId: string;
+	range: Range;
+	style: Style;
+	locale: string;
+	public: boolean;
+	/** When the interaction arrived (ms): fixes the start of a `since` range and the token's expiry. */
+	requestedAt: number;
+}
+
+/** An interaction token lives 15 minutes; past that nothing can be delivered. */
+export const TOKEN_LIFETIME_MS = 15 * 60 * 1000;
+
+function rangeKey(range: Range): string {
+	switch (range.kind) {
+		case "count":
+			return `n${range.messages}`;
+		case "since":
+			return `s${range.seconds}n${range.maxMessages}`;
+		case "from":
+			return `f${range.messageId}`;
+	}
+}
+
+/**
+ * The key of a summary. With the channel's last message id the key names an exact set of messages,
+ * so it can be cached for long; without it, only briefly.
+ */
+export function summaryKey(
+	request: { channelId: string; range: Range; style: Style; locale: string },
+	lastMessageId: string | undefined,
+): { key: string; cacheTtlSeconds: number } {
+	const base = `${request.channelId}:${rangeKey(request.range)}:${request.style}:${request.locale}`;
+	if (!lastMessageId) return { key: base, cacheTtlSeconds: 60 };
+	// A time range slides with the clock even when no message arrives, so it stays fresh for less.
+	return { key: `${base}@${lastMessageId}`, cacheTtlSeconds: request.range.kind === "since" ? 600 : 3600 };
+}

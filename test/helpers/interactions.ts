@@ -1,0 +1,180 @@
+// Builds interactions the way Discord sends them and signs them with the test key pair.
+import { env, exports } from "cloudflare:workers";
+import {
+	ApplicationCommandOptionType,
+	ApplicationCommandType,
+	ChannelType,
+	InteractionContextType,
+	InteractionType,
+	Locale,
+	PermissionFlagsBits,
+	type APIApplicationCommandInteractionDataBasicOption,
+	type APIChatInputApplicationCommandInteraction,
+	type APIMessageApplicationCommandInteraction,
+	type APIInteractionDataResolvedChannel,
+	type APIInteractionResponse,
+} from "discord-api-types/v10";
+
+const signingKey = crypto.subtle.importKey(
+	"pkcs8",
+	Uint8Array.from(atob(env.TEST_SIGNING_KEY), (c) => c.charCodeAt(0)),
+	{ name: "Ed25519" },
+	false,
+	["sign"],
+);
+
+function hex(bytes: ArrayBuffer): string {
+	return [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+export interface SignOptions {
+	/** Unix seconds to sign with; default now. */
+	timestamp?: number;
+	headers?: Record<string, string>;
+}
+
+export async function signedRequest(body: string, options: SignOptions = {}): Promise<Request> {
+	const timestamp = String(options.timestamp ?? Math.floor(Date.now() / 1000));
+	const signature = await crypto.subtle.sign("Ed25519", await signingKey, new TextEncoder().encode(timestamp + body));
+	return new Request("https://bot.example/interactions", {
+		method: "POST",
+		body,
+		headers: {
+			"content-type": "application/json",
+			"x-signature-ed25519": hex(signature),
+			"x-signature-timestamp": timestamp,
+			...options.headers,
+		},
+	});
+}
+
+/** Sends a signed interaction through the Worker's own fetch handler. */
+export async function send(interaction: unknown, options?: SignOptions): Promise<Response> {
+	return exports.default.fetch(await signedRequest(JSON.stringify(interaction), options));
+}
+
+export async function sendOk(interaction: unknown): Promise<APIInteractionResponse> {
+	const response = await send(interaction);
+	if (response.status !== 200) throw new Error(`expected 200, got ${response.status}: ${await response.text()}`);
+	return response.json();
+}
+
+export const READ = (PermissionFlagsBits.ViewChannel | PermissionFlagsBits.ReadMessageHistory | PermissionFlagsBits.SendMessages).toString();
+export const ADMIN = PermissionFlagsBits.Administrator.toString();
+
+let nextId = 1_000_000_000_000_000_000n;
+/** A snowflake-shaped id, unique in the test run. */
+export function id(): string {
+	nextId += 1n;
+	return nextId.toString();
+}
+
+export interface Context {
+	guildId?: string;
+	channelId?: string;
+	userId?: string;
+	permissions?: string;
+	appPermissions?: string;
+	lastMessageId?: string | null;
+	locale?: Locale;
+}
+
+function base<T extends InteractionType>(type: T, context: Context) {
+	const channelId = context.channelId ?? id();
+	const userId = context.userId ?? id();
+	return {
+		id: id(),
+		application_id: env.DISCORD_APPLICATION_ID,
+		type,
+		token: `token-${id()}`,
+		version: 1 as const,
+		guild_id: context.guildId ?? id(),
+		channel_id: channelId,
+		channel: { id: channelId, type: ChannelType.GuildText as const, last_message_id: context.lastMessageId === undefined ? id() : context.lastMessageId },
+		member: {
+			user: { id: userId, username: "member", discriminator: "0", global_name: "Member", avatar: null },
+			roles: [],
+			permissions: context.permissions ?? READ,
+			joined_at: "2024-01-01T00:00:00.000Z",
+			deaf: false,
+			mute: false,
+			flags: 0,
+		},
+		app_permissions: context.appPermissions ?? READ,
+		locale: context.locale ?? Locale.EnglishUS,
+		guild_locale: Locale.EnglishUS,
+		entitlements: [],
+		authorizing_integration_owners: {},
+		context: InteractionContextType.Guild,
+		attachment_size_limit: 8_388_608,
+	};
+}
+
+export function ping() {
+	return { id: id(), application_id: env.DISCORD_APPLICATION_ID, type: InteractionType.Ping, token: "t", version: 1 };
+}
+
+export function chatCommand(
+	name: string,
+	options: APIApplicationCommandInteractionDataBasicOption[] = [],
+	context: Context = {},
+	resolvedChannels?: Record<string, APIInteractionDataResolvedChannel>,
+) {
+	return {
+		...base(InteractionType.ApplicationCommand, context),
+		data: {
+			id: id(),
+			name,
+			type: ApplicationCommandType.ChatInput as const,
+			options,
+			...(resolvedChannels ? { resolved: { channels: resolvedChannels } } : {}),
+		},
+	} satisfies APIChatInputApplicationCommandInteraction;
+}
+
+export function summarize(options: Record<string, string | number | boolean> = {}, context: Context = {}, resolvedChannels?: Record<string, APIInteractionDataResolvedChannel>) {
+	const typed = Object.entries(options).map(([name, value]): APIApplicationCommandInteractionDataBasicOption => {
+		if (name === "channel") return { name, type: ApplicationCommandOptionType.Channel, value: String(value) };
+		if (typeof value === "number") return { name, type: ApplicationCommandOptionType.Integer, value };
+		if (typeof value === "boolean") return { name, type: ApplicationCommandOptionType.Boolean, value };
+		return { name, type: ApplicationCommandOptionType.String, value };
+	});
+	return chatCommand("summarize", typed, context, resolvedChannels);
+}
+
+export function summarizeFromHere(targetId: string, context: Context = {}) {
+	const interaction = base(InteractionType.ApplicationCommand, context);
+	return {
+		...interaction,
+		data: {
+			id: id(),
+			name: "Summarize from here",
+			type: ApplicationCommandType.Message as const,
+			target_id: targetId,
+			resolved: {
+				messages: {
+					[targetId]: {
+						id: targetId,
+						channel_id: interaction.channel_id,
+						type: 0,
+						content: "",
+						author: interaction.member.user,
+						timestamp: "2024-01-01T00:00:00.000Z",
+						edited_timestamp: null,
+						tts: false,
+						mention_everyone: false,
+						mentions: [],
+						mention_roles: [],
+						attachments: [],
+						embeds: [],
+						pinned: false,
+					},
+				},
+			},
+		},
+	} satisfies APIMessageApplicationCommandInteraction;
+}
+
+export function resolvedChannel(channelId: string, permissions: string, appPermissions?: string): APIInteractionDataResolvedChannel {
+	return { id: channelId, type: ChannelType.GuildText, name: "other", permissions, ...(appPermissions ? { app_permissions: appPermissions } : {}) };
+}

@@ -1,0 +1,258 @@
+// /summarize through the Worker, the guild's Durable Object and the queue: admission, rate limits,
+// cache, single-flight and the enqueue-failure path.
+import { env } from "cloudflare:workers";
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { MessageFlags, type APIInteractionResponse } from "discord-api-types/v10";
+import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from "vitest";
+import { CACHE_LIMITS, type GuildObject, type SummaryMessage } from "../../src/guild/guild-object";
+import type { SummaryJob } from "../../src/summarizer/job";
+import { id, sendOk, summarize, summarizeFromHere } from "../helpers/interactions";
+import { editsFor } from "../helpers/stand-in";
+
+const realSend = env.SUMMARY_QUEUE.send.bind(env.SUMMARY_QUEUE);
+let enqueue: MockInstance<Queue["send"]>;
+beforeEach(() => {
+	enqueue = vi.spyOn(env.SUMMARY_QUEUE, "send");
+});
+afterEach(() => {
+	vi.restoreAllMocks();
+});
+
+const guild = (guildId: string) => env.GUILD.get(env.GUILD.idFromName(guildId));
+const jobs = () => enqueue.mock.calls.map(([body]) => body as SummaryJob);
+const SUMMARY: SummaryMessage = { embeds: [{ title: "#general: last 100 messages", description: "They agreed to ship on Friday." }] };
+
+function deferred<T = void>() {
+	let resolve!: (value: T) => void;
+	let reject!: (error: unknown) => void;
+	const promise = new Promise<T>((yes, no) => ((resolve = yes), (reject = no)));
+	return { promise, resolve, reject };
+}
+
+function isDenied(response: APIInteractionResponse) {
+	return response.type === 4 && /<t:\d+:R>/.test(response.data?.content ?? "") && response.data?.flags === MessageFlags.Ephemeral;
+}
+
+describe("admission", () => {
+	it("answers 'thinking…' (ephemeral unless public) and enqueues one job without message content", async () => {
+		const guildId = id();
+		const channelId = id();
+		const lastMessageId = id();
+		const interaction = summarize({ since: "6h", style: "bullets" }, { guildId, channelId, lastMessageId });
+		expect(await sendOk(interaction)).toEqual({ type: 5, data: { flags: MessageFlags.Ephemeral } });
+		expect(jobs()).toEqual([
+			{
+				version: 1,
+				key: `${channelId}:s21600n10000:bullets:en-US@${lastMessageId}`,
+				cacheTtlSeconds: 600,
+				interactionId: interaction.id,
+				applicationId: env.DISCORD_APPLICATION_ID,
+				token: interaction.token,
+				guildId,
+				channelId,
+				userId: interaction.member.user.id,
+				range: { kind: "since", seconds: 21_600, maxMessages: 10_000 },
+				style: "bullets",
+				locale: "en-US",
+				public: false,
+				requestedAt: expect.any(Number),
+			},
+		]);
+
+		expect(await sendOk(summarize({ public: true }, { guildId }))).toEqual({ type: 5, data: {} });
+		expect(await sendOk(summarizeFromHere(id(), { guildId }))).toEqual({ type: 5, data: { flags: MessageFlags.Ephemeral } });
+		expect(jobs().map((job) => job.range.kind)).toEqual(["since", "count", "from"]);
+	});
+
+	it("the queued job reaches the consumer, which tells the user and frees the job", async () => {
+		const guildId = id();
+		const interaction = summarize({}, { guildId });
+		await sendOk(interaction);
+		const edits = await vi.waitUntil(async () => (await editsFor(interaction.token)).length && editsFor(interaction.token), { timeout: 5000 });
+		expect(edits[0].body).toEqual({ content: expect.stringContaining("no summarizer"), allowed_mentions: { parse: [] } });
+		const inFlight = await runInDurableObject(guild(guildId), (_: GuildObject, state) => state.storage.sql.exec("SELECT * FROM jobs").toArray());
+		expect(inFlight).toEqual([]);
+	});
+});
+
+describe("rate limits", () => {
+	it("50 concurrent requests from one guild admit exactly the burst; another guild is unaffected", async () => {
+		const guildId = id();
+		const otherGuildId = id();
+		const burst = (guild: string, count: number) => Array.from({ length: count }, () => sendOk(summarize({}, { guildId: guild })));
+		const [responses, others] = await Promise.all([Promise.all(burst(guildId, 50)), Promise.all(burst(otherGuildId, 10))]);
+		expect(responses.filter((r) => r.type === 5)).toHaveLength(10);
+		const denied = responses.filter(isDenied);
+		expect(denied).toHaveLength(40);
+		expect(JSON.stringify(denied[0])).toContain("This server has asked for many summaries");
+		expect(others.every((r) => r.type === 5)).toBe(true);
+		expect(jobs().filter((job) => job.guildId === guildId)).toHaveLength(10);
+		expect(jobs().filter((job) => job.guildId === otherGuildId)).toHaveLength(10);
+	});
+
+	it("one member gets 6 per 10 minutes, and is told when to retry", async () => {
+		const guildId = id();
+		const userId = id();
+		const before = Math.floor(Date.now() / 1000);
+		const responses = [];
+		for (let i = 0; i < 7; i++) responses.push(await sendOk(summarize({}, { guildId, userId })));
+		expect(responses.map((r) => r.type)).toEqual([5, 5, 5, 5, 5, 5, 4]);
+		const content = (responses[6] as { data: { content: string } }).data.content;
+		expect(content).toContain("You've asked for several summaries");
+		const retryAt = Number(content.match(/<t:(\d+):R>/)![1]);
+		expect(retryAt).toBeGreaterThanOrEqual(before + 99);
+		expect(retryAt).toBeLessThanOrEqual(before + 102);
+		expect((await sendOk(summarize({}, { guildId }))).type).toBe(5);
+	});
+});
+
+describe("cache", () => {
+	it("a hit answers at once with the summary (type 4) and enqueues nothing; a new message misses", async () => {
+		const guildId = id();
+		const channelId = id();
+		const lastMessageId = id();
+		await sendOk(summarize({}, { guildId, channelId, lastMessageId }));
+		await guild(guildId).finish(jobs()[0], SUMMARY);
+		enqueue.mockClear();
+
+		expect(await sendOk(summarize({}, { guildId, channelId, lastMessageId }))).toEqual({
+			type: 4,
+			data: { ...SUMMARY, allowed_mentions: { parse: [] }, flags: MessageFlags.Ephemeral },
+		});
+		expect(await sendOk(summarize({ public: true }, { guildId, channelId, lastMessageId }))).toEqual({
+			type: 4,
+			data: { ...SUMMARY, allowed_mentions: { parse: [] } },
+		});
+		expect(enqueue).not.toHaveBeenCalled();
+
+		expect((await sendOk(summarize({}, { guildId, channelId, lastMessageId: id() }))).type).toBe(5);
+		expect((await sendOk(summarize({ style: "detailed" }, { guildId, channelId, lastMessageId }))).type).toBe(5);
+		expect(enqueue).toHaveBeenCalledTimes(2);
+	});
+
+	it("hits do not spend rate-limit tokens", async () => {
+		const guildId = id();
+		const userId = id();
+		const channelId = id();
+		const lastMessageId = id();
+		await sendOk(summarize({}, { guildId, userId, channelId, lastMessageId }));
+		await guild(guildId).finish(jobs()[0], SUMMARY);
+		for (let i = 0; i < 10; i++) expect((await sendOk(summarize({}, { guildId, userId, channelId, lastMessageId }))).type).toBe(4);
+		expect((await sendOk(summarize({}, { guildId, userId }))).type).toBe(5);
+	});
+
+	it("expires by alarm, and stays within its entry and byte bounds", async () => {
+		const guildId = id();
+		const stub = guild(guildId);
+		await stub.finish({ key: "expiring", cacheTtlSeconds: 0 }, SUMMARY);
+		expect(await runInDurableObject(stub, (_: GuildObject, state) => state.storage.getAlarm())).not.toBeNull();
+		expect(await runDurableObjectAlarm(stub)).toBe(true);
+
+		for (let i = 0; i < CACHE_LIMITS.entries + 20; i++) await stub.finish({ key: `k${i}`, cacheTtlSeconds: 3600 }, SUMMARY);
+		const big: SummaryMessage = { content: "x".repeat(600_000) };
+		for (let i = 0; i < 10; i++) await stub.finish({ key: `big${i}`, cacheTtlSeconds: 3600 }, big);
+		const stats = await runInDurableObject(stub, (_: GuildObject, state) =>
+			state.storage.sql
+				.exec<{ n: number; bytes: number; expiring: number; newest: number }>(
+					`SELECT COUNT(*) AS n, SUM(bytes) AS bytes, SUM(key = 'expiring') AS expiring, SUM(key = 'big9') AS newest FROM summaries`,
+				)
+				.one(),
+		);
+		expect(stats.n).toBeLessThanOrEqual(CACHE_LIMITS.entries);
+		expect(stats.bytes).toBeLessThanOrEqual(CACHE_LIMITS.bytes);
+		expect(stats.expiring).toBe(0);
+		expect(stats.newest).toBe(1);
+	});
+});
+
+describe("single-flight", () => {
+	it("an identical request in flight is joined: one job, and the job delivers to both", async () => {
+		const guildId = id();
+		const channelId = id();
+		const lastMessageId = id();
+		const gate = deferred();
+		enqueue.mockImplementationOnce(async (body, options) => {
+			await gate.promise;
+			return realSend(body, options);
+		});
+
+		const first = summarize({}, { guildId, channelId, lastMessageId });
+		const second = summarize({ public: true }, { guildId, channelId, lastMessageId });
+		const answers = [sendOk(first), vi.waitUntil(() => enqueue.mock.calls.length > 0).then(() => sendOk(second))];
+		await vi.waitUntil(async () =>
+			(await runInDurableObject(guild(guildId), (_: GuildObject, state) => state.storage.sql.exec("SELECT 1 FROM joiners").toArray())).length,
+		);
+		gate.resolve();
+		expect(await Promise.all(answers)).toEqual([
+			{ type: 5, data: { flags: MessageFlags.Ephemeral } },
+			{ type: 5, data: {} },
+		]);
+		expect(enqueue).toHaveBeenCalledTimes(1);
+
+		for (const token of [first.token, second.token]) {
+			await vi.waitUntil(async () => (await editsFor(token)).length === 1, { timeout: 5000 });
+		}
+	});
+});
+
+describe("enqueue failure", () => {
+	it("answers an ephemeral error and gives the rate-limit tokens back", async () => {
+		const guildId = id();
+		const userId = id();
+		const tats = () =>
+			runInDurableObject(guild(guildId), (_: GuildObject, state) => state.storage.sql.exec("SELECT name, tat FROM buckets ORDER BY name").toArray());
+		await sendOk(summarize({}, { guildId, userId }));
+		const before = await tats();
+
+		enqueue.mockRejectedValueOnce(new Error("queue unavailable"));
+		const response = await sendOk(summarize({}, { guildId, userId }));
+		expect(response).toMatchObject({ type: 4, data: { flags: MessageFlags.Ephemeral, content: expect.stringContaining("did not count against your limits") } });
+		expect(await tats()).toEqual(before);
+		const failed = jobs()[1];
+		const inFlight = await runInDurableObject(guild(guildId), (_: GuildObject, state) =>
+			state.storage.sql.exec("SELECT key FROM jobs WHERE key = ?", failed.key).toArray(),
+		);
+		expect(inFlight).toEqual([]);
+	});
+
+	it("a request that joined the failed enqueue is told too, and nothing stays in flight", async () => {
+		const guildId = id();
+		const channelId = id();
+		const gate = deferred();
+		enqueue.mockImplementationOnce(async () => {
+			await gate.promise;
+			throw new Error("queue unavailable");
+		});
+		const first = sendOk(summarize({}, { guildId, channelId, lastMessageId: "7" }));
+		await vi.waitUntil(() => enqueue.mock.calls.length > 0);
+		const second = sendOk(summarize({}, { guildId, channelId, lastMessageId: "7" }));
+		await vi.waitUntil(async () =>
+			(await runInDurableObject(guild(guildId), (_: GuildObject, state) => state.storage.sql.exec("SELECT 1 FROM joiners").toArray())).length,
+		);
+		gate.resolve();
+		for (const response of await Promise.all([first, second])) {
+			expect(response).toMatchObject({ type: 4, data: { content: expect.stringContaining("couldn't start") } });
+		}
+		const left = await runInDurableObject(guild(guildId), (_: GuildObject, state) =>
+			state.storage.sql.exec("SELECT (SELECT COUNT(*) FROM jobs) + (SELECT COUNT(*) FROM joiners) AS n").one(),
+		);
+		expect(left.n).toBe(0);
+		expect((await sendOk(summarize({}, { guildId, channelId, lastMessageId: "7" }))).type).toBe(5);
+	});
+});
+
+describe("eviction", () => {
+	it("keeps rate-limit counters and the cache", async () => {
+		const guildId = id();
+		const userId = id();
+		const channelId = id();
+		const lastMessageId = id();
+		for (let i = 0; i < 6; i++) await sendOk(summarize({ messages: 10 + i }, { guildId, userId, channelId, lastMessageId }));
+		await guild(guildId).finish(jobs()[0], SUMMARY);
+
+		await evictDurableObject(guild(guildId));
+
+		expect(isDenied(await sendOk(summarize({}, { guildId, userId })))).toBe(true);
+		expect((await sendOk(summarize({ messages: 10 }, { guildId, userId, channelId, lastMessageId }))).type).toBe(4);
+	});
+});

@@ -1,0 +1,112 @@
+import { describe, expect, it } from "vitest";
+import { parseSummarize, parseSummarizeFromHere } from "../../src/discord/summarize-request";
+import { summaryKey } from "../../src/summarizer/job";
+import { ADMIN, READ, id, resolvedChannel, summarize, summarizeFromHere } from "../helpers/interactions";
+
+function parse(...args: Parameters<typeof summarize>) {
+	return parseSummarize(summarize(...args));
+}
+
+describe("/summarize options", () => {
+	it("defaults to the last 100 messages here, brief, ephemeral", () => {
+		const channelId = id();
+		const lastMessageId = id();
+		const result = parse({}, { channelId, lastMessageId });
+		expect(result).toMatchObject({
+			ok: true,
+			request: { channelId, lastMessageId, range: { kind: "count", messages: 100 }, style: "brief", public: false, locale: "en-US" },
+		});
+	});
+
+	it("takes messages, style and public", () => {
+		expect(parse({ messages: 2, style: "bullets", public: true })).toMatchObject({
+			ok: true,
+			request: { range: { kind: "count", messages: 2 }, style: "bullets", public: true },
+		});
+		expect(parse({ messages: 10_000 })).toMatchObject({ ok: true });
+	});
+
+	it("turns since into a time range, capped by messages when both are given", () => {
+		expect(parse({ since: "6h" })).toMatchObject({ ok: true, request: { range: { kind: "since", seconds: 21_600, maxMessages: 10_000 } } });
+		expect(parse({ since: "2d", messages: 50 })).toMatchObject({ ok: true, request: { range: { kind: "since", seconds: 172_800, maxMessages: 50 } } });
+	});
+
+	it.each([
+		[{ messages: 1 }, "from 2 to 10000"],
+		[{ messages: 10_001 }, "from 2 to 10000"],
+		[{ messages: 2.5 }, "whole number"],
+		[{ since: "15d" }, "14 days"],
+		[{ since: "soon" }, "`30m`"],
+		[{ style: "poem" }, "`brief`"],
+	])("refuses %j, saying what is allowed", (options, hint) => {
+		const result = parse(options);
+		expect(result.ok).toBe(false);
+		if (!result.ok) expect(result.error).toContain(hint);
+	});
+});
+
+describe("/summarize permissions", () => {
+	it("refuses a member who can't read the channel, naming what is missing", () => {
+		const result = parse({}, { permissions: "0" });
+		expect(result).toMatchObject({ ok: false, error: expect.stringMatching(/you need \*\*View Channel\*\* and \*\*Read Message History\*\*/) });
+	});
+
+	it("refuses when the bot can't read the channel", () => {
+		const result = parse({}, { appPermissions: "1024" });
+		expect(result).toMatchObject({ ok: false, error: expect.stringMatching(/^I can't read .*\*\*Read Message History\*\*/) });
+	});
+
+	it("lets an Administrator through", () => {
+		expect(parse({}, { permissions: ADMIN, appPermissions: ADMIN })).toMatchObject({ ok: true });
+	});
+
+	it("checks the member's and the bot's permissions in another channel from resolved data", () => {
+		const other = id();
+		expect(parse({ channel: other }, { permissions: ADMIN }, { [other]: resolvedChannel(other, "0") })).toMatchObject({
+			ok: false,
+			error: expect.stringContaining(`You can't summarize <#${other}>`),
+		});
+		expect(parse({ channel: other }, { permissions: "0" }, { [other]: resolvedChannel(other, READ, "0") })).toMatchObject({
+			ok: false,
+			error: expect.stringContaining(`I can't read <#${other}>`),
+		});
+		expect(parse({ channel: other }, { permissions: "0", appPermissions: "0" }, { [other]: resolvedChannel(other, READ) })).toMatchObject({
+			ok: true,
+			request: { channelId: other, lastMessageId: undefined },
+		});
+	});
+
+	it("refuses outside a guild", () => {
+		const dm = { ...summarize(), guild_id: undefined, member: undefined };
+		expect(parseSummarize(dm)).toMatchObject({ ok: false, error: expect.stringContaining("server") });
+	});
+});
+
+describe("Summarize from here", () => {
+	it("summarizes from the target message", () => {
+		const target = id();
+		expect(parseSummarizeFromHere(summarizeFromHere(target))).toMatchObject({ ok: true, request: { range: { kind: "from", messageId: target } } });
+	});
+	it("checks permissions", () => {
+		expect(parseSummarizeFromHere(summarizeFromHere(id(), { permissions: "0" }))).toMatchObject({ ok: false });
+	});
+});
+
+describe("summaryKey", () => {
+	const request = { channelId: "1", range: { kind: "count", messages: 100 } as const, style: "brief" as const, locale: "en-US" };
+	it("includes the last message id when known, so any new message misses", () => {
+		expect(summaryKey(request, "9").key).not.toBe(summaryKey(request, "10").key);
+		expect(summaryKey(request, "9").cacheTtlSeconds).toBeGreaterThan(summaryKey(request, undefined).cacheTtlSeconds);
+	});
+	it("separates ranges, styles and languages", () => {
+		const keys = new Set([
+			summaryKey(request, "9").key,
+			summaryKey({ ...request, range: { kind: "count", messages: 101 } }, "9").key,
+			summaryKey({ ...request, style: "bullets" }, "9").key,
+			summaryKey({ ...request, locale: "de" }, "9").key,
+			summaryKey({ ...request, range: { kind: "since", seconds: 3600, maxMessages: 100 } }, "9").key,
+			summaryKey({ ...request, range: { kind: "from", messageId: "5" } }, "9").key,
+		]);
+		expect(keys.size).toBe(6);
+	});
+});

@@ -1,0 +1,39 @@
+// Tests run inside workerd with the Worker's real bindings (Durable Objects, Queue, D1) from wrangler.toml.
+// A fresh Ed25519 key pair per run: the Worker verifies with the public key, tests sign with the private one.
+import { generateKeyPairSync } from "node:crypto";
+import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+import { DISCORD_TEST_BASE, discordStandIn } from "./test/stand-ins/discord.ts";
+
+// Loopback only: no request.cf lookup, no telemetry.
+process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
+process.env.WRANGLER_SEND_METRICS ??= "false";
+
+const { publicKey, privateKey } = generateKeyPairSync("ed25519");
+const publicKeyHex = publicKey.export({ format: "der", type: "spki" }).subarray(-32).toString("hex");
+const privateKeyPkcs8 = privateKey.export({ format: "der", type: "pkcs8" }).toString("base64");
+
+export default defineConfig({
+	plugins: [
+		cloudflareTest({
+			wrangler: { configPath: "./wrangler.toml" },
+			miniflare: {
+				bindings: {
+					DISCORD_PUBLIC_KEY: publicKeyHex,
+					DISCORD_APPLICATION_ID: "100000000000000001",
+					DISCORD_BOT_TOKEN: "test-bot-token",
+					DISCORD_API_BASE: DISCORD_TEST_BASE,
+					OPENAI_API_KEY: "",
+					ADMIN_TOKEN: "",
+					TEST_SIGNING_KEY: privateKeyPkcs8,
+				},
+				outboundService: discordStandIn(),
+				queueConsumers: { "summary-jobs": { maxBatchTimeout: 0.05 } },
+			},
+		}),
+	],
+	test: {
+		include: ["test/**/*.test.ts"],
+		deps: { optimizer: { ssr: { enabled: true, include: ["discord-api-types/v10"] } } },
+	},
+});
