@@ -1,0 +1,276 @@
+// Benchmark of the interaction path: starts `wrangler dev` on loopback, drives it with signed
+// interactions (PING, /summarize cache miss, /summarize cache hit) and prints one JSON line with
+// req/s, p50/p99 latency and the server's CPU per request, read from /proc for the processes
+// that `wrangler dev` runs (its workerd and its own Node process).
+//   npm run bench                    BENCH_REQUESTS=2000 BENCH_CONCURRENCY=16 by default
+//   BENCH_BASELINE_DIR=<dir>         also PINGs another Worker (POST /, e.g. Discord's sample app) the same way
+//                                    and reports it as `baseline_ping`, for a comparison on the same machine
+import { spawn, type ChildProcess } from "node:child_process";
+import { generateKeyPairSync, sign } from "node:crypto";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const CLOCK_TICKS_PER_SECOND = 100;
+const WRANGLER = join(import.meta.dirname, "../node_modules/wrangler/bin/wrangler.js");
+const APPLICATION_ID = "100000000000000001";
+const READ = String((1n << 10n) | (1n << 16n) | (1n << 11n));
+
+const { publicKey, privateKey } = generateKeyPairSync("ed25519");
+const publicKeyHex = publicKey.export({ format: "der", type: "spki" }).subarray(-32).toString("hex");
+
+function listen(server: Server): Promise<number> {
+	return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve((server.address() as { port: number }).port)));
+}
+
+async function freePort(): Promise<number> {
+	const server = createServer();
+	const port = await listen(server);
+	await new Promise((resolve) => server.close(resolve));
+	return port;
+}
+
+/** Discord's webhook endpoint, enough for the consumer to deliver to: counts the edits it receives. */
+async function discordStandIn() {
+	let edits = 0;
+	const server = createServer((request, response) => {
+		request.resume();
+		request.on("end", () => {
+			if (request.method === "PATCH" && request.url?.includes("/messages/@original")) edits++;
+			response.writeHead(200, { "content-type": "application/json" }).end('{"id":"0"}');
+		});
+	});
+	const port = await listen(server);
+	return { server, port, edits: () => edits };
+}
+
+function startWrangler(args: string[], cwd: string): ChildProcess {
+	return spawn(process.execPath, [WRANGLER, "dev", "--ip", "127.0.0.1", "--log-level", "error", ...args], {
+		cwd,
+		detached: true,
+		stdio: ["ignore", "ignore", "inherit"],
+		env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" },
+	});
+}
+
+async function waitFor(url: string, ok: (status: number) => boolean): Promise<void> {
+	for (let i = 0; i < 600; i++) {
+		try {
+			if (ok((await fetch(url)).status)) return;
+		} catch {
+			// not listening yet
+		}
+		await sleep(100);
+	}
+	throw new Error(`${url} did not come up`);
+}
+
+function stat(pid: number): { ppid: number; comm: string; ticks: number } | undefined {
+	try {
+		const text = readFileSync(`/proc/${pid}/stat`, "utf8");
+		const close = text.lastIndexOf(")");
+		const fields = text.slice(close + 2).split(" ");
+		return { comm: text.slice(text.indexOf("(") + 1, close), ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) };
+	} catch {
+		return undefined;
+	}
+}
+
+interface Cpu {
+	/** The workerd that runs the bot itself. */
+	app: number;
+	/** Everything else `wrangler dev` runs: its proxy workerd, and Node. */
+	other: number;
+}
+
+/** CPU seconds used so far by the process tree under `root`. wrangler dev runs two workerd processes: a proxy,
+ * whose socket is the public port, and the app's own. */
+function treeCpu(root: number, publicPort: number): Cpu {
+	const all = readdirSync("/proc").filter((name) => /^\d+$/.test(name)).map(Number);
+	const stats = new Map(all.map((pid) => [pid, stat(pid)] as const));
+	const inTree = (pid: number): boolean => {
+		for (let current = pid, depth = 0; current > 1 && depth < 20; depth++) {
+			if (current === root) return true;
+			current = stats.get(current)?.ppid ?? 0;
+		}
+		return false;
+	};
+	const cpu: Cpu = { app: 0, other: 0 };
+	for (const [pid, info] of stats) {
+		if (!info || !inTree(pid)) continue;
+		const isApp = info.comm.startsWith("workerd") && !cmdline(pid).includes(`:${publicPort}`);
+		cpu[isApp ? "app" : "other"] += info.ticks / CLOCK_TICKS_PER_SECOND;
+	}
+	return cpu;
+}
+
+function cmdline(pid: number): string {
+	try {
+		return readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
+	} catch {
+		return "";
+	}
+}
+
+function signed(body: unknown): { body: string; headers: Record<string, string> } {
+	const text = JSON.stringify(body);
+	const timestamp = String(Math.floor(Date.now() / 1000));
+	const signature = sign(null, Buffer.from(timestamp + text), privateKey).toString("hex");
+	return { body: text, headers: { "content-type": "application/json", "x-signature-ed25519": signature, "x-signature-timestamp": timestamp } };
+}
+
+let counter = 2_000_000_000_000_000_000n;
+const snowflake = () => String(++counter);
+
+function summarize(guildId: string, channelId: string, userId: string, lastMessageId: string) {
+	return {
+		id: snowflake(),
+		application_id: APPLICATION_ID,
+		type: 2,
+		token: `bench-${snowflake()}`,
+		version: 1,
+		guild_id: guildId,
+		channel_id: channelId,
+		channel: { id: channelId, type: 0, last_message_id: lastMessageId },
+		member: { user: { id: userId, username: "bench" }, roles: [], permissions: READ },
+		app_permissions: READ,
+		locale: "en-US",
+		data: { id: "1", name: "summarize", type: 1, options: [] },
+	};
+}
+
+function percentile(sorted: number[], p: number): number {
+	return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))];
+}
+
+/** Sends `bodies` with CONCURRENCY requests in flight; checks every answer with `expectType`. */
+async function drive(url: string, bodies: unknown[], expectType: number, server: () => Cpu) {
+	const payloads = bodies.map(signed);
+	const latencies: number[] = [];
+	let next = 0;
+	const before = server();
+	const started = performance.now();
+	await Promise.all(
+		Array.from({ length: CONCURRENCY }, async () => {
+			while (next < payloads.length) {
+				const payload = payloads[next++];
+				const t0 = performance.now();
+				const response = await fetch(url, { method: "POST", ...payload });
+				const answer = (await response.json()) as { type?: number };
+				latencies.push(performance.now() - t0);
+				if (answer.type !== expectType) throw new Error(`expected type ${expectType}, got ${response.status} ${JSON.stringify(answer)}`);
+			}
+		}),
+	);
+	const seconds = (performance.now() - started) / 1000;
+	const after = server();
+	latencies.sort((a, b) => a - b);
+	const perRequest = (cpuSeconds: number) => Number(((cpuSeconds * 1000) / payloads.length).toFixed(3));
+	return {
+		requests: payloads.length,
+		rps: Math.round(payloads.length / seconds),
+		p50_ms: Number(percentile(latencies, 50).toFixed(2)),
+		p99_ms: Number(percentile(latencies, 99).toFixed(2)),
+		app_workerd_cpu_ms_per_request: perRequest(after.app - before.app),
+		server_cpu_ms_per_request: perRequest(after.app + after.other - before.app - before.other),
+	};
+}
+
+async function main() {
+	const discord = await discordStandIn();
+	const [botPort, botInspector, seederPort, seederInspector] = [await freePort(), await freePort(), await freePort(), await freePort()];
+	const state = mkdtempSync(join(tmpdir(), "summary-bot-bench-"));
+	const root = join(import.meta.dirname, "..");
+	const bot = startWrangler(
+		[
+			"--port", String(botPort), "--inspector-port", String(botInspector), "--persist-to", state,
+			"--var", `DISCORD_PUBLIC_KEY:${publicKeyHex}`, "--var", `DISCORD_APPLICATION_ID:${APPLICATION_ID}`,
+			"--var", "DISCORD_BOT_TOKEN:bench", "--var", `DISCORD_API_BASE:http://127.0.0.1:${discord.port}/api/v10`,
+		],
+		root,
+	);
+	const seeder = startWrangler(["--port", String(seederPort), "--inspector-port", String(seederInspector)], join(root, "bench/seeder"));
+	const stop = () => {
+		for (const child of [bot, seeder]) if (child.pid) try { process.kill(-child.pid, "SIGTERM"); } catch { /* gone */ }
+		discord.server.close();
+		rmSync(state, { recursive: true, force: true });
+	};
+	process.on("SIGINT", () => (stop(), process.exit(130)));
+	try {
+		const base = `http://127.0.0.1:${botPort}`;
+		const url = `${base}/interactions`;
+		await waitFor(`${base}/health`, (status) => status === 200);
+		await waitFor(`http://127.0.0.1:${seederPort}/`, () => true);
+		const server = () => treeCpu(bot.pid!, botPort);
+
+		const ping = () => ({ id: snowflake(), application_id: APPLICATION_ID, type: 1, token: "t", version: 1 });
+		await drive(url, Array.from({ length: 200 }, ping), 1, server);
+		const results: Record<string, unknown> = {};
+		results.ping = await drive(url, Array.from({ length: REQUESTS }, ping), 1, server);
+
+		// Misses: 10 per guild (its burst), each a different channel and member, so every one is admitted.
+		const guilds = Array.from({ length: Math.ceil(REQUESTS / 10) }, snowflake);
+		const misses = Array.from({ length: REQUESTS }, (_, i) => summarize(guilds[Math.floor(i / 10)], snowflake(), snowflake(), snowflake()));
+		const delivered = discord.edits();
+		const cpuBefore = server();
+		results.summarize_miss = await drive(url, misses, 5, server);
+		// The queue consumer works on in the background; account for it too, once every job is delivered.
+		for (let i = 0; i < 1200 && discord.edits() < delivered + REQUESTS; i++) await sleep(100);
+		const cpuAfter = server();
+		Object.assign(results.summarize_miss as object, {
+			jobs_delivered: discord.edits() - delivered,
+			server_cpu_ms_per_request_with_consumer: Number(
+				(((cpuAfter.app + cpuAfter.other - cpuBefore.app - cpuBefore.other) * 1000) / REQUESTS).toFixed(3),
+			),
+		});
+
+		// Hits: 50 channels whose summaries the seeder caches, requested round-robin.
+		const channels = Array.from({ length: 50 }, () => ({ guildId: snowflake(), channelId: snowflake(), lastMessageId: snowflake() }));
+		for (const channel of channels) {
+			const key = `${channel.channelId}:n100:brief:en-US@${channel.lastMessageId}`;
+			const summary = { embeds: [{ title: "Summary", description: "A cached summary. ".repeat(40) }] };
+			const response = await fetch(`http://127.0.0.1:${seederPort}/`, { method: "POST", body: JSON.stringify({ ...channel, key, summary }) });
+			if (response.status !== 204) throw new Error(`seeding failed: ${response.status} ${await response.text()}`);
+		}
+		const hits = Array.from({ length: REQUESTS }, (_, i) => {
+			const channel = channels[i % channels.length];
+			return summarize(channel.guildId, channel.channelId, snowflake(), channel.lastMessageId);
+		});
+		results.summarize_hit = await drive(url, hits, 4, server);
+
+		if (process.env.BENCH_BASELINE_DIR) results.baseline_ping = await baselinePing(process.env.BENCH_BASELINE_DIR);
+
+		console.log(
+			JSON.stringify({
+				bench: "interaction-path",
+				date: new Date().toISOString(),
+				machine: `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, node ${process.version}`,
+				concurrency: CONCURRENCY,
+				...results,
+			}),
+		);
+	} finally {
+		stop();
+	}
+}
+
+async function baselinePing(dir: string) {
+	const [port, inspector] = [await freePort(), await freePort()];
+	const baseline = startWrangler(["--port", String(port), "--inspector-port", String(inspector), "--var", `DISCORD_PUBLIC_KEY:${publicKeyHex}`], dir);
+	try {
+		const url = `http://127.0.0.1:${port}/`;
+		await waitFor(url, (status) => status === 200);
+		const ping = () => ({ id: snowflake(), application_id: APPLICATION_ID, type: 1, token: "t", version: 1 });
+		const server = () => treeCpu(baseline.pid!, port);
+		await drive(url, Array.from({ length: 200 }, ping), 1, server);
+		return await drive(url, Array.from({ length: REQUESTS }, ping), 1, server);
+	} finally {
+		if (baseline.pid) process.kill(-baseline.pid, "SIGTERM");
+	}
+}
+
+await main();
