@@ -2,7 +2,8 @@
 // whose decision becomes the answer. No history is read here; the queue consumer does that.
 import type { APIInteraction, APIInteractionResponse } from "discord-api-types/v10";
 import type { Admission } from "../guild/guild-object";
-import { summaryKey, type SummaryJob } from "../summarizer/job";
+import { IsolateCache } from "../guild/isolate-cache";
+import { isExactKey, summaryKey, type SummaryJob } from "../summarizer/job";
 import { ephemeral, message, thinking } from "./responses";
 import type { Parsed, SummaryRequest } from "./summarize-request";
 
@@ -41,9 +42,15 @@ export function answer(admission: Admission, job: SummaryJob): APIInteractionRes
 	}
 }
 
+const isolateCache = new IsolateCache();
+
 export async function summarize(interaction: APIInteraction, parsed: Parsed, env: Env): Promise<APIInteractionResponse> {
 	if (!parsed.ok) return ephemeral(parsed.error);
-	const job = toJob(interaction, parsed.request, Date.now());
+	const now = Date.now();
+	const job = toJob(interaction, parsed.request, now);
+	const recent = isolateCache.get(job.key, now);
+	if (recent) return message(recent, !job.public);
+
 	let admission: Admission;
 	try {
 		admission = await env.GUILD.get(env.GUILD.idFromName(job.guildId)).admit(job);
@@ -51,5 +58,6 @@ export async function summarize(interaction: APIInteraction, parsed: Parsed, env
 		console.error(JSON.stringify({ event: "guild.admit_failed", guild: job.guildId, reason: String(error) }));
 		admission = { outcome: "failed" };
 	}
+	if (admission.outcome === "hit" && isExactKey(job.key)) isolateCache.put(job.key, admission.summary, admission.expiresAt, now);
 	return answer(admission, job);
 }

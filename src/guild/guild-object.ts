@@ -9,7 +9,7 @@ import { DEFAULT_LIMITS, giveBack, take, type BucketRule } from "./token-bucket"
 export type SummaryMessage = Pick<APIInteractionResponseCallbackData, "content" | "embeds" | "components">;
 
 export type Admission =
-	| { outcome: "hit"; summary: SummaryMessage }
+	| { outcome: "hit"; summary: SummaryMessage; expiresAt: number }
 	| { outcome: "denied"; scope: "guild" | "user"; retryAt: number }
 	| { outcome: "joined" }
 	| { outcome: "admitted" }
@@ -40,6 +40,8 @@ export class GuildObject extends DurableObject<Env> {
 	// Enqueues still under way, by key: a request that joins one must learn if it failed.
 	// Memory is enough, as they last one queue send.
 	private readonly enqueues = new Map<string, Promise<unknown>>();
+	/** When the alarm is set to fire: null for none, undefined until read after the object starts. */
+	private alarmAt: number | null | undefined;
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
@@ -51,9 +53,9 @@ export class GuildObject extends DurableObject<Env> {
 	async admit(job: SummaryJob): Promise<Admission> {
 		const now = Date.now();
 		const cached = this.sql
-			.exec<{ message: string }>("SELECT message FROM summaries WHERE key = ? AND expires_at > ?", job.key, now)
+			.exec<{ message: string; expires_at: number }>("SELECT message, expires_at FROM summaries WHERE key = ? AND expires_at > ?", job.key, now)
 			.toArray()[0];
-		if (cached) return { outcome: "hit", summary: JSON.parse(cached.message) };
+		if (cached) return { outcome: "hit", summary: JSON.parse(cached.message), expiresAt: cached.expires_at };
 
 		if (this.sql.exec("SELECT 1 FROM jobs WHERE key = ? AND expires_at > ?", job.key, now).toArray().length) {
 			this.sql.exec(
@@ -97,7 +99,7 @@ export class GuildObject extends DurableObject<Env> {
 		} finally {
 			this.enqueues.delete(job.key);
 		}
-		await this.scheduleExpiry();
+		await this.alarmBy(job.requestedAt + TOKEN_LIFETIME_MS);
 		return { outcome: "admitted" };
 	}
 
@@ -107,6 +109,7 @@ export class GuildObject extends DurableObject<Env> {
 	 */
 	async finish(job: Pick<SummaryJob, "key" | "cacheTtlSeconds">, summary: SummaryMessage | null): Promise<Joiner[]> {
 		const now = Date.now();
+		const expiresAt = now + job.cacheTtlSeconds * 1000;
 		const joiners = this.sql
 			.exec<{ interaction_id: string; application_id: string; token: string }>(
 				"SELECT interaction_id, application_id, token FROM joiners WHERE key = ?",
@@ -117,9 +120,9 @@ export class GuildObject extends DurableObject<Env> {
 		this.ctx.storage.transactionSync(() => {
 			this.sql.exec("DELETE FROM joiners WHERE key = ?", job.key);
 			this.sql.exec("DELETE FROM jobs WHERE key = ?", job.key);
-			if (summary) this.cache(job.key, summary, now, now + job.cacheTtlSeconds * 1000);
+			if (summary) this.cache(job.key, summary, now, expiresAt);
 		});
-		await this.scheduleExpiry();
+		if (summary) await this.alarmBy(expiresAt);
 		return joiners;
 	}
 
@@ -132,7 +135,16 @@ export class GuildObject extends DurableObject<Env> {
 			this.sql.exec("DELETE FROM jobs WHERE expires_at <= ?", now);
 			this.sql.exec("DELETE FROM buckets WHERE tat <= ?", now);
 		});
-		await this.scheduleExpiry();
+		// Next: the first entry to expire; with none left, the moment the last bucket is full again.
+		const next = this.sql
+			.exec<{ at: number | null }>(
+				`SELECT COALESCE(
+					(SELECT MIN(at) FROM (SELECT MIN(expires_at) AS at FROM summaries UNION ALL SELECT MIN(expires_at) FROM jobs)),
+					(SELECT MAX(tat) FROM buckets)) AS at`,
+			)
+			.one().at;
+		this.alarmAt = null;
+		if (next !== null) await this.alarmBy(next);
 	}
 
 	private cache(key: string, summary: SummaryMessage, now: number, expiresAt: number): void {
@@ -170,17 +182,12 @@ export class GuildObject extends DurableObject<Env> {
 		if (tat !== undefined) this.setTat(bucket, giveBack(tat, rule));
 	}
 
-	// The next moment something expires; full buckets are swept once the last of them is full again.
-	private async scheduleExpiry(): Promise<void> {
-		const next = this.sql
-			.exec<{ at: number | null }>(
-				`SELECT COALESCE(
-					(SELECT MIN(at) FROM (SELECT MIN(expires_at) AS at FROM summaries UNION ALL SELECT MIN(expires_at) FROM jobs)),
-					(SELECT MAX(tat) FROM buckets)) AS at`,
-			)
-			.one().at;
-		if (next === null) return;
-		const current = await this.ctx.storage.getAlarm();
-		if (current === null || current > next) await this.ctx.storage.setAlarm(next);
+	/** Makes sure the alarm fires no later than `time`. */
+	private async alarmBy(time: number): Promise<void> {
+		// The alarm time is remembered, so most calls cost no storage operation at all.
+		if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm();
+		if (this.alarmAt !== null && this.alarmAt <= time) return;
+		await this.ctx.storage.setAlarm(time);
+		this.alarmAt = time;
 	}
 }

@@ -47,6 +47,11 @@ function rangeKey(range: Range): string {
  * The key of a summary. With the channel's last message id the key names an exact set of messages,
  * so it can be cached for long; without it, only briefly.
  */
+/** Whether a key names an exact set of messages, so its summary never changes. */
+export function isExactKey(key: string): boolean {
+	return key.includes("@");
+}
+
 export function summaryKey(
 	request: { channelId: string; range: Range; style: Style; locale: string },
 	lastMessageId: string | undefined,

@@ -130,6 +130,21 @@ describe("cache", () => {
 		expect(enqueue).toHaveBeenCalledTimes(2);
 	});
 
+	it("an exact hit is then served from the Worker isolate without the Durable Object; other keys are not", async () => {
+		const guildId = id();
+		const channelId = id();
+		const lastMessageId = id();
+		await sendOk(summarize({}, { guildId, channelId, lastMessageId }));
+		await sendOk(summarize({}, { guildId, channelId, lastMessageId: null }));
+		for (const job of jobs()) await guild(guildId).finish(job, SUMMARY);
+		expect((await sendOk(summarize({}, { guildId, channelId, lastMessageId }))).type).toBe(4);
+		expect((await sendOk(summarize({}, { guildId, channelId, lastMessageId: null }))).type).toBe(4);
+
+		await runInDurableObject(guild(guildId), (_: GuildObject, state) => state.storage.sql.exec("DELETE FROM summaries"));
+		expect((await sendOk(summarize({}, { guildId, channelId, lastMessageId }))).type).toBe(4);
+		expect((await sendOk(summarize({}, { guildId, channelId, lastMessageId: null }))).type).toBe(5);
+	});
+
 	it("hits do not spend rate-limit tokens", async () => {
 		const guildId = id();
 		const userId = id();
