@@ -7,24 +7,18 @@ import {
 	type APIApplicationCommandInteraction,
 	type APIMessageApplicationCommandInteraction,
 } from "discord-api-types/v10";
-import type { Range } from "../summarizer/job";
+import type { Range, SummaryRequest } from "../summarizer/job";
 import { DEFAULT_STYLE, MAX_SINCE_SECONDS, MESSAGES, STYLES, type Style } from "./commands";
 import { parseDuration } from "./duration";
 import { listNames, missingToRead } from "./permissions";
 
-export interface SummaryRequest {
-	guildId: string;
-	channelId: string;
-	userId: string;
-	range: Range;
-	style: Style;
-	locale: string;
-	public: boolean;
-	/** The newest message of the channel when Discord sent the interaction, if it said. */
-	lastMessageId: string | undefined;
-}
-
-export type Parsed = { ok: true; request: SummaryRequest } | { ok: false; error: string };
+export type Parsed =
+	| {
+			ok: true;
+			/** With the channel's newest message when Discord sent the interaction, if it said. */
+			request: SummaryRequest & { lastMessageId: string | undefined };
+	  }
+	| { ok: false; error: string };
 
 type OptionValue = string | number | boolean;
 

@@ -5,9 +5,11 @@ import type { Admission } from "../guild/guild-object";
 import { IsolateCache } from "../guild/isolate-cache";
 import { isExactKey, summaryKey, type SummaryJob } from "../summarizer/job";
 import { ephemeral, message, thinking } from "./responses";
-import type { Parsed, SummaryRequest } from "./summarize-request";
+import type { Parsed } from "./summarize-request";
 
-export function toJob(interaction: APIInteraction, request: SummaryRequest, now: number): SummaryJob {
+type ParsedRequest = Extract<Parsed, { ok: true }>["request"];
+
+export function toJob(interaction: APIInteraction, request: ParsedRequest, now: number): SummaryJob {
 	const { lastMessageId, ...rest } = request;
 	return {
 		version: 1,

@@ -8,7 +8,18 @@ export type Range =
 	| { kind: "since"; seconds: number; maxMessages: number }
 	| { kind: "from"; messageId: string };
 
-export interface SummaryJob {
+/** What a member asked to have summarized. */
+export interface SummaryRequest {
+	guildId: string;
+	channelId: string;
+	userId: string;
+	range: Range;
+	style: Style;
+	locale: string;
+	public: boolean;
+}
+
+export interface SummaryJob extends SummaryRequest {
 	version: 1;
 	/** Identity of the summary: the cache and single-flight key in the guild's Durable Object. */
 	key: string;
@@ -18,13 +29,6 @@ export interface SummaryJob {
 	applicationId: string;
 	/** Interaction token: lets the consumer edit the "thinking…" message for 15 minutes. */
 	token: string;
-	guildId: string;
-	channelId: string;
-	userId: string;
-	range: Range;
-	style: Style;
-	locale: string;
-	public: boolean;
 	/** When the interaction arrived (ms): fixes the start of a `since` range and the token's expiry. */
 	requestedAt: number;
 }
@@ -53,7 +57,7 @@ export function isExactKey(key: string): boolean {
 }
 
 export function summaryKey(
-	request: { channelId: string; range: Range; style: Style; locale: string },
+	request: Pick<SummaryRequest, "channelId" | "range" | "style" | "locale">,
 	lastMessageId: string | undefined,
 ): { key: string; cacheTtlSeconds: number } {
 	const base = `${request.channelId}:${rangeKey(request.range)}:${request.style}:${request.locale}`;

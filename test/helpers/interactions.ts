@@ -1,5 +1,6 @@
 // Builds interactions the way Discord sends them and signs them with the test key pair.
 import { env, exports } from "cloudflare:workers";
+import { afterEach, beforeEach, expect, vi, type MockInstance } from "vitest";
 import {
 	ApplicationCommandOptionType,
 	ApplicationCommandType,
@@ -177,4 +178,16 @@ export function summarizeFromHere(targetId: string, context: Context = {}) {
 
 export function resolvedChannel(channelId: string, permissions: string, appPermissions?: string): APIInteractionDataResolvedChannel {
 	return { id: channelId, type: ChannelType.GuildText, name: "other", permissions, ...(appPermissions ? { app_permissions: appPermissions } : {}) };
+}
+
+/** Declares, for the current test file, that no test in it may enqueue a job. */
+export function expectNothingEnqueued(): void {
+	let enqueue: MockInstance<Queue["send"]>;
+	beforeEach(() => {
+		enqueue = vi.spyOn(env.SUMMARY_QUEUE, "send");
+	});
+	afterEach(() => {
+		expect(enqueue).not.toHaveBeenCalled();
+		vi.restoreAllMocks();
+	});
 }

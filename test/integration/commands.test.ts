@@ -1,17 +1,9 @@
 // Commands answered on the interaction path without the guild's Durable Object.
-import { env } from "cloudflare:workers";
 import { InteractionType, MessageFlags } from "discord-api-types/v10";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { chatCommand, id, resolvedChannel, sendOk, summarize, summarizeFromHere } from "../helpers/interactions";
+import { describe, expect, it } from "vitest";
+import { chatCommand, id, resolvedChannel, sendOk, summarize, summarizeFromHere, expectNothingEnqueued } from "../helpers/interactions";
 
-let enqueue: ReturnType<typeof vi.spyOn>;
-beforeEach(() => {
-	enqueue = vi.spyOn(env.SUMMARY_QUEUE, "send");
-});
-afterEach(() => {
-	expect(enqueue).not.toHaveBeenCalled();
-	vi.restoreAllMocks();
-});
+expectNothingEnqueued();
 
 function expectEphemeral(response: unknown, text: RegExp) {
 	expect(response).toMatchObject({

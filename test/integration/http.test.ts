@@ -1,17 +1,10 @@
 // The HTTP contract: every bad request to /interactions gets its status and a JSON error,
 // and nothing is enqueued for it.
-import { env, exports } from "cloudflare:workers";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { ping, send, sendOk, signedRequest, summarize } from "../helpers/interactions";
+import { exports } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { ping, send, sendOk, signedRequest, summarize, expectNothingEnqueued } from "../helpers/interactions";
 
-let enqueue: ReturnType<typeof vi.spyOn>;
-beforeEach(() => {
-	enqueue = vi.spyOn(env.SUMMARY_QUEUE, "send");
-});
-afterEach(() => {
-	expect(enqueue).not.toHaveBeenCalled();
-	vi.restoreAllMocks();
-});
+expectNothingEnqueued();
 
 async function expectError(response: Response, status: number, message: RegExp) {
 	expect(response.status).toBe(status);
