@@ -7,15 +7,15 @@ import {
 	type APIEmbed,
 	type APIInteractionResponse,
 } from "discord-api-types/v10";
-import { COMMAND, COMMANDS, MAX_SINCE_SECONDS, MESSAGES, STYLES } from "./commands";
+import { COMMAND, COMMANDS, MAX_SINCE_SECONDS, MESSAGES, NOT_YET_AVAILABLE, STYLES } from "./commands";
 import { message } from "./responses";
 
 function usage(name: string, options: readonly APIApplicationCommandOption[] = []): string {
-	const parts = options.map((option) =>
-		option.type === ApplicationCommandOptionType.Subcommand ? `${name} ${option.name}` : `${option.name}:`,
-	);
-	const subcommands = options.every((option) => option.type === ApplicationCommandOptionType.Subcommand);
-	return subcommands && parts.length ? parts.map((p) => `\`/${p}\``).join(" · ") : `\`/${[name, ...parts].join(" ")}\``;
+	if (options.length && options.every((option) => option.type === ApplicationCommandOptionType.Subcommand)) {
+		return options.map((option) => `\`/${name} ${option.name}\``).join(" · ");
+	}
+	const parts = options.map((option) => ("required" in option && option.required ? option.name : `[${option.name}]`));
+	return `\`/${[name, ...parts].join(" ")}\``;
 }
 
 const HELP: APIEmbed = {
@@ -39,7 +39,10 @@ const HELP: APIEmbed = {
 					name: COMMAND.summarizeFromHere,
 					value: "Right-click (or long-press) a message → **Apps** → **Summarize from here**: everything from that message to now.",
 				}
-			: { name: usage(command.name, "options" in command ? command.options : []), value: command.description },
+			: {
+					name: usage(command.name, "options" in command ? command.options : []),
+					value: NOT_YET_AVAILABLE.has(command.name) ? `${command.description} *(not available yet)*` : command.description,
+				},
 	),
 	footer: { text: "Your messages stay yours: message content is never stored or logged." },
 };

@@ -8,14 +8,12 @@ import {
 	type APIInteractionResponse,
 } from "discord-api-types/v10";
 import { HttpError, jsonResponse } from "../http-error";
-import { COMMAND } from "./commands";
+import { COMMAND, NOT_YET_AVAILABLE } from "./commands";
 import { help } from "./help";
 import { ephemeral } from "./responses";
 import { summarize } from "./summarize";
 import { parseSummarize, parseSummarizeFromHere } from "./summarize-request";
 import { readVerifiedBody } from "./verify";
-
-const NOT_YET = new Set<string>([COMMAND.summaries, COMMAND.stats, COMMAND.config, COMMAND.privacy]);
 
 function parse(body: Uint8Array): APIInteraction {
 	let interaction: unknown;
@@ -46,7 +44,7 @@ function command(interaction: APIApplicationCommandInteraction, env: Env): Promi
 		return summarize(interaction, parseSummarizeFromHere({ ...interaction, data }), env);
 	}
 	if (data.name === COMMAND.help) return help();
-	if (NOT_YET.has(data.name)) {
+	if (NOT_YET_AVAILABLE.has(data.name)) {
 		return ephemeral(`\`/${data.name}\` is not available yet in this version of Summary Bot. \`/summarize\` and \`/help\` work today.`);
 	}
 	return ephemeral("That command isn't supported by this version of Summary Bot. Try `/help` to see what is.");

@@ -22,6 +22,10 @@ describe("/help", () => {
 			expect(names).toContain(command);
 		}
 		expect(embed.description).toMatch(/30m.*6h.*2d.*1w/);
+		expect(names).toContain("`/summarize [messages] [since] [channel] [style] [public]`");
+		expect(names).toContain("`/privacy action`");
+		const stats = embed.fields.find((field) => field.name === "`/stats`");
+		expect(stats?.value).toContain("not available yet");
 		expect(JSON.stringify(embed).length).toBeLessThan(6000);
 	});
 });
