@@ -1,7 +1,7 @@
 // Tests run inside workerd with the Worker's real bindings (Durable Objects, Queue, D1) from wrangler.toml.
 // A fresh Ed25519 key pair per run: the Worker verifies with the public key, tests sign with the private one.
 import { generateKeyPairSync } from "node:crypto";
-import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { DISCORD_TEST_BASE, discordStandIn } from "./test/stand-ins/discord.ts";
 
@@ -26,6 +26,7 @@ export default defineConfig({
 					OPENAI_API_KEY: "",
 					ADMIN_TOKEN: "",
 					TEST_SIGNING_KEY: privateKeyPkcs8,
+					TEST_MIGRATIONS: await readD1Migrations("./migrations"),
 				},
 				outboundService: discordStandIn(),
 				queueConsumers: { "summary-jobs": { maxBatchTimeout: 0.05 } },
@@ -34,6 +35,7 @@ export default defineConfig({
 	],
 	test: {
 		include: ["test/**/*.test.ts"],
+		setupFiles: ["./test/helpers/apply-migrations.ts"],
 		deps: { optimizer: { ssr: { enabled: true, include: ["discord-api-types/v10"] } } },
 	},
 });
