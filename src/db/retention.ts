@@ -1,0 +1,40 @@
+// Retention, run by the cron trigger: summaries past their guild's retention and usage events past
+// 90 days are deleted, in bounded batches so one run stays within a Worker's limits; what a run
+// leaves, the next one takes.
+import { inArray, lt, sql } from "drizzle-orm";
+import type { DrizzleD1Database } from "drizzle-orm/d1";
+import { guildSettings, summaries, usageEvents } from "./schema";
+
+const DAY_MS = 86_400_000;
+export const DEFAULT_RETENTION_DAYS = 30;
+export const USAGE_RETENTION_DAYS = 90;
+export const RETENTION_BATCH = { rows: 500, batches: 20 };
+
+async function deleteInBatches(remove: () => Promise<D1Result>): Promise<number> {
+	let deleted = 0;
+	for (let batch = 0; batch < RETENTION_BATCH.batches; batch++) {
+		const changes = (await remove()).meta.changes;
+		deleted += changes;
+		if (changes < RETENTION_BATCH.rows) break;
+	}
+	return deleted;
+}
+
+export async function enforceRetention(db: DrizzleD1Database, now: number): Promise<{ summaries: number; usageEvents: number }> {
+	const retentionMs = sql`coalesce(${guildSettings.retentionDays}, ${DEFAULT_RETENTION_DAYS}) * ${DAY_MS}`;
+	const expiredSummaries = db
+		.select({ id: summaries.id })
+		.from(summaries)
+		.leftJoin(guildSettings, sql`${guildSettings.guildId} = ${summaries.guildId}`)
+		.where(sql`${summaries.createdAt} < ${now} - ${retentionMs}`)
+		.limit(RETENTION_BATCH.rows);
+	const expiredEvents = db
+		.select({ id: usageEvents.id })
+		.from(usageEvents)
+		.where(lt(usageEvents.createdAt, new Date(now - USAGE_RETENTION_DAYS * DAY_MS)))
+		.limit(RETENTION_BATCH.rows);
+	return {
+		summaries: await deleteInBatches(() => db.delete(summaries).where(inArray(summaries.id, expiredSummaries)).run()),
+		usageEvents: await deleteInBatches(() => db.delete(usageEvents).where(inArray(usageEvents.id, expiredEvents)).run()),
+	};
+}
