@@ -3,7 +3,7 @@
 import { generateKeyPairSync } from "node:crypto";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
-import { DISCORD_TEST_BASE, discordStandIn } from "./test/stand-ins/discord.ts";
+import { DISCORD_TEST_BASE, OPENAI_TEST_BASE, outboundService } from "./test/stand-ins/outbound.ts";
 
 // Loopback only: no request.cf lookup, no telemetry.
 process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
@@ -24,11 +24,12 @@ export default defineConfig({
 					DISCORD_BOT_TOKEN: "test-bot-token",
 					DISCORD_API_BASE: DISCORD_TEST_BASE,
 					OPENAI_API_KEY: "",
+					OPENAI_BASE_URL: OPENAI_TEST_BASE,
 					ADMIN_TOKEN: "",
 					TEST_SIGNING_KEY: privateKeyPkcs8,
 					TEST_MIGRATIONS: await readD1Migrations("./migrations"),
 				},
-				outboundService: discordStandIn(),
+				outboundService: outboundService(),
 				queueConsumers: { "summary-jobs": { maxBatchTimeout: 0.05 } },
 			},
 		}),

@@ -1,0 +1,24 @@
+// What a summarizer produces, whichever one ran: points that cite the lines (see line.ts) they rest on.
+
+export interface Cited {
+	text: string;
+	/** Indices of the lines this rests on. */
+	sources: number[];
+}
+
+export interface ActionItem extends Cited {
+	/** Who is to do it, as named in the conversation; null when nobody was named. */
+	owner: string | null;
+}
+
+export interface Summary {
+	/** The model that wrote it, or "extractive" for the built-in summarizer. */
+	model: string;
+	points: Cited[];
+	actionItems: ActionItem[];
+	/** Who took part, most active first. */
+	participants: { name: string; messages: number }[];
+	/** Links that appeared in the messages, in order of first appearance. */
+	links: string[];
+	usage: { tokensIn: number; tokensOut: number };
+}
