@@ -1,0 +1,75 @@
+// What the REST client knows of Discord's rate limits, learned from the X-RateLimit-* headers of its
+// answers: per route, how many requests remain until when, and whether a global limit is in force.
+// Routes keep their major parameter (channel, guild, webhook), as Discord's buckets do. Pure: time is passed in.
+
+/** A route as Discord limits it: the method and the path with ids folded, except the major parameter. */
+export function routeKey(method: string, path: string): string {
+	const parts = path.split("?")[0].split("/").filter(Boolean);
+	const folded = parts.map((part, i) => {
+		const major = i === 1 && /^(channels|guilds|webhooks)$/.test(parts[0]);
+		const webhookToken = i === 2 && parts[0] === "webhooks";
+		return !major && !webhookToken && /^\d{15,21}$/.test(part) ? ":id" : part;
+	});
+	return `${method} /${folded.join("/")}`;
+}
+
+interface Bucket {
+	/** The bucket's size, once an answer has said it. */
+	limit: number;
+	remaining: number;
+	/** When `remaining` goes back to `limit`; Infinity when unknown until the next answer. */
+	resetAt: number;
+	/** Sent and not yet answered: the server's `remaining` doesn't count them yet. */
+	inFlight: number;
+}
+
+/** While a route's limits are unknown, one request at a time probes them. */
+const UNKNOWN: Omit<Bucket, "inFlight"> = { limit: 1, remaining: 1, resetAt: Number.POSITIVE_INFINITY };
+/** How long to wait when only answers still in flight can free a slot. */
+const IN_FLIGHT_WAIT_MS = 25;
+
+export class RateLimits {
+	private readonly buckets = new Map<string, Bucket>();
+	private globalUntil = 0;
+
+	/** Milliseconds to wait before sending on `route`; 0 means go now: a slot is taken and `settle` must follow. */
+	take(route: string, now: number): number {
+		if (this.globalUntil > now) return this.globalUntil - now;
+		let bucket = this.buckets.get(route);
+		if (!bucket) this.buckets.set(route, (bucket = { ...UNKNOWN, inFlight: 0 }));
+		if (bucket.resetAt <= now) {
+			bucket.remaining = bucket.limit;
+			bucket.resetAt = Number.POSITIVE_INFINITY;
+		}
+		if (bucket.remaining - bucket.inFlight <= 0) {
+			return Number.isFinite(bucket.resetAt) ? bucket.resetAt - now : IN_FLIGHT_WAIT_MS;
+		}
+		bucket.inFlight++;
+		return 0;
+	}
+
+	/** Frees the slot `take` gave and learns from the answer's headers, when there was an answer. */
+	settle(route: string, headers: Headers | undefined, now: number): void {
+		const bucket = this.buckets.get(route);
+		if (!bucket) return;
+		bucket.inFlight = Math.max(0, bucket.inFlight - 1);
+		const remaining = headers?.get("x-ratelimit-remaining");
+		const resetAfter = headers?.get("x-ratelimit-reset-after");
+		if (remaining == null || resetAfter == null) return;
+		bucket.limit = Number(headers?.get("x-ratelimit-limit") ?? bucket.limit);
+		bucket.remaining = Number(remaining);
+		bucket.resetAt = now + Number(resetAfter) * 1000;
+	}
+
+	/** Records a 429: nothing more goes out on that route (or anywhere, when global) for `retryAfterMs`. */
+	limited(route: string, retryAfterMs: number, global: boolean, now: number): void {
+		if (global) {
+			this.globalUntil = Math.max(this.globalUntil, now + retryAfterMs);
+			return;
+		}
+		const bucket = this.buckets.get(route) ?? { ...UNKNOWN, inFlight: 0 };
+		bucket.remaining = 0;
+		bucket.resetAt = now + retryAfterMs;
+		this.buckets.set(route, bucket);
+	}
+}

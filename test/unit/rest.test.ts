@@ -1,0 +1,120 @@
+import { describe, expect, it } from "vitest";
+import { RateLimits, routeKey } from "../../src/discord/rate-limits";
+import { DiscordError, DiscordRest, INVALID_REQUESTS } from "../../src/discord/rest";
+
+function limitHeaders(remaining: number, resetAfter: number, limit = 5) {
+	return { "x-ratelimit-limit": String(limit), "x-ratelimit-remaining": String(remaining), "x-ratelimit-reset-after": String(resetAfter), "x-ratelimit-bucket": "abc" };
+}
+
+/** A scripted Discord: answers in order, on a clock that only moves when the client sleeps. */
+function scripted(answers: (() => Response)[]) {
+	let clock = 1_000_000;
+	const sleeps: number[] = [];
+	const requests: Request[] = [];
+	const rest = new DiscordRest({
+		base: "http://discord.test/api/v10",
+		token: "bot-token",
+		fetch: async (input, init) => {
+			requests.push(new Request(input, init));
+			const next = answers.shift();
+			if (!next) throw new Error("no more scripted answers");
+			return next();
+		},
+		sleep: async (ms) => {
+			sleeps.push(ms);
+			clock += ms;
+		},
+		now: () => clock,
+		random: () => 0.5,
+	});
+	return { rest, sleeps, requests };
+}
+
+describe("routeKey", () => {
+	it("keeps the major parameter and folds other ids", () => {
+		expect(routeKey("GET", "/channels/123456789012345678/messages?limit=100")).toBe("GET /channels/123456789012345678/messages");
+		expect(routeKey("GET", "/channels/123456789012345678/messages/223456789012345678")).toBe("GET /channels/123456789012345678/messages/:id");
+		expect(routeKey("PATCH", "/webhooks/123456789012345678/tok.en/messages/@original")).toBe("PATCH /webhooks/123456789012345678/tok.en/messages/@original");
+	});
+});
+
+describe("RateLimits", () => {
+	it("probes an unknown route one request at a time, then uses what the answer said", () => {
+		const limits = new RateLimits();
+		expect(limits.take("r", 0)).toBe(0);
+		expect(limits.take("r", 0)).toBeGreaterThan(0);
+		limits.settle("r", new Headers(limitHeaders(2, 1)), 0);
+		expect([limits.take("r", 0), limits.take("r", 0), limits.take("r", 0)]).toEqual([0, 0, 1000]);
+		expect(limits.take("r", 1000)).toBe(0);
+	});
+
+	it("holds a route after a 429 and everything after a global one", () => {
+		const limits = new RateLimits();
+		limits.limited("a", 2000, false, 0);
+		expect(limits.take("a", 0)).toBe(2000);
+		expect(limits.take("b", 0)).toBe(0);
+		limits.limited("b", 500, true, 0);
+		expect(limits.take("c", 100)).toBe(400);
+	});
+});
+
+describe("DiscordRest", () => {
+	it("sends the bot token and a DiscordBot user agent", async () => {
+		const { rest, requests } = scripted([() => Response.json([{ id: "1" }])]);
+		expect(await rest.get("/channels/1/messages?limit=100")).toEqual([{ id: "1" }]);
+		expect(requests[0].url).toBe("http://discord.test/api/v10/channels/1/messages?limit=100");
+		expect(requests[0].headers.get("authorization")).toBe("Bot bot-token");
+		expect(requests[0].headers.get("user-agent")).toMatch(/^DiscordBot \(https?:\/\/\S+, \d+\.\d+\.\d+\)$/);
+	});
+
+	it("honours a 429's retry_after, then succeeds", async () => {
+		const { rest, sleeps } = scripted([
+			() => Response.json({ message: "You are being rate limited.", retry_after: 1.25, global: false }, { status: 429, headers: limitHeaders(0, 1.25) }),
+			() => Response.json({ ok: true }, { headers: limitHeaders(4, 1) }),
+		]);
+		expect(await rest.get("/channels/1/messages")).toEqual({ ok: true });
+		expect(sleeps).toEqual([1250]);
+	});
+
+	it("waits for the bucket to reset instead of sending into a 429", async () => {
+		const { rest, sleeps, requests } = scripted([() => Response.json([], { headers: limitHeaders(0, 2) }), () => Response.json([], { headers: limitHeaders(4, 2) })]);
+		await rest.get("/channels/1/messages");
+		await rest.get("/channels/1/messages");
+		expect(sleeps).toEqual([2000]);
+		expect(requests).toHaveLength(2);
+	});
+
+	it("retries 5xx and network errors with growing backoff", async () => {
+		const { rest, sleeps } = scripted([
+			() => new Response("bad gateway", { status: 502 }),
+			() => {
+				throw new TypeError("connection reset");
+			},
+			() => Response.json({ ok: 1 }),
+		]);
+		expect(await rest.get("/channels/1")).toEqual({ ok: 1 });
+		expect(sleeps).toEqual([250, 500]);
+	});
+
+	it.each([401, 403, 404])("never retries a %i, and says what Discord said", async (status) => {
+		const { rest, requests } = scripted([() => Response.json({ message: "Missing Access", code: 50001 }, { status })]);
+		const error = await rest.get("/channels/1/messages").catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(DiscordError);
+		expect(error).toMatchObject({ status, code: 50001, message: expect.stringContaining("Missing Access") });
+		expect(requests).toHaveLength(1);
+	});
+
+	it("gives up after its attempts, and on a wait longer than allowed", async () => {
+		const { rest } = scripted(Array.from({ length: 5 }, () => () => new Response("", { status: 500 })));
+		await expect(rest.get("/x")).rejects.toMatchObject({ status: 500 });
+		const long = scripted([() => Response.json({ retry_after: 3600, global: false }, { status: 429 })]);
+		await expect(long.rest.get("/x")).rejects.toMatchObject({ status: 429 });
+	});
+
+	it("opens the breaker before invalid requests approach Discord's ban threshold", async () => {
+		const { rest, requests } = scripted(Array.from({ length: INVALID_REQUESTS.limit + 1 }, () => () => Response.json({ message: "Missing Access", code: 50001 }, { status: 403 })));
+		for (let i = 0; i < INVALID_REQUESTS.limit; i++) await rest.get(`/channels/${i}/messages`).catch(() => undefined);
+		await expect(rest.get("/channels/x/messages")).rejects.toThrow(/holding off/);
+		expect(requests).toHaveLength(INVALID_REQUESTS.limit);
+	});
+});
