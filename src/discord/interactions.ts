@@ -8,11 +8,12 @@ import {
 	type APIInteractionResponse,
 } from "discord-api-types/v10";
 import { HttpError, jsonResponse } from "../http-error";
+import { parseButtonId } from "./buttons";
 import { COMMAND, NOT_YET_AVAILABLE } from "./commands";
 import { help } from "./help";
 import { ephemeral } from "./responses";
 import { summarize } from "./summarize";
-import { parseSummarize, parseSummarizeFromHere } from "./summarize-request";
+import { parseSummarize, parseSummarizeFromHere, parseSummaryButton } from "./summarize-request";
 import { readVerifiedBody } from "./verify";
 
 function parse(body: Uint8Array): APIInteraction {
@@ -58,9 +59,13 @@ export function dispatch(interaction: APIInteraction, env: Env): Promise<APIInte
 			return command(interaction, env);
 		case InteractionType.ApplicationCommandAutocomplete:
 			return { type: InteractionResponseType.ApplicationCommandAutocompleteResult, data: { choices: [] } };
-		case InteractionType.MessageComponent:
+		case InteractionType.MessageComponent: {
+			const button = parseButtonId(interaction.data.custom_id);
+			if (button) return summarize(interaction, parseSummaryButton(interaction, button), env);
+			return ephemeral("That button isn't supported by this version of Summary Bot. Try `/help`.");
+		}
 		case InteractionType.ModalSubmit:
-			return ephemeral("That button or form isn't supported by this version of Summary Bot. Try `/help`.");
+			return ephemeral("That form isn't supported by this version of Summary Bot. Try `/help`.");
 	}
 }
 

@@ -6,7 +6,9 @@ import {
 	type APIChatInputApplicationCommandInteraction,
 	type APIApplicationCommandInteraction,
 	type APIMessageApplicationCommandInteraction,
+	type APIMessageComponentInteraction,
 } from "discord-api-types/v10";
+import type { ButtonRequest } from "./buttons";
 import type { Range, SummaryRequest } from "../summarizer/job";
 import { DEFAULT_STYLE, MAX_SINCE_SECONDS, MESSAGES, STYLES, type Style } from "./commands";
 import { parseDuration } from "./duration";
@@ -36,7 +38,7 @@ function optionValues(options: APIApplicationCommandInteractionDataOption[] | un
 }
 
 /** Where the command was used, and who used it; undefined outside a guild. */
-function origin(interaction: APIApplicationCommandInteraction) {
+function origin(interaction: APIApplicationCommandInteraction | APIMessageComponentInteraction) {
 	const channelId = interaction.channel?.id ?? interaction.channel_id;
 	if (!interaction.guild_id || !interaction.member || !channelId) return undefined;
 	const channel = interaction.channel;
@@ -112,6 +114,32 @@ export function parseSummarizeFromHere(interaction: APIMessageApplicationCommand
 	return {
 		ok: true,
 		request: { ...from, range: { kind: "from", messageId: interaction.data.target_id }, style: DEFAULT_STYLE, public: false },
+	};
+}
+
+/** A click on a summary's button: the same request again, shorter, more detailed or public. */
+export function parseSummaryButton(interaction: APIMessageComponentInteraction, button: ButtonRequest): Parsed {
+	const from = origin(interaction);
+	if (!from) return { ok: false, error: GUILD_ONLY };
+	const sameChannel = button.channelId === from.channelId;
+	if (sameChannel) {
+		const refusal = accessRefusal(from.channelId, interaction.member?.permissions, interaction.app_permissions);
+		if (refusal) return { ok: false, error: refusal };
+	} else if (interaction.message.interaction_metadata?.user.id !== from.userId) {
+		// Discord sends permissions for the channel the button is in, not the one summarized: only the member
+		// who asked (and was checked for that channel then) may use the buttons of another channel's summary.
+		return { ok: false, error: `Only the member who asked for this summary can use its buttons. Try \`/summarize channel:\` <#${button.channelId}> yourself.` };
+	}
+	return {
+		ok: true,
+		request: {
+			...from,
+			channelId: button.channelId,
+			lastMessageId: sameChannel ? from.lastMessageId : undefined,
+			range: button.range,
+			style: button.style,
+			public: button.action === "public",
+		},
 	};
 }
 

@@ -36,7 +36,8 @@ export interface SummaryJob extends SummaryRequest {
 /** An interaction token lives 15 minutes; past that nothing can be delivered. */
 export const TOKEN_LIFETIME_MS = 15 * 60 * 1000;
 
-function rangeKey(range: Range): string {
+/** A range in a few characters, for keys and button ids: `n100`, `s21600n10000`, `f<message id>`. */
+export function rangeKey(range: Range): string {
 	switch (range.kind) {
 		case "count":
 			return `n${range.messages}`;
@@ -51,6 +52,14 @@ function rangeKey(range: Range): string {
  * The key of a summary. With the channel's last message id the key names an exact set of messages,
  * so it can be cached for long; without it, only briefly.
  */
+export function parseRangeKey(key: string): Range | undefined {
+	const match = key.match(/^(?:n(\d{1,5})|s(\d{1,7})n(\d{1,5})|f(\d{1,20}))$/);
+	if (!match) return undefined;
+	if (match[1]) return { kind: "count", messages: Number(match[1]) };
+	if (match[2]) return { kind: "since", seconds: Number(match[2]), maxMessages: Number(match[3]) };
+	return { kind: "from", messageId: match[4] };
+}
+
 /** Whether a key names an exact set of messages, so its summary never changes. */
 export function isExactKey(key: string): boolean {
 	return key.includes("@");

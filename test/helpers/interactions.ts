@@ -191,3 +191,17 @@ export function expectNothingEnqueued(): void {
 		vi.restoreAllMocks();
 	});
 }
+
+/** A click on a button of a message that `requesterId`'s command produced. */
+export function buttonClick(customId: string, context: Context = {}, requesterId?: string) {
+	const interaction = base(InteractionType.MessageComponent, context);
+	return {
+		...interaction,
+		message: {
+			id: id(),
+			channel_id: interaction.channel_id,
+			interaction_metadata: { id: id(), type: InteractionType.ApplicationCommand, user: { ...interaction.member.user, id: requesterId ?? interaction.member.user.id } },
+		},
+		data: { custom_id: customId, component_type: 2 },
+	};
+}

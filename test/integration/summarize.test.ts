@@ -6,7 +6,8 @@ import { MessageFlags, type APIInteractionResponse } from "discord-api-types/v10
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from "vitest";
 import { CACHE_LIMITS, type GuildObject, type SummaryMessage } from "../../src/guild/guild-object";
 import type { SummaryJob } from "../../src/summarizer/job";
-import { id, sendOk, summarize, summarizeFromHere } from "../helpers/interactions";
+import { buttonClick, id, sendOk, summarize, summarizeFromHere } from "../helpers/interactions";
+import { buttonId } from "../../src/discord/buttons";
 import { editsFor } from "../helpers/stand-in";
 
 const realSend = env.SUMMARY_QUEUE.send.bind(env.SUMMARY_QUEUE);
@@ -260,5 +261,34 @@ describe("eviction", () => {
 
 		expect(isDenied(await sendOk(summarize({}, { guildId, userId })))).toBe(true);
 		expect((await sendOk(summarize({ messages: 10 }, { guildId, userId, channelId, lastMessageId }))).type).toBe(4);
+	});
+});
+
+describe("buttons under a summary", () => {
+	it("'More detail' is a new request through the same path", async () => {
+		const guildId = id();
+		const channelId = id();
+		const click = buttonClick(buttonId("detail", { channelId, range: { kind: "count", messages: 100 }, style: "brief" }), { guildId, channelId });
+		expect(await sendOk(click)).toEqual({ type: 5, data: { flags: MessageFlags.Ephemeral } });
+		expect(jobs()).toMatchObject([{ channelId, style: "detailed", range: { kind: "count", messages: 100 }, public: false, token: click.token }]);
+	});
+
+	it("'Post publicly' answers publicly, from the cache when the summary is there", async () => {
+		const guildId = id();
+		const channelId = id();
+		const lastMessageId = id();
+		await sendOk(summarize({}, { guildId, channelId, lastMessageId }));
+		await guild(guildId).finish(jobs()[0], SUMMARY);
+		const click = buttonClick(buttonId("public", { channelId, range: { kind: "count", messages: 100 }, style: "brief" }), { guildId, channelId, lastMessageId });
+		expect(await sendOk(click)).toEqual({ type: 4, data: { ...SUMMARY, allowed_mentions: { parse: [] } } });
+	});
+
+	it("checks permissions like a command, and keeps another channel's buttons to the member who asked", async () => {
+		const channelId = id();
+		const detail = (channel: string) => buttonId("detail", { channelId: channel, range: { kind: "count", messages: 100 }, style: "brief" });
+		expect(await sendOk(buttonClick(detail(channelId), { channelId, permissions: "0" }))).toMatchObject({ type: 4, data: { content: expect.stringContaining("you need") } });
+		const other = id();
+		expect(await sendOk(buttonClick(detail(other), { channelId }, id()))).toMatchObject({ type: 4, data: { content: expect.stringContaining("Only the member who asked") } });
+		expect((await sendOk(buttonClick(detail(other), { channelId }))).type).toBe(5);
 	});
 });

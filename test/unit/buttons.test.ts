@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { buttonId, parseButtonId, summaryButtons } from "../../src/discord/buttons";
+import { parseRangeKey, rangeKey } from "../../src/summarizer/job";
+
+describe("summary buttons", () => {
+	const request = { channelId: "123456789012345678", range: { kind: "since", seconds: 21_600, maxMessages: 10_000 } as const, style: "bullets" as const, public: false };
+
+	it("carry the request in their id, within Discord's 100 characters", () => {
+		for (const row of summaryButtons(request)) {
+			for (const button of row.components) {
+				expect("custom_id" in button && button.custom_id.length).toBeLessThanOrEqual(100);
+			}
+		}
+		expect(parseButtonId(buttonId("detail", request))).toEqual({ action: "detail", channelId: request.channelId, range: request.range, style: "detailed" });
+		expect(parseButtonId(buttonId("shorter", request))?.style).toBe("brief");
+		expect(parseButtonId(buttonId("public", request))?.style).toBe("bullets");
+	});
+
+	it("offer only what makes sense", () => {
+		const labels = (r: Parameters<typeof summaryButtons>[0]) => summaryButtons(r).flatMap((row) => row.components.map((b) => ('label' in b ? b.label : '')));
+		expect(labels(request)).toEqual(["Shorter", "More detail", "Post publicly"]);
+		expect(labels({ ...request, style: "brief", public: true })).toEqual(["More detail"]);
+		expect(labels({ ...request, style: "detailed" })).toEqual(["Shorter", "Post publicly"]);
+	});
+
+	it("reject ids that are not theirs or are malformed", () => {
+		for (const id of ["x", "summary:dance:1:n100:brief", "summary:detail:abc:n100:brief", "summary:detail:1:n100:haiku", "summary:detail:1:q5:brief"]) {
+			expect(parseButtonId(id)).toBeUndefined();
+		}
+	});
+
+	it("round-trip every kind of range", () => {
+		for (const range of [{ kind: "count", messages: 100 }, { kind: "since", seconds: 60, maxMessages: 50 }, { kind: "from", messageId: "42" }] as const) {
+			expect(parseRangeKey(rangeKey(range))).toEqual(range);
+		}
+	});
+});
