@@ -23,13 +23,23 @@ export interface Joiner {
 }
 
 export const CACHE_LIMITS = { entries: 200, bytes: 4 * 1024 * 1024 };
+/** Map results of windows of messages (see summarizer/summarize.ts), kept for reuse by overlapping requests. */
+export const PARTIAL_LIMITS = { entries: 1000, ttlMs: 60 * 60 * 1000 };
+/** How long a finished job is remembered, so a repeated queue delivery does nothing: past any queue retry. */
+const DONE_TTL_MS = 24 * 60 * 60 * 1000;
+
+/** Whether a queue delivery of a job should run it: not when it is done, nor while another delivery runs it. */
+export type Claim = "run" | "running" | "done";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS buckets (name TEXT PRIMARY KEY, tat INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS summaries (
 	key TEXT PRIMARY KEY, message TEXT NOT NULL, bytes INTEGER NOT NULL,
 	created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS jobs (key TEXT PRIMARY KEY, interaction_id TEXT NOT NULL, expires_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS jobs (
+	key TEXT PRIMARY KEY, interaction_id TEXT NOT NULL, expires_at INTEGER NOT NULL, lease_until INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS done (interaction_id TEXT PRIMARY KEY, expires_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS partials (key TEXT PRIMARY KEY, value TEXT NOT NULL, expires_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS joiners (
 	interaction_id TEXT PRIMARY KEY, key TEXT NOT NULL, application_id TEXT NOT NULL, token TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS joiners_by_key ON joiners (key);
@@ -103,11 +113,56 @@ export class GuildObject extends DurableObject<Env> {
 		return { outcome: "admitted" };
 	}
 
+	/** Claims a job for one queue delivery for `leaseMs`; a delivery that finds it claimed or done leaves it. */
+	claim(job: Pick<SummaryJob, "key" | "interactionId" | "requestedAt">, leaseMs: number): Claim {
+		const now = Date.now();
+		if (this.sql.exec("SELECT 1 FROM done WHERE interaction_id = ?", job.interactionId).toArray().length) return "done";
+		const row = this.sql
+			.exec<{ interaction_id: string; lease_until: number }>("SELECT interaction_id, lease_until FROM jobs WHERE key = ?", job.key)
+			.toArray()[0];
+		if (row?.interaction_id === job.interactionId && row.lease_until > now) return "running";
+		if (row && row.interaction_id !== job.interactionId) return "running";
+		this.sql.exec(
+			"INSERT OR REPLACE INTO jobs (key, interaction_id, expires_at, lease_until) VALUES (?, ?, ?, ?)",
+			job.key,
+			job.interactionId,
+			job.requestedAt + TOKEN_LIFETIME_MS,
+			now + leaseMs,
+		);
+		return "run";
+	}
+
+	/** Gives a claimed job back, so the next delivery can run it at once. */
+	release(job: Pick<SummaryJob, "key" | "interactionId">): void {
+		this.sql.exec("UPDATE jobs SET lease_until = 0 WHERE key = ? AND interaction_id = ?", job.key, job.interactionId);
+	}
+
+	getPartials(keys: string[]): Map<string, string> {
+		const now = Date.now();
+		const found = new Map<string, string>();
+		for (const key of keys) {
+			const row = this.sql.exec<{ value: string }>("SELECT value FROM partials WHERE key = ? AND expires_at > ?", key, now).toArray()[0];
+			if (row) found.set(key, row.value);
+		}
+		return found;
+	}
+
+	async putPartials(entries: Map<string, string>): Promise<void> {
+		const expiresAt = Date.now() + PARTIAL_LIMITS.ttlMs;
+		this.ctx.storage.transactionSync(() => {
+			for (const [key, value] of entries) {
+				this.sql.exec("INSERT OR REPLACE INTO partials (key, value, expires_at) VALUES (?, ?, ?)", key, value, expiresAt);
+			}
+			this.sql.exec("DELETE FROM partials WHERE key IN (SELECT key FROM partials ORDER BY expires_at DESC LIMIT -1 OFFSET ?)", PARTIAL_LIMITS.entries);
+		});
+		await this.alarmBy(expiresAt);
+	}
+
 	/**
 	 * Ends a job: caches its summary (none when it failed) and hands back the interactions that joined it,
 	 * so the consumer delivers to each of them.
 	 */
-	async finish(job: Pick<SummaryJob, "key" | "cacheTtlSeconds">, summary: SummaryMessage | null): Promise<Joiner[]> {
+	async finish(job: Pick<SummaryJob, "key" | "cacheTtlSeconds"> & { interactionId?: string }, summary: SummaryMessage | null): Promise<Joiner[]> {
 		const now = Date.now();
 		const expiresAt = now + job.cacheTtlSeconds * 1000;
 		const joiners = this.sql
@@ -120,9 +175,10 @@ export class GuildObject extends DurableObject<Env> {
 		this.ctx.storage.transactionSync(() => {
 			this.sql.exec("DELETE FROM joiners WHERE key = ?", job.key);
 			this.sql.exec("DELETE FROM jobs WHERE key = ?", job.key);
+			if (job.interactionId) this.sql.exec("INSERT OR REPLACE INTO done (interaction_id, expires_at) VALUES (?, ?)", job.interactionId, now + DONE_TTL_MS);
 			if (summary) this.cache(job.key, summary, now, expiresAt);
 		});
-		if (summary) await this.alarmBy(expiresAt);
+		await this.alarmBy(summary ? Math.min(expiresAt, now + DONE_TTL_MS) : now + DONE_TTL_MS);
 		return joiners;
 	}
 
@@ -134,12 +190,16 @@ export class GuildObject extends DurableObject<Env> {
 			this.sql.exec("DELETE FROM joiners WHERE key IN (SELECT key FROM jobs WHERE expires_at <= ?)", now);
 			this.sql.exec("DELETE FROM jobs WHERE expires_at <= ?", now);
 			this.sql.exec("DELETE FROM buckets WHERE tat <= ?", now);
+			this.sql.exec("DELETE FROM done WHERE expires_at <= ?", now);
+			this.sql.exec("DELETE FROM partials WHERE expires_at <= ?", now);
 		});
 		// Next: the first entry to expire; with none left, the moment the last bucket is full again.
 		const next = this.sql
 			.exec<{ at: number | null }>(
 				`SELECT COALESCE(
-					(SELECT MIN(at) FROM (SELECT MIN(expires_at) AS at FROM summaries UNION ALL SELECT MIN(expires_at) FROM jobs)),
+					(SELECT MIN(at) FROM (
+						SELECT MIN(expires_at) AS at FROM summaries UNION ALL SELECT MIN(expires_at) FROM jobs
+						UNION ALL SELECT MIN(expires_at) FROM done UNION ALL SELECT MIN(expires_at) FROM partials)),
 					(SELECT MAX(tat) FROM buckets)) AS at`,
 			)
 			.one().at;
