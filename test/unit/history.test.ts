@@ -1,0 +1,84 @@
+import type { APIMessage } from "discord-api-types/v10";
+import { describe, expect, it } from "vitest";
+import { fetchHistory, snowflakeAt, timeOf } from "../../src/summarizer/history";
+
+const NOW = Date.UTC(2026, 10, 22, 12);
+
+/** A channel of `count` messages, one every `everyMs` up to NOW, paged as Discord pages. */
+function channel(count: number, everyMs: number) {
+	const ids = Array.from({ length: count }, (_, i) => snowflakeAt(NOW - (count - i) * everyMs) + BigInt(i % 4096));
+	const requests: string[] = [];
+	const get = async <T>(path: string): Promise<T> => {
+		requests.push(path);
+		const query = new URL(path, "http://x").searchParams;
+		const limit = Number(query.get("limit") ?? 50);
+		let page: bigint[];
+		if (query.has("before")) page = ids.filter((id) => id < BigInt(query.get("before")!)).slice(-limit);
+		else if (query.has("after")) page = ids.filter((id) => id > BigInt(query.get("after")!)).slice(0, limit);
+		else page = ids.slice(-limit);
+		return page.reverse().map((id) => ({ id: id.toString() }) as APIMessage) as T;
+	};
+	return { ids, get, requests };
+}
+
+const asIds = (messages: APIMessage[]) => messages.map((m) => BigInt(m.id));
+
+describe("fetchHistory", () => {
+	it("a small count is one page, oldest first", async () => {
+		const { ids, get, requests } = channel(500, 60_000);
+		expect(asIds(await fetchHistory("1", { kind: "count", messages: 100 }, NOW, { get }))).toEqual(ids.slice(-100));
+		expect(requests).toHaveLength(1);
+	});
+
+	it("a large count reads parallel windows and returns exactly the newest messages", async () => {
+		const { ids, get, requests } = channel(12_000, 30_000);
+		const progress: number[] = [];
+		const messages = await fetchHistory("1", { kind: "count", messages: 10_000 }, NOW, { get, onProgress: (n) => progress.push(n) });
+		expect(asIds(messages)).toEqual(ids.slice(-10_000));
+		expect(requests.filter((r) => r.includes("after="))).not.toHaveLength(0);
+		// 100 pages hold 10,000 messages; the windows' overlap costs a few more.
+		expect(requests.length).toBeLessThan(112);
+		expect(progress.at(-1)).toBe(10_000);
+	});
+
+	it("a count larger than the channel returns the whole channel", async () => {
+		const { ids, get } = channel(250, 1000);
+		expect(asIds(await fetchHistory("1", { kind: "count", messages: 5000 }, NOW, { get }))).toEqual(ids);
+	});
+
+	it("irregular pace: the windows fall short and the walk back completes the count", async () => {
+		const busy = channel(300, 10);
+		const ids = [...channel(3000, 3_600_000).ids.slice(0, 2700), ...busy.ids];
+		const merged = async <T>(path: string): Promise<T> => {
+			const query = new URL(path, "http://x").searchParams;
+			const limit = Number(query.get("limit"));
+			const page = query.has("before") ? ids.filter((id) => id < BigInt(query.get("before")!)).slice(-limit) : ids.filter((id) => id > BigInt(query.get("after")!)).slice(0, limit);
+			return page.reverse().map((id) => ({ id: id.toString() })) as T;
+		};
+		expect(asIds(await fetchHistory("1", { kind: "count", messages: 1000 }, NOW, { get: merged }))).toEqual(ids.slice(-1000));
+	});
+
+	it("a time range keeps messages from its start to the request, at most its cap", async () => {
+		const { ids, get } = channel(2000, 60_000);
+		const since = await fetchHistory("1", { kind: "since", seconds: 3600, maxMessages: 10_000 }, NOW, { get });
+		expect(asIds(since)).toEqual(ids.filter((id) => timeOf(id) >= NOW - 3_600_000));
+		const capped = await fetchHistory("1", { kind: "since", seconds: 24 * 3600, maxMessages: 50 }, NOW, { get });
+		expect(asIds(capped)).toEqual(ids.slice(-50));
+	});
+
+	it("'from here' starts at the target message, included", async () => {
+		const { ids, get } = channel(1000, 60_000);
+		const target = ids[400];
+		expect(asIds(await fetchHistory("1", { kind: "from", messageId: target.toString() }, NOW, { get }))).toEqual(ids.slice(400));
+	});
+
+	it("leaves out messages sent after the request", async () => {
+		const { ids, get } = channel(300, 60_000);
+		expect(asIds(await fetchHistory("1", { kind: "count", messages: 100 }, NOW - 30 * 60_000, { get }))).toEqual(ids.filter((id) => timeOf(id) <= NOW - 30 * 60_000).slice(-100));
+	});
+
+	it("an empty channel gives nothing", async () => {
+		const { get } = channel(0, 1);
+		expect(await fetchHistory("1", { kind: "count", messages: 100 }, NOW, { get })).toEqual([]);
+	});
+});
