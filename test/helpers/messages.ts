@@ -1,0 +1,32 @@
+// Discord message objects for tests, shaped as the REST API returns them.
+import { MessageType, type APIMessage, type APIUser } from "discord-api-types/v10";
+import { snowflakeAt } from "../../src/summarizer/history";
+
+export const T0 = Date.UTC(2026, 10, 22, 9);
+
+export function user(name: string, extra: Partial<APIUser> = {}): APIUser {
+	return { id: String(1000 + [...name].reduce((sum, c) => sum * 31 + c.charCodeAt(0), 7) % 100_000), username: name, global_name: null, discriminator: "0", avatar: null, ...extra };
+}
+
+let sequence = 0n;
+/** A message `minutes` after T0. */
+export function message(author: APIUser, content: string, minutes: number, extra: Partial<APIMessage> = {}): APIMessage {
+	const time = T0 + minutes * 60_000;
+	return {
+		id: (snowflakeAt(time) + (sequence++ % 4096n)).toString(),
+		channel_id: "42",
+		author,
+		content,
+		timestamp: new Date(time).toISOString(),
+		edited_timestamp: null,
+		tts: false,
+		mention_everyone: false,
+		mentions: [],
+		mention_roles: [],
+		attachments: [],
+		embeds: [],
+		pinned: false,
+		type: MessageType.Default,
+		...extra,
+	};
+}

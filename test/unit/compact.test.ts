@@ -1,0 +1,100 @@
+import { MessageType } from "discord-api-types/v10";
+import { describe, expect, it } from "vitest";
+import { chunk, windowKey } from "../../src/summarizer/chunk";
+import { compact, naiveRender, renderLine } from "../../src/summarizer/compact";
+import { countTokens } from "../../src/summarizer/tokens";
+import { message, user } from "../helpers/messages";
+
+const alice = user("alice", { global_name: "Alice" });
+const bob = user("bob");
+const bot = user("deploybot", { bot: true });
+
+describe("compact", () => {
+	it("resolves mentions, emoji, timestamps and attachments to short readable text", () => {
+		const [line] = compact([
+			message(alice, "hey <@" + bob.id + "> see <#5> and <@&7>, <:party:123456789012345678> <a:wave:223456789012345678> at <t:1790000000:R>", 0, {
+				mentions: [bob],
+				attachments: [{ id: "1", filename: "graph.png", content_type: "image/png", size: 10, url: "u", proxy_url: "p" }, { id: "2", filename: "notes.pdf", size: 10, url: "u", proxy_url: "p" }],
+			}),
+		], { names: { channels: new Map([["5", "general"]]) } });
+		expect(line.text).toBe("hey @bob see #general and @role, :party: :wave: at 2026-09-21 14:13 [image: graph.png] [file: notes.pdf]");
+		expect(line.author).toBe("Alice");
+	});
+
+	it("marks replies with who they answer", () => {
+		const original = message(bob, "ship it?", 0);
+		const [, reply] = compact([original, message(alice, "yes", 1, { type: MessageType.Reply, referenced_message: original })]);
+		expect(reply.text).toBe("↪ bob: yes");
+	});
+
+	it("leaves out bots, webhooks, system messages, empty messages and opted-out members", () => {
+		const lines = compact(
+			[
+				message(bot, "deployed", 0),
+				message(alice, "webhook post", 1, { webhook_id: "9" }),
+				message(bob, "", 2, { type: MessageType.UserJoin }),
+				message(bob, "   ", 3),
+				message(user("carol"), "I opted out", 4),
+				message(bob, "real message", 5),
+			],
+			{ excludedUserIds: new Set([user("carol").id]) },
+		);
+		expect(lines.map((line) => line.text)).toEqual(["real message"]);
+	});
+
+	it("merges consecutive messages of one author, sorts by id and numbers lines from 0", () => {
+		const messages = [message(alice, "one", 0), message(alice, "two", 1), message(bob, "three", 2), message(alice, "four", 20)];
+		const lines = compact([...messages].reverse());
+		expect(lines.map((line) => [line.index, line.author, line.text, line.messageIds.length])).toEqual([
+			[0, "Alice", "one / two", 2],
+			[1, "bob", "three", 1],
+			[2, "Alice", "four", 1],
+		]);
+		expect(renderLine(lines[0])).toBe("[0] Alice: one / two");
+	});
+
+	it("cuts only very long messages, and marks the cut", () => {
+		const [short, long] = compact([message(alice, "fine", 0), message(bob, "word ".repeat(1000), 1)]);
+		expect(short.text).toBe("fine");
+		expect(long.text.length).toBeLessThanOrEqual(1500);
+		expect(long.text.endsWith("…[cut]")).toBe(true);
+	});
+
+	it("costs at most 0.6× the tokens of a naive rendering for chat as Discord has it", () => {
+		// Bursts of messages by one author, mentions and custom emoji by id, a bot posting notifications.
+		const people = [alice, bob, user("carol"), user("dave")];
+		const messages = Array.from({ length: 600 }, (_, i) => {
+			if (i % 10 === 9) return message(bot, "Deployment #" + i + " finished: https://ci.example/runs/" + i, i);
+			const from = people[Math.floor(i / 3) % 4];
+			const to = people[(Math.floor(i / 3) + 1) % 4];
+			const text = [`<@${to.id}> can you check the build`, "looks good <:thumbsup:123456789012345678>", `also see <#223456789012345678> <:eyes:323456789012345678>`][i % 3];
+			return message(from, text, i / 4, { mentions: [to] });
+		});
+		const ratio = countTokens(compact(messages).map(renderLine).join("\n")) / countTokens(naiveRender(messages));
+		expect(ratio).toBeLessThanOrEqual(0.6);
+	});
+});
+
+describe("chunk", () => {
+	const lines = compact(Array.from({ length: 3000 }, (_, i) => message(user(`u${i % 7}`), `message number ${i} about the release plan and its many details`, i)));
+
+	it("keeps every window within the budget and every line exactly once", () => {
+		const windows = chunk(lines, 2000);
+		expect(windows.flat()).toEqual(lines);
+		for (const window of windows) expect(countTokens(window.map(renderLine).join("\n"))).toBeLessThanOrEqual(2000);
+		expect(windows.length).toBeGreaterThan(1);
+	});
+
+	it("cuts overlapping ranges into the same windows where they overlap", () => {
+		const a = chunk(lines.slice(500), 2000).map(windowKey);
+		const b = chunk(lines.slice(900), 2000).map(windowKey);
+		const shared = b.filter((key) => a.includes(key));
+		expect(shared.length).toBeGreaterThan(b.length / 2);
+	});
+
+	it("gives an oversized line a window of its own", () => {
+		const big = { ...lines[0], text: "x ".repeat(5000) };
+		const windows = chunk([lines[1], big, lines[2]], 500);
+		expect(windows).toEqual([[lines[1]], [big], [lines[2]]]);
+	});
+});
