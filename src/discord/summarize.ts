@@ -1,7 +1,8 @@
 // /summarize and "Summarize from here": validate, then one call to the guild's Durable Object,
 // whose decision becomes the answer. No history is read here; the queue consumer does that.
 import type { APIInteraction, APIInteractionResponse } from "discord-api-types/v10";
-import type { Admission } from "../guild/guild-object";
+import type { Admission, SummaryMessage } from "../guild/guild-object";
+import { summaryButtons } from "./buttons";
 import { IsolateCache } from "../guild/isolate-cache";
 import { isExactKey, summaryKey, type SummaryJob } from "../summarizer/job";
 import { ephemeral, message, thinking } from "./responses";
@@ -22,10 +23,19 @@ export function toJob(interaction: APIInteraction, request: ParsedRequest, now: 
 	};
 }
 
+/** A cached summary as this request shows it: marked cached, with the buttons that fit this request. */
+function fromCache(summary: SummaryMessage, job: SummaryJob): SummaryMessage {
+	const embeds = summary.embeds?.map((embed, i, all) =>
+		i === all.length - 1 && embed.footer && !embed.footer.text.endsWith("· cached") ? { ...embed, footer: { ...embed.footer, text: `${embed.footer.text} · cached` } } : embed,
+	);
+	const components = summaryButtons(job);
+	return { ...summary, embeds, ...(components.length ? { components } : {}) };
+}
+
 export function answer(admission: Admission, job: SummaryJob): APIInteractionResponse {
 	switch (admission.outcome) {
 		case "hit":
-			return message(admission.summary, !job.public);
+			return message(fromCache(admission.summary, job), !job.public);
 		case "joined":
 		case "admitted":
 			return thinking(!job.public);
@@ -51,7 +61,7 @@ export async function summarize(interaction: APIInteraction, parsed: Parsed, env
 	const now = Date.now();
 	const job = toJob(interaction, parsed.request, now);
 	const recent = isolateCache.get(job.key, now);
-	if (recent) return message(recent, !job.public);
+	if (recent) return message(fromCache(recent, job), !job.public);
 
 	let admission: Admission;
 	try {

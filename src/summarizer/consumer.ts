@@ -1,31 +1,176 @@
-// The summary queue's consumer. This version has no summarizer yet: it ends each job honestly,
-// telling everyone who is waiting, and frees the job in the guild's Durable Object.
+// The summary queue's consumer: each job is claimed in its guild's Durable Object (so a repeated
+// delivery does nothing), then history is read, compacted and summarized, and the result delivered
+// to every interaction waiting for it. Each message is acked or retried on its own.
+import type { APIMessage } from "discord-api-types/v10";
+import { drizzle } from "drizzle-orm/d1";
+import OpenAI from "openai";
+import { optedOutMembers, recordSummary } from "../db/queries";
+import { summaryButtons } from "../discord/buttons";
+import { rangeLabel, render, type RenderedMessage } from "../discord/render";
+import { DiscordError, DiscordRest } from "../discord/rest";
+import { compact } from "./compact";
+import { deliver, progressReporter, type Target, type WebhookMessage } from "./deliver";
+import { fetchHistory } from "./history";
 import { TOKEN_LIFETIME_MS, type SummaryJob } from "./job";
+import { summarize, type Outcome } from "./summarize";
 
-const NOT_YET = "Summaries can't be made by this version of Summary Bot yet: your request was received, but there is no summarizer to run it.";
+/** Longest a job may run before another delivery may take it over. */
+const LEASE_MS = 10 * 60 * 1000;
+/** Retries the queue allows (wrangler.toml's max_retries): the last delivery tells the user. */
+export const MAX_RETRIES = 4;
 
-async function editOriginal(env: Env, target: { applicationId: string; token: string }, content: string): Promise<void> {
-	const url = `${env.DISCORD_API_BASE}/webhooks/${target.applicationId}/${target.token}/messages/@original`;
-	const response = await fetch(url, {
-		method: "PATCH",
-		headers: { "content-type": "application/json" },
-		body: JSON.stringify({ content, allowed_mentions: { parse: [] } }),
-	});
-	if (!response.ok) throw new Error(`Discord answered ${response.status} to the edit`);
+// Clients are kept per isolate so that learned rate limits and breakers outlive a single job.
+let rest: { key: string; client: DiscordRest } | undefined;
+function restFor(env: Env): DiscordRest {
+	const key = `${env.DISCORD_API_BASE}|${env.DISCORD_BOT_TOKEN}`;
+	if (rest?.key !== key) rest = { key, client: new DiscordRest({ base: env.DISCORD_API_BASE, token: env.DISCORD_BOT_TOKEN }) };
+	return rest.client;
+}
+
+function llmFor(env: Env) {
+	if (!env.OPENAI_API_KEY) return undefined;
+	return { client: new OpenAI({ apiKey: env.OPENAI_API_KEY, baseURL: env.OPENAI_BASE_URL, maxRetries: 0 }), model: env.OPENAI_MODEL };
+}
+
+/** A failure the user should hear about now, instead of a retry. */
+class Refusal extends Error {}
+
+function explain(error: DiscordError): Refusal | undefined {
+	if (error.status === 403) return new Refusal("I can't read that channel: I need **View Channel** and **Read Message History** there.");
+	if (error.status === 404) return new Refusal("I couldn't find that channel or message any more.");
+	return undefined;
+}
+
+function plain(content: string): WebhookMessage[] {
+	return [{ content, embeds: [], components: [] }];
 }
 
 export async function consume(batch: MessageBatch<SummaryJob>, env: Env): Promise<void> {
-	for (const message of batch.messages) {
-		const job = message.body;
-		try {
-			const waiting = await env.GUILD.get(env.GUILD.idFromName(job.guildId)).finish(job, null);
-			if (Date.now() < job.requestedAt + TOKEN_LIFETIME_MS) {
-				await Promise.all([job, ...waiting].map((target) => editOriginal(env, target, NOT_YET)));
-			}
+	await Promise.all(batch.messages.map((message) => handle(message, env)));
+}
+
+async function handle(message: Message<SummaryJob>, env: Env): Promise<void> {
+	const job = message.body;
+	const guild = env.GUILD.get(env.GUILD.idFromName(job.guildId));
+	const db = drizzle(env.DB);
+	const startedAt = Date.now();
+	try {
+		if (startedAt >= job.requestedAt + TOKEN_LIFETIME_MS) {
+			// The token can no longer edit the message: send nothing, record the job as expired.
+			await guild.finish(job, null);
+			await recordSummary(db, undefined, usage(job, "expired", startedAt));
 			message.ack();
-		} catch (error) {
-			console.error(JSON.stringify({ event: "job.failed", guild: job.guildId, attempt: message.attempts, reason: String(error) }));
-			message.retry({ delaySeconds: 2 ** message.attempts });
+			return;
 		}
+		const claim = await guild.claim(job, LEASE_MS);
+		if (claim === "done") return message.ack();
+		if (claim === "running") return message.retry({ delaySeconds: 30 });
+
+		const result = await run(job, env, startedAt);
+		const client = restFor(env);
+		await deliver(client, job, result.messages, !job.public);
+		// A summary that fits one message is cached: a cache hit can answer with one message only.
+		const cacheable = result.history && result.messages.length === 1 && result.summary ? { embeds: result.summary.embeds } : null;
+		const waiting = await guild.finish(job, cacheable ?? null);
+		await Promise.all(waiting.map((target: Target) => deliver(client, target, result.messages, !job.public).catch(() => undefined)));
+		await recordSummary(db, result.history, usage(job, result.history ? "delivered" : "refused", startedAt, result.outcome));
+		message.ack();
+	} catch (error) {
+		console.error(JSON.stringify({ event: "job.failed", guild: job.guildId, attempt: message.attempts, reason: String(error) }));
+		if (message.attempts > MAX_RETRIES) {
+			// Out of retries: tell everyone waiting, then let the message go to the dead-letter queue.
+			const text = "Sorry, I couldn't make this summary: Discord or the summarizer kept failing. Please try again later.";
+			const waiting = await guild.finish(job, null).catch(() => []);
+			await Promise.all([job, ...waiting].map((target) => deliver(restFor(env), target, plain(text), !job.public).catch(() => undefined)));
+			await recordSummary(db, undefined, usage(job, "failed", startedAt));
+		} else {
+			await guild.release(job).catch(() => undefined);
+		}
+		message.retry({ delaySeconds: Math.min(300, 5 * 2 ** message.attempts + Math.floor(Math.random() * 5)) });
 	}
+}
+
+interface Result {
+	messages: WebhookMessage[];
+	summary?: RenderedMessage;
+	outcome?: Outcome;
+	history?: Parameters<typeof recordSummary>[1];
+}
+
+async function run(job: SummaryJob, env: Env, startedAt: number): Promise<Result> {
+	const client = restFor(env);
+	const progress = progressReporter(client, job, startedAt);
+	let messages: APIMessage[];
+	try {
+		messages = await fetchHistory(job.channelId, job.range, job.requestedAt, {
+			get: (path) => client.get(path),
+			onProgress: (fetched, expected) => progress.report(`Reading messages… ${fetched.toLocaleString("en-US")} / ${expected.toLocaleString("en-US")}`),
+		});
+	} catch (error) {
+		const refusal = error instanceof DiscordError ? explain(error) : undefined;
+		if (!refusal) throw error;
+		await progress.settled();
+		return { messages: plain(refusal.message) };
+	}
+	const lines = compact(messages, { excludedUserIds: await optedOutMembers(drizzle(env.DB), job.guildId) });
+	if (!lines.length) {
+		await progress.settled();
+		return { messages: plain("There is nothing to summarize in that range: no messages from members I can include.") };
+	}
+	progress.report(`Summarizing ${lines.length.toLocaleString("en-US")} messages…`);
+	const outcome = await summarize(lines, job, { llm: llmFor(env) });
+	const elapsedMs = Date.now() - startedAt;
+	const rendered = render(outcome.summary, {
+		guildId: job.guildId,
+		channelId: job.channelId,
+		rangeLabel: rangeLabel(job.range),
+		messageCount: messages.length,
+		lines,
+		components: summaryButtons(job),
+		footer: { model: outcome.summary.model, tokens: outcome.summary.usage.tokensIn + outcome.summary.usage.tokensOut, elapsedMs, cached: false },
+	});
+	await progress.settled();
+	return {
+		messages: rendered,
+		summary: rendered[0],
+		outcome,
+		history: {
+			id: job.interactionId,
+			guildId: job.guildId,
+			channelId: job.channelId,
+			requesterId: job.userId,
+			rangeKind: job.range.kind,
+			rangeMessages: job.range.kind === "count" ? job.range.messages : job.range.kind === "since" ? job.range.maxMessages : null,
+			rangeSeconds: job.range.kind === "since" ? job.range.seconds : null,
+			rangeFromMessageId: job.range.kind === "from" ? job.range.messageId : null,
+			firstMessageId: messages[0]?.id ?? null,
+			lastMessageId: messages.at(-1)?.id ?? null,
+			style: job.style,
+			language: job.locale,
+			model: outcome.summary.model,
+			public: job.public,
+			rendered: JSON.stringify(rendered),
+			messageCount: messages.length,
+			tokensIn: outcome.summary.usage.tokensIn,
+			tokensOut: outcome.summary.usage.tokensOut,
+			timeToResultMs: elapsedMs,
+			fallback: outcome.fallback !== null && outcome.fallback !== "no_key",
+			createdAt: new Date(),
+		},
+	};
+}
+
+function usage(job: SummaryJob, outcome: "delivered" | "refused" | "failed" | "expired", startedAt: number, result?: Outcome) {
+	return {
+		id: job.interactionId,
+		guildId: job.guildId,
+		userId: job.userId,
+		command: job.range.kind === "from" ? "Summarize from here" : "summarize",
+		outcome,
+		latencyMs: 0,
+		timeToResultMs: outcome === "delivered" ? Date.now() - job.requestedAt : null,
+		tokensIn: result?.summary.usage.tokensIn ?? 0,
+		tokensOut: result?.summary.usage.tokensOut ?? 0,
+		createdAt: new Date(startedAt),
+	};
 }

@@ -1,7 +1,19 @@
 // Reads what the Discord stand-in (test/stand-ins/discord.ts) received from the Worker.
+import type { APIMessage } from "discord-api-types/v10";
 import type { RecordedEdit } from "../stand-ins/discord-emulator";
 
 export async function editsFor(token: string): Promise<RecordedEdit[]> {
 	const edits: RecordedEdit[] = await (await fetch("http://discord.test/__records")).json();
 	return edits.filter((edit) => edit.token === token);
+}
+
+/** Puts a channel with these messages in the Discord emulator. */
+export async function seedChannel(id: string, messages: APIMessage[]): Promise<void> {
+	const response = await fetch("http://discord.test/__emulator/channels", { method: "POST", body: JSON.stringify({ id, messages }) });
+	if (!response.ok) throw new Error(`seeding failed: ${response.status}`);
+}
+
+/** The next `times` requests whose path contains `path` fail with `status`. */
+export async function injectFault(path: string, status: number, times = 1): Promise<void> {
+	await fetch("http://discord.test/__emulator/faults", { method: "POST", body: JSON.stringify({ path, status, times }) });
 }

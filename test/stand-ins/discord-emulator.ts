@@ -1,10 +1,16 @@
-// Stand-in for Discord's HTTP API, shared by tests, benchmarks and `npm start`.
-// A fetch-style handler: tests mount it as the Worker's outbound service, `serve()` puts it on a port.
-// For now it only records webhook edits; tests read and clear them at /__records.
+// Stand-in for Discord's HTTP API, shared by tests, benchmarks and `npm start`: channels of messages
+// paged as Discord pages them, bot-token auth, injectable faults, and webhooks that record what the
+// bot sends. A fetch-style handler: tests mount it as the Worker's outbound service.
+// Control routes (for tests): POST /__emulator/channels {id, messages}, POST /__emulator/faults
+// {path, status, times}, GET /__records (webhook calls).
+import type { APIMessage } from "discord-api-types/v10";
 
 export interface RecordedEdit {
 	applicationId: string;
 	token: string;
+	method: string;
+	/** The message id edited, "@original", or null for a follow-up. */
+	messageId: string | null;
 	body: unknown;
 }
 
@@ -12,21 +18,94 @@ export interface DiscordEmulator {
 	fetch(request: Request): Promise<Response>;
 }
 
-export function createDiscordEmulator(): DiscordEmulator {
-	const edits: RecordedEdit[] = [];
+interface Fault {
+	path: string;
+	status: number;
+	times: number;
+}
+
+const API = "/api/v10";
+export const EMULATOR_BOT_TOKEN = "test-bot-token";
+
+function discordError(status: number, message: string, code = 0): Response {
+	return Response.json({ message, code }, { status });
+}
+
+/** Newest first, as Discord answers; `before`, `after` and `around` as Discord reads them. */
+function page(messages: APIMessage[], query: URLSearchParams): APIMessage[] | Response {
+	const limit = Number(query.get("limit") ?? 50);
+	if (!Number.isInteger(limit) || limit < 1 || limit > 100) return Response.json({ message: "Invalid Form Body", code: 50035 }, { status: 400 });
+	const ids = messages.map((message) => BigInt(message.id));
+	let from: number;
+	let to: number;
+	if (query.has("before")) {
+		to = ids.findIndex((id) => id >= BigInt(query.get("before")!));
+		to = to === -1 ? ids.length : to;
+		from = Math.max(0, to - limit);
+	} else if (query.has("after")) {
+		from = ids.findIndex((id) => id > BigInt(query.get("after")!));
+		from = from === -1 ? ids.length : from;
+		to = Math.min(ids.length, from + limit);
+	} else if (query.has("around")) {
+		const at = Math.max(0, ids.findIndex((id) => id >= BigInt(query.get("around")!)));
+		from = Math.max(0, at - Math.floor(limit / 2));
+		to = Math.min(ids.length, from + limit);
+	} else {
+		to = ids.length;
+		from = Math.max(0, to - limit);
+	}
+	return messages.slice(from, to).reverse();
+}
+
+export function createDiscordEmulator(options: { botToken?: string } = {}): DiscordEmulator {
+	const channels = new Map<string, APIMessage[]>();
+	const faults: Fault[] = [];
+	const records: RecordedEdit[] = [];
+	const botToken = options.botToken ?? EMULATOR_BOT_TOKEN;
+
+	const routes: [string, RegExp, (request: Request, match: RegExpMatchArray, url: URL) => Promise<Response>][] = [
+		["POST", /^\/__emulator\/channels$/, async (request) => {
+			const { id, messages } = (await request.json()) as { id: string; messages: APIMessage[] };
+			channels.set(id, [...messages].sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1)));
+			return Response.json({ id, messages: messages.length });
+		}],
+		["POST", /^\/__emulator\/faults$/, async (request) => {
+			faults.push((await request.json()) as Fault);
+			return new Response(null, { status: 204 });
+		}],
+		["GET", /^\/__records$/, async () => Response.json(records)],
+		["GET", new RegExp(`^${API}/channels/(\\d+)/messages$`), async (request, match, url) => {
+			if (request.headers.get("authorization") !== `Bot ${botToken}`) return discordError(401, "401: Unauthorized");
+			const messages = channels.get(match[1]);
+			if (!messages) return discordError(404, "Unknown Channel", 10003);
+			const result = page(messages, url.searchParams);
+			return result instanceof Response ? result : Response.json(result);
+		}],
+		["PATCH", new RegExp(`^${API}/webhooks/(\\d+)/([^/]+)/messages/([^/]+)$`), async (request, match) => {
+			records.push({ applicationId: match[1], token: match[2], method: "PATCH", messageId: match[3], body: await request.json() });
+			return Response.json({ id: match[3] === "@original" ? "0" : match[3] });
+		}],
+		["POST", new RegExp(`^${API}/webhooks/(\\d+)/([^/]+)$`), async (request, match) => {
+			records.push({ applicationId: match[1], token: match[2], method: "POST", messageId: null, body: await request.json() });
+			return Response.json({ id: String(records.length) });
+		}],
+	];
+
 	return {
 		async fetch(request) {
 			const url = new URL(request.url);
-			if (url.pathname === "/__records") {
-				if (request.method === "DELETE") edits.length = 0;
-				return Response.json(edits);
+			const fault = faults.find((f) => f.times > 0 && url.pathname.includes(f.path));
+			if (fault && url.pathname.startsWith(API)) {
+				fault.times--;
+				return fault.status === 429
+					? Response.json({ message: "You are being rate limited.", retry_after: 0.05, global: false }, { status: 429, headers: { "retry-after": "1", "x-ratelimit-scope": "user" } })
+					: discordError(fault.status, fault.status === 403 ? "Missing Access" : "injected fault", fault.status === 403 ? 50001 : 0);
 			}
-			const edit = url.pathname.match(/^\/api\/v10\/webhooks\/(\d+)\/([^/]+)\/messages\/@original$/);
-			if (edit && request.method === "PATCH") {
-				edits.push({ applicationId: edit[1], token: edit[2], body: await request.json() });
-				return Response.json({ id: "0", content: "" });
+			for (const [method, pattern, handle] of routes) {
+				const match = url.pathname.match(pattern);
+				if (match && request.method === method) return handle(request, match, url);
 			}
-			return Response.json({ message: "404: Not Found", code: 0 }, { status: 404 });
+			return discordError(404, "404: Not Found");
 		},
 	};
 }
