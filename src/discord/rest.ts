@@ -93,7 +93,7 @@ export class DiscordRest {
 				await this.sleep(this.backoff(attempt));
 				continue;
 			}
-			throw new DiscordError(response.status, error.code, `${method} ${route}: ${response.status} ${error.message}`);
+			throw new DiscordError(response.status, error.code, `${route}: ${response.status} ${error.message}`);
 		}
 	}
 

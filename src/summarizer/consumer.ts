@@ -118,7 +118,11 @@ async function run(job: SummaryJob, env: Env, startedAt: number): Promise<Result
 		return { messages: plain("There is nothing to summarize in that range: no messages from members I can include.") };
 	}
 	progress.report(`Summarizing ${lines.length.toLocaleString("en-US")} messages…`);
-	const outcome = await summarize(lines, job, { llm: llmFor(env) });
+	const guild = env.GUILD.get(env.GUILD.idFromName(job.guildId));
+	const outcome = await summarize(lines, job, {
+		llm: llmFor(env),
+		partials: { get: (keys) => guild.getPartials(keys), put: (entries) => guild.putPartials(entries) },
+	});
 	const elapsedMs = Date.now() - startedAt;
 	const rendered = render(outcome.summary, {
 		guildId: job.guildId,

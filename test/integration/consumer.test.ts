@@ -41,9 +41,13 @@ function job(overrides: Partial<SummaryJob> = {}): SummaryJob {
 }
 
 async function consume(...jobs: SummaryJob[]) {
-	const batch = createMessageBatch<SummaryJob>("summary-jobs", jobs.map((body, i) => ({ id: `m${i}`, timestamp: new Date(), attempts: 1, body })));
+	return consumeWith(env, 1, ...jobs);
+}
+
+async function consumeWith(bindings: Env, attempts: number, ...jobs: SummaryJob[]) {
+	const batch = createMessageBatch<SummaryJob>("summary-jobs", jobs.map((body, i) => ({ id: `m${i}`, timestamp: new Date(), attempts, body })));
 	const ctx = createExecutionContext();
-	await worker.queue(batch, env);
+	await worker.queue(batch, bindings);
 	return getQueueResult(batch, ctx);
 }
 
@@ -71,6 +75,30 @@ describe("the consumer", () => {
 
 		const admission = await env.GUILD.get(env.GUILD.idFromName(summaryJob.guildId)).admit({ ...summaryJob, interactionId: id(), token: "t2" });
 		expect(admission.outcome).toBe("hit");
+	});
+
+	it("summarizes with the LLM when a key is set", async () => {
+		const summaryJob = job();
+		await seedChannel(summaryJob.channelId, conversation());
+		expect((await consumeWith({ ...env, OPENAI_API_KEY: "test-key" }, 1, summaryJob)).explicitAcks).toEqual(["m0"]);
+		const [edit] = await editsFor(summaryJob.token);
+		const body = edit.body as { embeds: { footer: { text: string } }[] };
+		expect(body.embeds.at(-1)!.footer.text).toMatch(/^gpt-4o-mini · [\d,]+ tokens/);
+		const [row] = await db.select().from(summaries).where(eq(summaries.id, summaryJob.interactionId));
+		expect(row.model).toBe("gpt-4o-mini");
+		expect(row.tokensIn).toBeGreaterThan(0);
+	});
+
+	it("after the last retry, tells the user and lets the message go to the dead-letter queue", async () => {
+		const summaryJob = job();
+		await seedChannel(summaryJob.channelId, conversation());
+		await injectFault(`/channels/${summaryJob.channelId}/messages`, 500, 5);
+		const result = await consumeWith(env, 5, summaryJob);
+		expect(result.retryMessages.map((m) => m.msgId)).toEqual(["m0"]);
+		const [edit] = await editsFor(summaryJob.token);
+		expect(edit.body).toMatchObject({ content: expect.stringContaining("couldn't make this summary") });
+		const [event] = await db.select().from(usageEvents).where(eq(usageEvents.id, summaryJob.interactionId));
+		expect(event.outcome).toBe("failed");
 	});
 
 	it("treats messages as data: an injection is summarized at most, and never pings", async () => {
