@@ -37,6 +37,8 @@ export default defineConfig({
 	test: {
 		include: ["test/**/*.test.ts"],
 		setupFiles: ["./test/helpers/apply-migrations.ts"],
+		// The machine is shared and noisy: time limits guard against hangs, not for speed.
+		testTimeout: 20_000,
 		deps: { optimizer: { ssr: { enabled: true, include: ["discord-api-types/v10"] } } },
 	},
 });

@@ -7,9 +7,16 @@ export async function editsFor(token: string): Promise<RecordedEdit[]> {
 	return edits.filter((edit) => edit.token === token);
 }
 
+const PROGRESS = /^(Reading messages|Summarizing)/;
+
+/** What the bot delivered to an interaction: its webhook calls, less progress updates. */
+export async function resultsFor(token: string): Promise<RecordedEdit[]> {
+	return (await editsFor(token)).filter((edit) => !PROGRESS.test((edit.body as { content?: string }).content ?? ""));
+}
+
 /** Puts a channel with these messages in the Discord emulator. */
-export async function seedChannel(id: string, messages: APIMessage[]): Promise<void> {
-	const response = await fetch("http://discord.test/__emulator/channels", { method: "POST", body: JSON.stringify({ id, messages }) });
+export async function seedChannel(id: string, messages: APIMessage[], rateLimit?: { limit: number; windowMs: number }): Promise<void> {
+	const response = await fetch("http://discord.test/__emulator/channels", { method: "POST", body: JSON.stringify({ id, messages, rateLimit }) });
 	if (!response.ok) throw new Error(`seeding failed: ${response.status}`);
 }
 

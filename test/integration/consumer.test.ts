@@ -10,7 +10,7 @@ import worker from "../../src/index";
 import { summaryKey, type SummaryJob } from "../../src/summarizer/job";
 import { id } from "../helpers/interactions";
 import { message, user } from "../helpers/messages";
-import { editsFor, injectFault, seedChannel } from "../helpers/stand-in";
+import { injectFault, resultsFor, seedChannel } from "../helpers/stand-in";
 
 const db = drizzle(env.DB);
 const [alice, bob, carol, mallory] = ["alice", "bob", "carol", "mallory"].map((name) => user(name));
@@ -59,7 +59,7 @@ describe("the consumer", () => {
 		const result = await consume(summaryJob);
 		expect(result.explicitAcks).toEqual(["m0"]);
 
-		const [edit] = await editsFor(summaryJob.token);
+		const [edit] = await resultsFor(summaryJob.token);
 		const body = edit.body as { embeds: { description: string; footer: { text: string } }[]; allowed_mentions: unknown; components: unknown[] };
 		expect(edit).toMatchObject({ method: "PATCH", messageId: "@original" });
 		expect(body.allowed_mentions).toEqual({ parse: [] });
@@ -81,7 +81,7 @@ describe("the consumer", () => {
 		const summaryJob = job();
 		await seedChannel(summaryJob.channelId, conversation());
 		expect((await consumeWith({ ...env, OPENAI_API_KEY: "test-key" }, 1, summaryJob)).explicitAcks).toEqual(["m0"]);
-		const [edit] = await editsFor(summaryJob.token);
+		const [edit] = await resultsFor(summaryJob.token);
 		const body = edit.body as { embeds: { footer: { text: string } }[] };
 		expect(body.embeds.at(-1)!.footer.text).toMatch(/^gpt-4o-mini · [\d,]+ tokens/);
 		const [row] = await db.select().from(summaries).where(eq(summaries.id, summaryJob.interactionId));
@@ -92,10 +92,11 @@ describe("the consumer", () => {
 	it("after the last retry, tells the user and lets the message go to the dead-letter queue", async () => {
 		const summaryJob = job();
 		await seedChannel(summaryJob.channelId, conversation());
-		await injectFault(`/channels/${summaryJob.channelId}/messages`, 500, 5);
+		// A 401 is never retried by the REST client, so the job fails at once: its fifth and last delivery.
+		await injectFault(`/channels/${summaryJob.channelId}/messages`, 401);
 		const result = await consumeWith(env, 5, summaryJob);
 		expect(result.retryMessages.map((m) => m.msgId)).toEqual(["m0"]);
-		const [edit] = await editsFor(summaryJob.token);
+		const [edit] = await resultsFor(summaryJob.token);
 		expect(edit.body).toMatchObject({ content: expect.stringContaining("couldn't make this summary") });
 		const [event] = await db.select().from(usageEvents).where(eq(usageEvents.id, summaryJob.interactionId));
 		expect(event.outcome).toBe("failed");
@@ -105,7 +106,7 @@ describe("the consumer", () => {
 		const summaryJob = job({ style: "detailed" });
 		await seedChannel(summaryJob.channelId, conversation());
 		await consume(summaryJob);
-		const [edit] = await editsFor(summaryJob.token);
+		const [edit] = await resultsFor(summaryJob.token);
 		expect(JSON.stringify(edit.body)).not.toMatch(/@everyone/);
 		expect((edit.body as { allowed_mentions: unknown }).allowed_mentions).toEqual({ parse: [] });
 	});
@@ -117,7 +118,7 @@ describe("the consumer", () => {
 		expect([...together.explicitAcks, ...together.retryMessages.map((m) => m.msgId)].sort()).toEqual(["m0", "m1"]);
 		const again = await consume(summaryJob);
 		expect(again.explicitAcks).toEqual(["m0"]);
-		expect(await editsFor(summaryJob.token)).toHaveLength(1);
+		expect(await resultsFor(summaryJob.token)).toHaveLength(1);
 		expect(await db.select().from(summaries).where(eq(summaries.id, summaryJob.interactionId))).toHaveLength(1);
 	});
 
@@ -125,7 +126,7 @@ describe("the consumer", () => {
 		const summaryJob = job({ requestedAt: Date.now() - 16 * 60 * 1000 });
 		await seedChannel(summaryJob.channelId, conversation());
 		expect((await consume(summaryJob)).explicitAcks).toEqual(["m0"]);
-		expect(await editsFor(summaryJob.token)).toEqual([]);
+		expect(await resultsFor(summaryJob.token)).toEqual([]);
 		const [event] = await db.select().from(usageEvents).where(eq(usageEvents.id, summaryJob.interactionId));
 		expect(event.outcome).toBe("expired");
 	});
@@ -135,7 +136,7 @@ describe("the consumer", () => {
 		await seedChannel(summaryJob.channelId, conversation());
 		await injectFault(`/channels/${summaryJob.channelId}/messages`, 403);
 		expect((await consume(summaryJob)).explicitAcks).toEqual(["m0"]);
-		const [edit] = await editsFor(summaryJob.token);
+		const [edit] = await resultsFor(summaryJob.token);
 		expect(edit.body).toMatchObject({ content: expect.stringContaining("I can't read that channel") });
 		expect(await db.select().from(summaries).where(eq(summaries.id, summaryJob.interactionId))).toEqual([]);
 	});
@@ -145,7 +146,7 @@ describe("the consumer", () => {
 		await seedChannel(summaryJob.channelId, conversation());
 		await injectFault(`/channels/${summaryJob.channelId}/messages`, 502, 2);
 		expect((await consume(summaryJob)).explicitAcks).toEqual(["m0"]);
-		expect(await editsFor(summaryJob.token)).toHaveLength(1);
+		expect(await resultsFor(summaryJob.token)).toHaveLength(1);
 	});
 
 	it("leaves out members who opted out", async () => {
@@ -153,7 +154,7 @@ describe("the consumer", () => {
 		await seedChannel(summaryJob.channelId, conversation());
 		await db.insert(memberOptOuts).values({ guildId: summaryJob.guildId, userId: carol.id, createdAt: new Date() });
 		await consume(summaryJob);
-		const [edit] = await editsFor(summaryJob.token);
+		const [edit] = await resultsFor(summaryJob.token);
 		expect(JSON.stringify(edit.body)).toContain("We decided to ship");
 		expect(JSON.stringify(edit.body)).not.toContain("migration failed on staging");
 	});

@@ -8,7 +8,7 @@ import { CACHE_LIMITS, type GuildObject, type SummaryMessage } from "../../src/g
 import type { SummaryJob } from "../../src/summarizer/job";
 import { buttonClick, id, sendOk, summarize, summarizeFromHere } from "../helpers/interactions";
 import { buttonId } from "../../src/discord/buttons";
-import { editsFor } from "../helpers/stand-in";
+import { resultsFor } from "../helpers/stand-in";
 
 const realSend = env.SUMMARY_QUEUE.send.bind(env.SUMMARY_QUEUE);
 let enqueue: MockInstance<Queue["send"]>;
@@ -196,7 +196,7 @@ describe("single-flight", () => {
 		expect(enqueue).toHaveBeenCalledTimes(1);
 
 		for (const token of [first.token, second.token]) {
-			await vi.waitUntil(async () => (await editsFor(token)).length === 1, { timeout: 5000 });
+			await vi.waitUntil(async () => (await resultsFor(token)).length === 1, { timeout: 10_000 });
 		}
 	});
 });

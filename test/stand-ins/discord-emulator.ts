@@ -1,8 +1,8 @@
 // Stand-in for Discord's HTTP API, shared by tests, benchmarks and `npm start`: channels of messages
 // paged as Discord pages them, bot-token auth, injectable faults, and webhooks that record what the
 // bot sends. A fetch-style handler: tests mount it as the Worker's outbound service.
-// Control routes (for tests): POST /__emulator/channels {id, messages}, POST /__emulator/faults
-// {path, status, times}, GET /__records (webhook calls).
+// Control routes (for tests): POST /__emulator/channels {id, messages, rateLimit?: {limit, windowMs}},
+// POST /__emulator/faults {path, status, times}, GET /__emulator/stats, GET /__records (webhook calls).
 import type { APIMessage } from "discord-api-types/v10";
 
 export interface RecordedEdit {
@@ -25,6 +25,25 @@ interface Fault {
 }
 
 const API = "/api/v10";
+/** Reading a channel's messages: Discord-like, per channel. */
+const DEFAULT_RATE_LIMIT = { limit: 50, windowMs: 1000 };
+
+interface Bucket {
+	limit: number;
+	windowMs: number;
+	used: number;
+	resetAt: number;
+}
+
+function limitHeaders(bucket: Bucket, name: string, now: number): Record<string, string> {
+	return {
+		"x-ratelimit-limit": String(bucket.limit),
+		"x-ratelimit-remaining": String(Math.max(0, bucket.limit - bucket.used)),
+		"x-ratelimit-reset": String((bucket.resetAt / 1000).toFixed(3)),
+		"x-ratelimit-reset-after": String(Math.max(0, (bucket.resetAt - now) / 1000).toFixed(3)),
+		"x-ratelimit-bucket": name,
+	};
+}
 export const EMULATOR_BOT_TOKEN = "test-bot-token";
 
 function discordError(status: number, message: string, code = 0): Response {
@@ -57,16 +76,36 @@ function page(messages: APIMessage[], query: URLSearchParams): APIMessage[] | Re
 	return messages.slice(from, to).reverse();
 }
 
-export function createDiscordEmulator(options: { botToken?: string } = {}): DiscordEmulator {
+export function createDiscordEmulator(options: { botToken?: string; latencyMs?: number } = {}): DiscordEmulator {
 	const channels = new Map<string, APIMessage[]>();
+	const buckets = new Map<string, Bucket>();
+	let invalid = 0;
+	/** Takes one request from the channel's bucket: its headers, or a 429 when it is empty. */
+	const take = (channelId: string): { headers: Record<string, string>; limited?: Response } => {
+		const now = Date.now();
+		const bucket = buckets.get(channelId) ?? { ...DEFAULT_RATE_LIMIT, used: 0, resetAt: 0 };
+		buckets.set(channelId, bucket);
+		if (bucket.resetAt <= now) Object.assign(bucket, { used: 0, resetAt: now + bucket.windowMs });
+		bucket.used++;
+		const headers = limitHeaders(bucket, `messages-${channelId}`, now);
+		if (bucket.used <= bucket.limit) return { headers };
+		invalid++;
+		const retryAfter = (bucket.resetAt - now) / 1000;
+		const limited = Response.json(
+			{ message: "You are being rate limited.", retry_after: retryAfter, global: false },
+			{ status: 429, headers: { ...headers, "retry-after": String(Math.ceil(retryAfter)), "x-ratelimit-scope": "user" } },
+		);
+		return { headers, limited };
+	};
 	const faults: Fault[] = [];
 	const records: RecordedEdit[] = [];
 	const botToken = options.botToken ?? EMULATOR_BOT_TOKEN;
 
 	const routes: [string, RegExp, (request: Request, match: RegExpMatchArray, url: URL) => Promise<Response>][] = [
 		["POST", /^\/__emulator\/channels$/, async (request) => {
-			const { id, messages } = (await request.json()) as { id: string; messages: APIMessage[] };
+			const { id, messages, rateLimit } = (await request.json()) as { id: string; messages: APIMessage[]; rateLimit?: { limit: number; windowMs: number } };
 			channels.set(id, [...messages].sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1)));
+			if (rateLimit) buckets.set(id, { ...rateLimit, used: 0, resetAt: 0 });
 			return Response.json({ id, messages: messages.length });
 		}],
 		["POST", /^\/__emulator\/faults$/, async (request) => {
@@ -74,12 +113,19 @@ export function createDiscordEmulator(options: { botToken?: string } = {}): Disc
 			return new Response(null, { status: 204 });
 		}],
 		["GET", /^\/__records$/, async () => Response.json(records)],
+		["GET", /^\/__emulator\/stats$/, async () => Response.json({ invalid, requests: [...buckets.values()].reduce((n, b) => n + b.used, 0) })],
 		["GET", new RegExp(`^${API}/channels/(\\d+)/messages$`), async (request, match, url) => {
-			if (request.headers.get("authorization") !== `Bot ${botToken}`) return discordError(401, "401: Unauthorized");
+			if (request.headers.get("authorization") !== `Bot ${botToken}`) {
+				invalid++;
+				return discordError(401, "401: Unauthorized");
+			}
+			const { headers, limited } = take(match[1]);
+			if (limited) return limited;
 			const messages = channels.get(match[1]);
 			if (!messages) return discordError(404, "Unknown Channel", 10003);
+			if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
 			const result = page(messages, url.searchParams);
-			return result instanceof Response ? result : Response.json(result);
+			return result instanceof Response ? result : Response.json(result, { headers });
 		}],
 		["PATCH", new RegExp(`^${API}/webhooks/(\\d+)/([^/]+)/messages/([^/]+)$`), async (request, match) => {
 			records.push({ applicationId: match[1], token: match[2], method: "PATCH", messageId: match[3], body: await request.json() });
@@ -97,6 +143,7 @@ export function createDiscordEmulator(options: { botToken?: string } = {}): Disc
 			const fault = faults.find((f) => f.times > 0 && url.pathname.includes(f.path));
 			if (fault && url.pathname.startsWith(API)) {
 				fault.times--;
+				if (fault.status === 403 || fault.status === 429) invalid++;
 				return fault.status === 429
 					? Response.json({ message: "You are being rate limited.", retry_after: 0.05, global: false }, { status: 429, headers: { "retry-after": "1", "x-ratelimit-scope": "user" } })
 					: discordError(fault.status, fault.status === 403 ? "Missing Access" : "injected fault", fault.status === 403 ? 50001 : 0);
