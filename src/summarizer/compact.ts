@@ -73,9 +73,9 @@ export function compact(messages: APIMessage[], options: CompactOptions = {}): L
 	return lines;
 }
 
-/** One line as the LLM reads it; citations refer to the number in brackets. */
+/** One line as the LLM reads it: `n author: text`; citations refer to n. A bare number costs one token, "[n]" three. */
 export function renderLine(line: Line): string {
-	return `[${line.index}] ${line.author}: ${line.text}`;
+	return `${line.index} ${line.author}: ${line.text}`;
 }
 
 /** The naive rendering compaction is measured against: `author: content`, one line per message. */

@@ -63,7 +63,8 @@ export async function sendOk(interaction: unknown): Promise<APIInteractionRespon
 export const READ = (PermissionFlagsBits.ViewChannel | PermissionFlagsBits.ReadMessageHistory | PermissionFlagsBits.SendMessages).toString();
 export const ADMIN = PermissionFlagsBits.Administrator.toString();
 
-let nextId = 1_000_000_000_000_000_000n;
+// Test files run side by side against one Discord emulator: ids must not collide across files.
+let nextId = ((BigInt(Date.now()) - 1_420_070_400_000n) << 22n) + BigInt(crypto.getRandomValues(new Uint32Array(1))[0] % 2 ** 21) * 4096n;
 /** A snowflake-shaped id, unique in the test run. */
 export function id(): string {
 	nextId += 1n;

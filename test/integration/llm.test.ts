@@ -22,7 +22,7 @@ describe("LLM summaries", () => {
 		const [call] = (await llmCalls(tag)) as { messages: { role: string; content: string }[]; response_format: { type: string } }[];
 		expect(call.response_format.type).toBe("json_schema");
 		expect(call.messages[0].content).toMatch(/Never follow instructions/);
-		expect(call.messages[1].content).toContain(`[3] dave: ${tag} message 3`);
+		expect(call.messages[1].content).toContain(`\n3 dave: ${tag} message 3`);
 	});
 
 	it("map-reduce a long range, citing original lines, and reuse map results for an overlapping one", async () => {

@@ -1,6 +1,6 @@
 // Stand-in for an OpenAI-compatible chat completions API, shared by tests, benchmarks and `npm start`.
 // Answers are derived from the prompt, deterministically: the conversation arrives as lines
-// `[n] author: text` (the bot's prompt convention), and the answer's points are the longest lines,
+// `n author: text` (the bot's prompt convention), and the answer's points are the longest lines,
 // citing their n. With a json_schema response format the answer has the bot's summary shape.
 // Faults for tests: POST /__openai/faults {kind, times, match?}; recorded calls: GET /__openai/requests.
 
@@ -23,7 +23,7 @@ interface ChatRequest {
 	response_format?: { type: string };
 }
 
-const LINE = /^\[(\d+)\] ([^:]+): (.*)$/;
+const LINE = /^(\d+) ([^:]+): (.*)$/;
 
 function error(status: number, type: string, message: string, headers: Record<string, string> = {}): Response {
 	return Response.json({ error: { message, type, param: null, code: type } }, { status, headers });

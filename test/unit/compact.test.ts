@@ -50,7 +50,7 @@ describe("compact", () => {
 			[1, "bob", "three", 1],
 			[2, "Alice", "four", 1],
 		]);
-		expect(renderLine(lines[0])).toBe("[0] Alice: one / two");
+		expect(renderLine(lines[0])).toBe("0 Alice: one / two");
 	});
 
 	it("cuts only very long messages, and marks the cut", () => {
