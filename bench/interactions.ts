@@ -5,69 +5,15 @@
 //   npm run bench                    BENCH_REQUESTS=2000 BENCH_CONCURRENCY=16 by default
 //   BENCH_BASELINE_DIR=<dir>         also PINGs another Worker (POST /, e.g. Discord's sample app) the same way
 //                                    and reports it as `baseline_ping`, for a comparison on the same machine
-import { spawn, type ChildProcess } from "node:child_process";
-import { generateKeyPairSync, sign } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import { cpus, tmpdir } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
+import { cpus } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { freePort, ping, publicKeyHex, ROOT, signed, snowflake, startBot, startWrangler, stopProcess, summarize, waitFor } from "./harness.ts";
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const CLOCK_TICKS_PER_SECOND = 100;
-const WRANGLER = join(import.meta.dirname, "../node_modules/wrangler/bin/wrangler.js");
-const APPLICATION_ID = "100000000000000001";
-const READ = String((1n << 10n) | (1n << 16n) | (1n << 11n));
-
-const { publicKey, privateKey } = generateKeyPairSync("ed25519");
-const publicKeyHex = publicKey.export({ format: "der", type: "spki" }).subarray(-32).toString("hex");
-
-function listen(server: Server): Promise<number> {
-	return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve((server.address() as { port: number }).port)));
-}
-
-async function freePort(): Promise<number> {
-	const server = createServer();
-	const port = await listen(server);
-	await new Promise((resolve) => server.close(resolve));
-	return port;
-}
-
-/** Discord's webhook endpoint, enough for the consumer to deliver to: counts the edits it receives. */
-async function discordStandIn() {
-	let edits = 0;
-	const server = createServer((request, response) => {
-		request.resume();
-		request.on("end", () => {
-			if (request.method === "PATCH" && request.url?.includes("/messages/@original")) edits++;
-			response.writeHead(200, { "content-type": "application/json" }).end('{"id":"0"}');
-		});
-	});
-	const port = await listen(server);
-	return { server, port, edits: () => edits };
-}
-
-function startWrangler(args: string[], cwd: string): ChildProcess {
-	return spawn(process.execPath, [WRANGLER, "dev", "--ip", "127.0.0.1", "--log-level", "error", ...args], {
-		cwd,
-		detached: true,
-		stdio: ["ignore", "ignore", "inherit"],
-		env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" },
-	});
-}
-
-async function waitFor(url: string, ok: (status: number) => boolean): Promise<void> {
-	for (let i = 0; i < 600; i++) {
-		try {
-			if (ok((await fetch(url)).status)) return;
-		} catch {
-			// not listening yet
-		}
-		await sleep(100);
-	}
-	throw new Error(`${url} did not come up`);
-}
 
 function stat(pid: number): { ppid: number; comm: string; ticks: number } | undefined {
 	try {
@@ -116,33 +62,6 @@ function cmdline(pid: number): string {
 	}
 }
 
-function signed(body: unknown): { body: string; headers: Record<string, string> } {
-	const text = JSON.stringify(body);
-	const timestamp = String(Math.floor(Date.now() / 1000));
-	const signature = sign(null, Buffer.from(timestamp + text), privateKey).toString("hex");
-	return { body: text, headers: { "content-type": "application/json", "x-signature-ed25519": signature, "x-signature-timestamp": timestamp } };
-}
-
-let counter = 2_000_000_000_000_000_000n;
-const snowflake = () => String(++counter);
-
-function summarize(guildId: string, channelId: string, userId: string, lastMessageId: string) {
-	return {
-		id: snowflake(),
-		application_id: APPLICATION_ID,
-		type: 2,
-		token: `bench-${snowflake()}`,
-		version: 1,
-		guild_id: guildId,
-		channel_id: channelId,
-		channel: { id: channelId, type: 0, last_message_id: lastMessageId },
-		member: { user: { id: userId, username: "bench" }, roles: [], permissions: READ },
-		app_permissions: READ,
-		locale: "en-US",
-		data: { id: "1", name: "summarize", type: 1, options: [] },
-	};
-}
-
 function percentile(sorted: number[], p: number): number {
 	return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))];
 }
@@ -180,34 +99,21 @@ async function drive(url: string, bodies: unknown[], expectType: number, server:
 	};
 }
 
-async function main() {
-	const discord = await discordStandIn();
-	const [botPort, botInspector, seederPort, seederInspector] = [await freePort(), await freePort(), await freePort(), await freePort()];
-	const state = mkdtempSync(join(tmpdir(), "summary-bot-bench-"));
-	const root = join(import.meta.dirname, "..");
-	const bot = startWrangler(
-		[
-			"--port", String(botPort), "--inspector-port", String(botInspector), "--persist-to", state,
-			"--var", `DISCORD_PUBLIC_KEY:${publicKeyHex}`, "--var", `DISCORD_APPLICATION_ID:${APPLICATION_ID}`,
-			"--var", "DISCORD_BOT_TOKEN:bench", "--var", `DISCORD_API_BASE:http://127.0.0.1:${discord.port}/api/v10`,
-		],
-		root,
-	);
-	const seeder = startWrangler(["--port", String(seederPort), "--inspector-port", String(seederInspector)], join(root, "bench/seeder"));
-	const stop = () => {
-		for (const child of [bot, seeder]) if (child.pid) try { process.kill(-child.pid, "SIGTERM"); } catch { /* gone */ }
-		discord.server.close();
-		rmSync(state, { recursive: true, force: true });
-	};
-	process.on("SIGINT", () => (stop(), process.exit(130)));
-	try {
-		const base = `http://127.0.0.1:${botPort}`;
-		const url = `${base}/interactions`;
-		await waitFor(`${base}/health`, (status) => status === 200);
-		await waitFor(`http://127.0.0.1:${seederPort}/`, () => true);
-		const server = () => treeCpu(bot.pid!, botPort);
+/** Webhook calls the emulator has recorded: each admitted job ends in one. */
+async function deliveries(emulator: string): Promise<number> {
+	return ((await (await fetch(`${emulator}/__records`)).json()) as unknown[]).length;
+}
 
-		const ping = () => ({ id: snowflake(), application_id: APPLICATION_ID, type: 1, token: "t", version: 1 });
+async function main() {
+	const bot = await startBot();
+	const [seederPort, seederInspector] = [await freePort(), await freePort()];
+	const seeder = startWrangler(["--port", String(seederPort), "--inspector-port", String(seederInspector)], join(ROOT, "bench/seeder"));
+	process.on("SIGINT", () => (stopProcess(seeder), void bot.stop(), process.exit(130)));
+	try {
+		const url = `${bot.url}/interactions`;
+		await waitFor(`http://127.0.0.1:${seederPort}/`, () => true);
+		const server = () => treeCpu(bot.wrangler.pid!, bot.port);
+
 		await drive(url, Array.from({ length: 200 }, ping), 1, server);
 		const results: Record<string, unknown> = {};
 		results.ping = await drive(url, Array.from({ length: REQUESTS }, ping), 1, server);
@@ -215,14 +121,15 @@ async function main() {
 		// Misses: 10 per guild (its burst), each a different channel and member, so every one is admitted.
 		const guilds = Array.from({ length: Math.ceil(REQUESTS / 10) }, snowflake);
 		const misses = Array.from({ length: REQUESTS }, (_, i) => summarize(guilds[Math.floor(i / 10)], snowflake(), snowflake(), snowflake()));
-		const delivered = discord.edits();
+		const delivered = await deliveries(bot.emulator);
 		const cpuBefore = server();
 		results.summarize_miss = await drive(url, misses, 5, server);
-		// The queue consumer works on in the background; account for it too, once every job is delivered.
-		for (let i = 0; i < 1200 && discord.edits() < delivered + REQUESTS; i++) await sleep(100);
+		// The queue consumer works on in the background (here each job finds no such channel and says so);
+		// account for it too, once every job has answered.
+		for (let i = 0; i < 1200 && (await deliveries(bot.emulator)) < delivered + REQUESTS; i++) await sleep(100);
 		const cpuAfter = server();
 		Object.assign(results.summarize_miss as object, {
-			jobs_delivered: discord.edits() - delivered,
+			jobs_answered: (await deliveries(bot.emulator)) - delivered,
 			server_cpu_ms_per_request_with_consumer: Number(
 				(((cpuAfter.app + cpuAfter.other - cpuBefore.app - cpuBefore.other) * 1000) / REQUESTS).toFixed(3),
 			),
@@ -241,7 +148,6 @@ async function main() {
 			return summarize(channel.guildId, channel.channelId, snowflake(), channel.lastMessageId);
 		});
 		results.summarize_hit = await drive(url, hits, 4, server);
-
 		if (process.env.BENCH_BASELINE_DIR) results.baseline_ping = await baselinePing(process.env.BENCH_BASELINE_DIR);
 
 		console.log(
@@ -254,7 +160,8 @@ async function main() {
 			}),
 		);
 	} finally {
-		stop();
+		stopProcess(seeder);
+		await bot.stop();
 	}
 }
 
@@ -264,12 +171,11 @@ async function baselinePing(dir: string) {
 	try {
 		const url = `http://127.0.0.1:${port}/`;
 		await waitFor(url, (status) => status === 200);
-		const ping = () => ({ id: snowflake(), application_id: APPLICATION_ID, type: 1, token: "t", version: 1 });
 		const server = () => treeCpu(baseline.pid!, port);
 		await drive(url, Array.from({ length: 200 }, ping), 1, server);
 		return await drive(url, Array.from({ length: REQUESTS }, ping), 1, server);
 	} finally {
-		if (baseline.pid) process.kill(-baseline.pid, "SIGTERM");
+		stopProcess(baseline);
 	}
 }
 
