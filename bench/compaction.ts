@@ -5,6 +5,7 @@ import { cpuUsage } from "node:process";
 import { compact, naiveRender, renderLine } from "../src/summarizer/compact.ts";
 import { countTokens } from "../src/summarizer/tokens.ts";
 import { generateMessages } from "../test/stand-ins/discord-messages.ts";
+import { report } from "./harness.ts";
 
 const messages = generateMessages({ channelId: "1", count: 10_000, seed: 7, endTime: Date.UTC(2026, 10, 22) });
 
@@ -25,18 +26,14 @@ const lines = compact(messages);
 const tokens = lines.reduce((sum, line) => sum + countTokens(renderLine(line)) + 1, 0);
 const countingMs = (cpuUsage(before).user + cpuUsage(before).system) / 1000;
 
-console.log(
-	JSON.stringify({
-		bench: "compaction",
-		date: new Date().toISOString(),
-		messages: messages.length,
-		lines: lines.length,
-		compact_cpu_ms_best: Number(Math.min(...runs).toFixed(2)),
-		compact_cpu_ms_median: Number(runs.sort((a, b) => a - b)[2].toFixed(2)),
-		compact_and_count_tokens_cpu_ms: Number(countingMs.toFixed(2)),
-		tokens_10k: tokens,
-		tokens_per_1000_messages: compacted,
-		naive_tokens_per_1000_messages: naive,
-		token_ratio: Number((compacted / naive).toFixed(3)),
-	}),
-);
+report("compaction", {
+	messages: messages.length,
+	lines: lines.length,
+	compact_cpu_ms_best: Number(Math.min(...runs).toFixed(2)),
+	compact_cpu_ms_median: Number(runs.sort((a, b) => a - b)[2].toFixed(2)),
+	compact_and_count_tokens_cpu_ms: Number(countingMs.toFixed(2)),
+	tokens_10k: tokens,
+	tokens_per_1000_messages: compacted,
+	naive_tokens_per_1000_messages: naive,
+	token_ratio: Number((compacted / naive).toFixed(3)),
+});

@@ -4,7 +4,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { generateKeyPairSync, sign } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
-import { tmpdir } from "node:os";
+import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createDiscordEmulator, EMULATOR_BOT_TOKEN } from "../test/stand-ins/discord-emulator.ts";
@@ -18,6 +18,12 @@ const READ = String((1n << 10n) | (1n << 16n) | (1n << 11n));
 
 const { publicKey, privateKey } = generateKeyPairSync("ed25519");
 export const publicKeyHex = publicKey.export({ format: "der", type: "spki" }).subarray(-32).toString("hex");
+
+/** A benchmark's one JSON line, with when and where it ran. */
+export function report(bench: string, fields: Record<string, unknown>): void {
+	const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, node ${process.version}`;
+	console.log(JSON.stringify({ bench, date: new Date().toISOString(), machine, ...fields }));
+}
 
 export async function freePort(): Promise<number> {
 	const server = createServer();

@@ -6,10 +6,9 @@
 //   BENCH_BASELINE_DIR=<dir>         also PINGs another Worker (POST /, e.g. Discord's sample app) the same way
 //                                    and reports it as `baseline_ping`, for a comparison on the same machine
 import { readdirSync, readFileSync } from "node:fs";
-import { cpus } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { freePort, ping, publicKeyHex, ROOT, signed, snowflake, startBot, startWrangler, stopProcess, summarize, waitFor } from "./harness.ts";
+import { freePort, ping, publicKeyHex, report, ROOT, signed, snowflake, startBot, startWrangler, stopProcess, summarize, waitFor } from "./harness.ts";
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
@@ -150,15 +149,7 @@ async function main() {
 		results.summarize_hit = await drive(url, hits, 4, server);
 		if (process.env.BENCH_BASELINE_DIR) results.baseline_ping = await baselinePing(process.env.BENCH_BASELINE_DIR);
 
-		console.log(
-			JSON.stringify({
-				bench: "interaction-path",
-				date: new Date().toISOString(),
-				machine: `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, node ${process.version}`,
-				concurrency: CONCURRENCY,
-				...results,
-			}),
-		);
+		report("interaction-path", { concurrency: CONCURRENCY, ...results });
 	} finally {
 		stopProcess(seeder);
 		await bot.stop();

@@ -3,10 +3,9 @@
 // timed until the summary reaches the interaction's message. Extractive summarizer (no LLM time).
 // Target for 10,000: under 5 s; reading the pages one after another alone takes about 10 s.
 // Prints one JSON line. Run: npm run bench:pipeline
-import { cpus } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { generateMessages } from "../test/stand-ins/discord-messages.ts";
-import { signed, snowflake, startBot, summarize } from "./harness.ts";
+import { report, signed, snowflake, startBot, summarize } from "./harness.ts";
 
 const PAGE_LATENCY_MS = 100;
 
@@ -34,16 +33,7 @@ const bot = await startBot({ latencyMs: PAGE_LATENCY_MS });
 try {
 	await run(bot, 200);
 	const results = { m1000: await run(bot, 1000), m10000: await run(bot, 10_000) };
-	console.log(
-		JSON.stringify({
-			bench: "pipeline",
-			date: new Date().toISOString(),
-			machine: `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, node ${process.version}`,
-			page_latency_ms: PAGE_LATENCY_MS,
-			summarizer: "extractive",
-			...results,
-		}),
-	);
+	report("pipeline", { page_latency_ms: PAGE_LATENCY_MS, summarizer: "extractive", ...results });
 } finally {
 	await bot.stop();
 }

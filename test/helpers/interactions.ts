@@ -1,6 +1,7 @@
 // Builds interactions the way Discord sends them and signs them with the test key pair.
 import { env, exports } from "cloudflare:workers";
 import { afterEach, beforeEach, expect, vi, type MockInstance } from "vitest";
+import { messageObject } from "../stand-ins/discord-messages";
 import {
 	ApplicationCommandOptionType,
 	ApplicationCommandType,
@@ -155,22 +156,7 @@ export function summarizeFromHere(targetId: string, context: Context = {}) {
 			target_id: targetId,
 			resolved: {
 				messages: {
-					[targetId]: {
-						id: targetId,
-						channel_id: interaction.channel_id,
-						type: 0,
-						content: "",
-						author: interaction.member.user,
-						timestamp: "2024-01-01T00:00:00.000Z",
-						edited_timestamp: null,
-						tts: false,
-						mention_everyone: false,
-						mentions: [],
-						mention_roles: [],
-						attachments: [],
-						embeds: [],
-						pinned: false,
-					},
+					[targetId]: messageObject({ id: targetId, channel_id: interaction.channel_id, author: interaction.member.user, timestamp: "2024-01-01T00:00:00.000Z" }),
 				},
 			},
 		},

@@ -1,6 +1,7 @@
 // Discord message objects for tests, shaped as the REST API returns them.
-import { MessageType, type APIMessage, type APIUser } from "discord-api-types/v10";
+import type { APIMessage, APIUser } from "discord-api-types/v10";
 import { snowflakeAt } from "../../src/summarizer/history";
+import { messageObject } from "../stand-ins/discord-messages";
 
 export const T0 = Date.UTC(2026, 10, 22, 9);
 
@@ -12,21 +13,12 @@ let sequence = 0n;
 /** A message `minutes` after T0. */
 export function message(author: APIUser, content: string, minutes: number, extra: Partial<APIMessage> = {}): APIMessage {
 	const time = T0 + minutes * 60_000;
-	return {
+	return messageObject({
 		id: (snowflakeAt(time) + (sequence++ % 4096n)).toString(),
 		channel_id: "42",
 		author,
 		content,
 		timestamp: new Date(time).toISOString(),
-		edited_timestamp: null,
-		tts: false,
-		mention_everyone: false,
-		mentions: [],
-		mention_roles: [],
-		attachments: [],
-		embeds: [],
-		pinned: false,
-		type: MessageType.Default,
 		...extra,
-	};
+	});
 }

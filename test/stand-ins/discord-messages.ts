@@ -36,6 +36,23 @@ const SAYINGS = [
 	"{everyone} reminder: the meeting about {topic} moved to 3pm",
 ];
 
+/** A message as the REST API returns it, with Discord's defaults for what `fields` leaves out. */
+export function messageObject(fields: Pick<APIMessage, "id" | "channel_id" | "author" | "timestamp"> & Partial<APIMessage>): APIMessage {
+	return {
+		content: "",
+		edited_timestamp: null,
+		tts: false,
+		mention_everyone: false,
+		mentions: [],
+		mention_roles: [],
+		attachments: [],
+		embeds: [],
+		pinned: false,
+		type: 0,
+		...fields,
+	};
+}
+
 function snowflake(ms: number, sequence: number): string {
 	return (((BigInt(ms) - DISCORD_EPOCH) << 22n) | BigInt(sequence % 4096)).toString();
 }
@@ -65,22 +82,7 @@ export function generateMessages(options: GenerateOptions): APIMessage[] {
 		if (next() > 0.35) author = users[Math.floor(next() ** 1.5 * users.length)];
 		const mentioned = pick(users);
 		const topic = pick(TOPICS);
-		const base: APIMessage = {
-			id: snowflake(time, i),
-			channel_id: options.channelId,
-			author,
-			content: "",
-			timestamp: new Date(time).toISOString(),
-			edited_timestamp: null,
-			tts: false,
-			mention_everyone: false,
-			mentions: [],
-			mention_roles: [],
-			attachments: [],
-			embeds: [],
-			pinned: false,
-			type: 0,
-		};
+		const base = messageObject({ id: snowflake(time, i), channel_id: options.channelId, author, timestamp: new Date(time).toISOString() });
 		const roll = next();
 		if (roll < 0.04) {
 			messages.push({ ...base, author: bot, content: `Deployment #${i} of main finished in ${Math.floor(next() * 300)}s: https://ci.example.com/runs/${i}` });
