@@ -1,9 +1,11 @@
 // Stand-in for Discord's HTTP API, shared by tests, benchmarks and `npm start`: channels of messages
 // paged as Discord pages them, bot-token auth, injectable faults, and webhooks that record what the
 // bot sends. A fetch-style handler: tests mount it as the Worker's outbound service.
-// Control routes (for tests): POST /__emulator/channels {id, messages, rateLimit?: {limit, windowMs}},
+// Control routes (for tests): POST /__emulator/channels {id, messages | generate: {count, seed?, spacingMs?},
+// rateLimit?: {limit, windowMs}} (generated history: see discord-messages.ts),
 // POST /__emulator/faults {path, status, times}, GET /__emulator/stats, GET /__records (webhook calls).
-import type { APIMessage } from "discord-api-types/v10";
+import type { APIMessage, RESTPutAPIApplicationCommandsJSONBody } from "discord-api-types/v10";
+import { generateMessages, type GenerateOptions } from "./discord-messages.ts";
 
 export interface RecordedEdit {
 	applicationId: string;
@@ -99,14 +101,21 @@ export function createDiscordEmulator(options: { botToken?: string; latencyMs?: 
 	};
 	const faults: Fault[] = [];
 	const records: RecordedEdit[] = [];
+	const registeredCommands = new Map<string, unknown[]>();
 	const botToken = options.botToken ?? EMULATOR_BOT_TOKEN;
 
 	const routes: [string, RegExp, (request: Request, match: RegExpMatchArray, url: URL) => Promise<Response>][] = [
 		["POST", /^\/__emulator\/channels$/, async (request) => {
-			const { id, messages, rateLimit } = (await request.json()) as { id: string; messages: APIMessage[]; rateLimit?: { limit: number; windowMs: number } };
+			const { id, messages: given, generate, rateLimit } = (await request.json()) as {
+				id: string;
+				messages?: APIMessage[];
+				generate?: Omit<GenerateOptions, "channelId">;
+				rateLimit?: { limit: number; windowMs: number };
+			};
+			const messages = given ?? generateMessages({ channelId: id, count: 0, ...generate });
 			channels.set(id, [...messages].sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1)));
 			if (rateLimit) buckets.set(id, { ...rateLimit, used: 0, resetAt: 0 });
-			return Response.json({ id, messages: messages.length });
+			return Response.json({ id, messages: messages.length, firstMessageId: channels.get(id)![0]?.id ?? null, lastMessageId: channels.get(id)!.at(-1)?.id ?? null });
 		}],
 		["POST", /^\/__emulator\/faults$/, async (request) => {
 			faults.push((await request.json()) as Fault);
@@ -127,6 +136,17 @@ export function createDiscordEmulator(options: { botToken?: string; latencyMs?: 
 			const result = page(messages, url.searchParams);
 			return result instanceof Response ? result : Response.json(result, { headers });
 		}],
+		["PUT", new RegExp(`^${API}/applications/(\\d+)(?:/guilds/(\\d+))?/commands$`), async (request, match) => {
+			if (request.headers.get("authorization") !== `Bot ${botToken}`) {
+				invalid++;
+				return discordError(401, "401: Unauthorized");
+			}
+			const commands = (await request.json()) as RESTPutAPIApplicationCommandsJSONBody;
+			const registered = commands.map((command, i) => ({ ...command, id: String(BigInt(match[1]) + BigInt(i + 1)), application_id: match[1], guild_id: match[2], version: "1" }));
+			registeredCommands.set(match[2] ?? "global", registered);
+			return Response.json(registered);
+		}],
+		["GET", new RegExp(`^${API}/applications/(\\d+)(?:/guilds/(\\d+))?/commands$`), async (_, match) => Response.json(registeredCommands.get(match[2] ?? "global") ?? [])],
 		["PATCH", new RegExp(`^${API}/webhooks/(\\d+)/([^/]+)/messages/([^/]+)$`), async (request, match) => {
 			records.push({ applicationId: match[1], token: match[2], method: "PATCH", messageId: match[3], body: await request.json() });
 			return Response.json({ id: match[3] === "@original" ? "0" : match[3] });

@@ -1,7 +1,7 @@
 // Realistic Discord channel history, generated deterministically from a seed at any size: a team
 // talking about a few topics, with replies, mentions of members, roles, channels and @everyone,
 // custom emoji, attachments, link embeds, bots, joins, bursts and the odd very long message.
-import type { APIMessage, APIUser } from "discord-api-types/v10";
+import { EmbedType, type APIMessage, type APIUser } from "discord-api-types/v10";
 
 const DISCORD_EPOCH = 1_420_070_400_000n;
 
@@ -108,6 +108,8 @@ export function generateMessages(options: GenerateOptions): APIMessage[] {
 			mention_roles: content.includes("<@&") ? ["700000000000000001"] : [],
 			mention_everyone: content.includes("@everyone"),
 		};
+		const link = content.match(/https:\/\/\S+/)?.[0];
+		if (link) message.embeds = [{ type: EmbedType.Link, url: link, title: `${topic} — team docs`, description: `Notes and decisions on ${topic}.` }];
 		if (roll > 0.9 && roll <= 0.95) message.attachments = [{ id: snowflake(time, i + 1), filename: `screenshot-${i}.png`, content_type: "image/png", size: 120_000, url: `https://cdn.example.com/${i}.png`, proxy_url: `https://media.example.com/${i}.png` }];
 		if (roll > 0.8 && roll <= 0.85 && messages.length) {
 			const target = messages[messages.length - 1 - Math.floor(next() * Math.min(5, messages.length))];
