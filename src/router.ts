@@ -7,7 +7,7 @@ import { errorResponse, HttpError, jsonResponse } from "./http-error";
 export const router = Router<Request, [Env, ExecutionContext]>({ catch: errorResponse });
 
 router
-	.post("/interactions", (request, env) => handleInteractionRequest(request, env))
+	.post("/interactions", (request, env, ctx) => handleInteractionRequest(request, env, ctx))
 	.get("/health", () => jsonResponse({ status: "ok", version }))
 	.all("*", () => {
 		throw new HttpError(404, "not found");

@@ -11,6 +11,7 @@ import { HttpError, jsonResponse } from "../http-error";
 import { parseButtonId } from "./buttons";
 import { COMMAND, NOT_YET_AVAILABLE } from "./commands";
 import { help } from "./help";
+import { privacy } from "./privacy";
 import { ephemeral } from "./responses";
 import { summarize } from "./summarize";
 import { parseSummarize, parseSummarizeFromHere, parseSummaryButton } from "./summarize-request";
@@ -36,7 +37,7 @@ function parse(body: Uint8Array): APIInteraction {
 	return interaction as APIInteraction;
 }
 
-function command(interaction: APIApplicationCommandInteraction, env: Env): Promise<APIInteractionResponse> | APIInteractionResponse {
+function command(interaction: APIApplicationCommandInteraction, env: Env, ctx: ExecutionContext): Promise<APIInteractionResponse> | APIInteractionResponse {
 	const { data } = interaction;
 	if (data.type === ApplicationCommandType.ChatInput && data.name === COMMAND.summarize) {
 		return summarize(interaction, parseSummarize({ ...interaction, data }), env);
@@ -45,18 +46,19 @@ function command(interaction: APIApplicationCommandInteraction, env: Env): Promi
 		return summarize(interaction, parseSummarizeFromHere({ ...interaction, data }), env);
 	}
 	if (data.name === COMMAND.help) return help();
+	if (data.type === ApplicationCommandType.ChatInput && data.name === COMMAND.privacy) return privacy({ ...interaction, data }, env, ctx);
 	if (NOT_YET_AVAILABLE.has(data.name)) {
 		return ephemeral(`\`/${data.name}\` is not available yet in this version of Summary Bot. \`/summarize\` and \`/help\` work today.`);
 	}
 	return ephemeral("That command isn't supported by this version of Summary Bot. Try `/help` to see what is.");
 }
 
-export function dispatch(interaction: APIInteraction, env: Env): Promise<APIInteractionResponse> | APIInteractionResponse {
+export function dispatch(interaction: APIInteraction, env: Env, ctx: ExecutionContext): Promise<APIInteractionResponse> | APIInteractionResponse {
 	switch (interaction.type) {
 		case InteractionType.Ping:
 			return { type: InteractionResponseType.Pong };
 		case InteractionType.ApplicationCommand:
-			return command(interaction, env);
+			return command(interaction, env, ctx);
 		case InteractionType.ApplicationCommandAutocomplete:
 			return { type: InteractionResponseType.ApplicationCommandAutocompleteResult, data: { choices: [] } };
 		case InteractionType.MessageComponent: {
@@ -69,7 +71,7 @@ export function dispatch(interaction: APIInteraction, env: Env): Promise<APIInte
 	}
 }
 
-export async function handleInteractionRequest(request: Request, env: Env): Promise<Response> {
+export async function handleInteractionRequest(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
 	const body = await readVerifiedBody(request, env.DISCORD_PUBLIC_KEY);
-	return jsonResponse(await dispatch(parse(body), env));
+	return jsonResponse(await dispatch(parse(body), env, ctx));
 }

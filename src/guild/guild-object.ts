@@ -182,6 +182,12 @@ export class GuildObject extends DurableObject<Env> {
 		return joiners;
 	}
 
+	/** Forgets every cached summary and stored map result: after an opt-out, they may hold the member's messages. */
+	clearCache(): void {
+		this.sql.exec("DELETE FROM summaries");
+		this.sql.exec("DELETE FROM partials");
+	}
+
 	/** Drops what has expired, then sleeps until the next expiry. */
 	async alarm(): Promise<void> {
 		const now = Date.now();

@@ -1,0 +1,61 @@
+// /privacy opt-out | opt-in | status. The answer is deferred and the D1 work done after it, since
+// the interaction path never waits on D1; opting out also clears the guild's cached summaries,
+// which may hold the member's messages.
+import { and, eq } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import { ApplicationCommandOptionType, type APIChatInputApplicationCommandInteraction, type APIInteractionResponse } from "discord-api-types/v10";
+import { memberOptOuts } from "../db/schema";
+import { deliver } from "../summarizer/deliver";
+import { ephemeral, thinking } from "./responses";
+import { DiscordRest } from "./rest";
+
+type Action = "opt-out" | "opt-in" | "status";
+
+const SAID = {
+	optedOut: "You're opted out: your messages are left out of every summary in this server from now on. Summaries made earlier were cleared from the cache. Use `/privacy opt-in` to undo.",
+	alreadyOut: "You're opted out: your messages are left out of every summary in this server. Use `/privacy opt-in` to undo.",
+	optedIn: "You're opted in again: your messages can be part of summaries in this server.",
+	alreadyIn: "You're opted in: your messages can be part of summaries in this server. Use `/privacy opt-out` to leave them out.",
+};
+
+export function privacy(interaction: APIChatInputApplicationCommandInteraction, env: Env, ctx: ExecutionContext): APIInteractionResponse {
+	const option = interaction.data.options?.find((o) => o.name === "action");
+	const action = option?.type === ApplicationCommandOptionType.String ? option.value : undefined;
+	if (!interaction.guild_id || !interaction.member) return ephemeral("Privacy settings are per server: use this command in a server.");
+	if (action !== "opt-out" && action !== "opt-in" && action !== "status") return ephemeral("Choose `opt-out`, `opt-in` or `status`.");
+	const member = { guildId: interaction.guild_id, userId: interaction.member.user.id };
+	const target = { applicationId: interaction.application_id, token: interaction.token };
+	ctx.waitUntil(
+		apply(env, member, action).then(
+			(content) => tell(env, target, content),
+			(error) => {
+				console.error(JSON.stringify({ event: "privacy.failed", guild: member.guildId, reason: String(error) }));
+				return tell(env, target, "I couldn't update your privacy setting just now. Please try again in a minute.");
+			},
+		),
+	);
+	return thinking(true);
+}
+
+async function apply(env: Env, member: { guildId: string; userId: string }, action: Action): Promise<string> {
+	const db = drizzle(env.DB);
+	const where = and(eq(memberOptOuts.guildId, member.guildId), eq(memberOptOuts.userId, member.userId));
+	const optedOut = (await db.select().from(memberOptOuts).where(where)).length > 0;
+	if (action === "status") return optedOut ? SAID.alreadyOut : SAID.alreadyIn;
+	if (action === "opt-in") {
+		if (!optedOut) return SAID.alreadyIn;
+		await db.delete(memberOptOuts).where(where);
+		return SAID.optedIn;
+	}
+	if (optedOut) return SAID.alreadyOut;
+	await db.insert(memberOptOuts).values({ ...member, createdAt: new Date() }).onConflictDoNothing();
+	await env.GUILD.get(env.GUILD.idFromName(member.guildId)).clearCache();
+	return SAID.optedOut;
+}
+
+function tell(env: Env, target: { applicationId: string; token: string }, content: string): Promise<void> {
+	const rest = new DiscordRest({ base: env.DISCORD_API_BASE, token: env.DISCORD_BOT_TOKEN });
+	return deliver(rest, target, [{ content }], true).catch((error) => {
+		console.error(JSON.stringify({ event: "privacy.undelivered", reason: String(error) }));
+	});
+}

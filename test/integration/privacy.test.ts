@@ -1,0 +1,51 @@
+// /privacy through the Worker: deferred answer, the setting in D1, the guild cache cleared.
+import { env } from "cloudflare:workers";
+import { and, eq } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import { ApplicationCommandOptionType, MessageFlags } from "discord-api-types/v10";
+import { describe, expect, it, vi } from "vitest";
+import { memberOptOuts } from "../../src/db/schema";
+import { chatCommand, id, sendOk } from "../helpers/interactions";
+import { resultsFor } from "../helpers/stand-in";
+
+const db = drizzle(env.DB);
+
+async function privacy(action: string, guildId: string, userId: string): Promise<string> {
+	const interaction = chatCommand("privacy", [{ name: "action", type: ApplicationCommandOptionType.String, value: action }], { guildId, userId });
+	expect(await sendOk(interaction)).toEqual({ type: 5, data: { flags: MessageFlags.Ephemeral } });
+	const [result] = await vi.waitUntil(async () => {
+		const found = await resultsFor(interaction.token);
+		return found.length ? found : false;
+	});
+	return (result.body as { content: string }).content;
+}
+
+const optedOut = async (guildId: string, userId: string) =>
+	(await db.select().from(memberOptOuts).where(and(eq(memberOptOuts.guildId, guildId), eq(memberOptOuts.userId, userId)))).length === 1;
+
+describe("/privacy", () => {
+	it("opts a member out and in again, and tells them where they stand", async () => {
+		const guildId = id();
+		const userId = id();
+		expect(await privacy("status", guildId, userId)).toMatch(/^You're opted in/);
+		expect(await privacy("opt-out", guildId, userId)).toMatch(/^You're opted out: your messages are left out of every summary/);
+		expect(await optedOut(guildId, userId)).toBe(true);
+		expect(await privacy("opt-out", guildId, userId)).toMatch(/^You're opted out/);
+		expect(await privacy("status", guildId, userId)).toMatch(/^You're opted out/);
+		expect(await privacy("opt-in", guildId, userId)).toMatch(/^You're opted in again/);
+		expect(await optedOut(guildId, userId)).toBe(false);
+		expect(await optedOut(id(), userId)).toBe(false);
+	});
+
+	it("clears the guild's cached summaries on opt-out", async () => {
+		const guildId = id();
+		const guild = env.GUILD.get(env.GUILD.idFromName(guildId));
+		await guild.finish({ key: "k", cacheTtlSeconds: 3600 }, { content: "a cached summary" });
+		await privacy("opt-out", guildId, id());
+		const admission = await guild.admit({
+			version: 1, key: "k", cacheTtlSeconds: 60, interactionId: id(), applicationId: "1", token: "t", guildId, channelId: "1", userId: id(),
+			range: { kind: "count", messages: 100 }, style: "brief", locale: "en-US", public: false, requestedAt: Date.now(),
+		});
+		expect(admission.outcome).not.toBe("hit");
+	});
+});
