@@ -31,7 +31,7 @@ describe("/help", () => {
 });
 
 describe("commands not built yet and unknown interactions", () => {
-	it.each(["summaries", "stats", "config"])("/%s says honestly it is not available yet", async (name) => {
+	it.each(["stats", "config"])("/%s says honestly it is not available yet", async (name) => {
 		expectEphemeral(await sendOk(chatCommand(name)), new RegExp(`/${name}. is not available yet`));
 	});
 

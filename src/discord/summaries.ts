@@ -1,0 +1,61 @@
+// /summaries [limit]: recent summaries of this channel that were posted publicly, and the member's own.
+// Never someone else's private one. Answered deferred: D1 is read after the answer, never before it.
+import { and, desc, eq, or } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import { ApplicationCommandOptionType, type APIChatInputApplicationCommandInteraction, type APIInteractionResponse } from "discord-api-types/v10";
+import { summaries } from "../db/schema";
+import { deliver } from "../summarizer/deliver";
+import type { Range } from "../summarizer/job";
+import { rangeLabel } from "./render";
+import { ephemeral, thinking } from "./responses";
+import { DiscordRest } from "./rest";
+
+const DEFAULT_LIMIT = 10;
+
+type Row = Pick<typeof summaries.$inferSelect, "guildId" | "channelId" | "rangeKind" | "rangeMessages" | "rangeSeconds" | "rangeFromMessageId" | "firstMessageId" | "style" | "public" | "createdAt" | "requesterId">;
+
+function rangeOf(row: Row): Range {
+	if (row.rangeKind === "since") return { kind: "since", seconds: row.rangeSeconds ?? 0, maxMessages: row.rangeMessages ?? 0 };
+	if (row.rangeKind === "from") return { kind: "from", messageId: row.rangeFromMessageId ?? "" };
+	return { kind: "count", messages: row.rangeMessages ?? 0 };
+}
+
+/** One line per summary: when, where, what range, and a link to where the range starts. */
+export function listLine(row: Row, userId: string): string {
+	const when = `<t:${Math.floor(row.createdAt.getTime() / 1000)}:R>`;
+	const link = row.firstMessageId ? ` · [jump](https://discord.com/channels/${row.guildId}/${row.channelId}/${row.firstMessageId})` : "";
+	const whose = row.requesterId === userId ? (row.public ? "yours, public" : "yours, private") : "public";
+	return `${when} · <#${row.channelId}> · ${rangeLabel(rangeOf(row))} · ${row.style} · ${whose}${link}`;
+}
+
+export function summariesCommand(interaction: APIChatInputApplicationCommandInteraction, env: Env, ctx: ExecutionContext): APIInteractionResponse {
+	if (!interaction.guild_id || !interaction.member) return ephemeral("Summaries are kept per server: use this command in a server.");
+	const option = interaction.data.options?.find((o) => o.name === "limit");
+	const limit = option?.type === ApplicationCommandOptionType.Integer ? option.value : DEFAULT_LIMIT;
+	if (!Number.isInteger(limit) || limit < 1 || limit > 25) return ephemeral("`limit` must be a whole number from 1 to 25.");
+	const query = { guildId: interaction.guild_id, channelId: interaction.channel?.id ?? interaction.channel_id ?? "", userId: interaction.member.user.id, limit };
+	const target = { applicationId: interaction.application_id, token: interaction.token };
+	const rest = new DiscordRest({ base: env.DISCORD_API_BASE, token: env.DISCORD_BOT_TOKEN });
+	ctx.waitUntil(
+		list(env, query)
+			.then(
+				(rows) => (rows.length ? rows.map((row) => listLine(row, query.userId)).join("\n") : "No summaries here yet. Try `/summarize`."),
+				(error) => {
+					console.error(JSON.stringify({ event: "summaries.failed", guild: query.guildId, reason: String(error) }));
+					return "I couldn't read the summary history just now. Please try again in a minute.";
+				},
+			)
+			.then((description) => deliver(rest, target, [{ embeds: [{ title: "Recent summaries", description }] }], true))
+			.catch((error) => console.error(JSON.stringify({ event: "summaries.undelivered", reason: String(error) }))),
+	);
+	return thinking(true);
+}
+
+function list(env: Env, query: { guildId: string; channelId: string; userId: string; limit: number }): Promise<Row[]> {
+	return drizzle(env.DB)
+		.select()
+		.from(summaries)
+		.where(and(eq(summaries.guildId, query.guildId), or(eq(summaries.requesterId, query.userId), and(eq(summaries.channelId, query.channelId), eq(summaries.public, true)))))
+		.orderBy(desc(summaries.createdAt))
+		.limit(query.limit);
+}
