@@ -40,6 +40,7 @@ CREATE TABLE IF NOT EXISTS jobs (
 	key TEXT PRIMARY KEY, interaction_id TEXT NOT NULL, expires_at INTEGER NOT NULL, lease_until INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS done (interaction_id TEXT PRIMARY KEY, expires_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS partials (key TEXT PRIMARY KEY, value TEXT NOT NULL, expires_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS results (interaction_id TEXT PRIMARY KEY, value TEXT NOT NULL, expires_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS joiners (
 	interaction_id TEXT PRIMARY KEY, key TEXT NOT NULL, application_id TEXT NOT NULL, token TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS joiners_by_key ON joiners (key);
@@ -132,6 +133,16 @@ export class GuildObject extends DurableObject<Env> {
 		return "run";
 	}
 
+	/** Keeps a job's result until it is delivered, so a retry after a failed delivery doesn't make it again. */
+	async keepResult(interactionId: string, value: string, expiresAt: number): Promise<void> {
+		this.sql.exec("INSERT OR REPLACE INTO results (interaction_id, value, expires_at) VALUES (?, ?, ?)", interactionId, value, expiresAt);
+		await this.alarmBy(expiresAt);
+	}
+
+	keptResult(interactionId: string): string | null {
+		return this.sql.exec<{ value: string }>("SELECT value FROM results WHERE interaction_id = ? AND expires_at > ?", interactionId, Date.now()).toArray()[0]?.value ?? null;
+	}
+
 	/** Gives a claimed job back, so the next delivery can run it at once. */
 	release(job: Pick<SummaryJob, "key" | "interactionId">): void {
 		this.sql.exec("UPDATE jobs SET lease_until = 0 WHERE key = ? AND interaction_id = ?", job.key, job.interactionId);
@@ -175,7 +186,10 @@ export class GuildObject extends DurableObject<Env> {
 		this.ctx.storage.transactionSync(() => {
 			this.sql.exec("DELETE FROM joiners WHERE key = ?", job.key);
 			this.sql.exec("DELETE FROM jobs WHERE key = ?", job.key);
-			if (job.interactionId) this.sql.exec("INSERT OR REPLACE INTO done (interaction_id, expires_at) VALUES (?, ?)", job.interactionId, now + DONE_TTL_MS);
+			if (job.interactionId) {
+				this.sql.exec("INSERT OR REPLACE INTO done (interaction_id, expires_at) VALUES (?, ?)", job.interactionId, now + DONE_TTL_MS);
+				this.sql.exec("DELETE FROM results WHERE interaction_id = ?", job.interactionId);
+			}
 			if (summary) this.cache(job.key, summary, now, expiresAt);
 		});
 		await this.alarmBy(summary ? Math.min(expiresAt, now + DONE_TTL_MS) : now + DONE_TTL_MS);
@@ -198,6 +212,7 @@ export class GuildObject extends DurableObject<Env> {
 			this.sql.exec("DELETE FROM buckets WHERE tat <= ?", now);
 			this.sql.exec("DELETE FROM done WHERE expires_at <= ?", now);
 			this.sql.exec("DELETE FROM partials WHERE expires_at <= ?", now);
+			this.sql.exec("DELETE FROM results WHERE expires_at <= ?", now);
 		});
 		// Next: the first entry to expire; with none left, the moment the last bucket is full again.
 		const next = this.sql
@@ -205,7 +220,8 @@ export class GuildObject extends DurableObject<Env> {
 				`SELECT COALESCE(
 					(SELECT MIN(at) FROM (
 						SELECT MIN(expires_at) AS at FROM summaries UNION ALL SELECT MIN(expires_at) FROM jobs
-						UNION ALL SELECT MIN(expires_at) FROM done UNION ALL SELECT MIN(expires_at) FROM partials)),
+						UNION ALL SELECT MIN(expires_at) FROM done UNION ALL SELECT MIN(expires_at) FROM partials
+						UNION ALL SELECT MIN(expires_at) FROM results)),
 					(SELECT MAX(tat) FROM buckets)) AS at`,
 			)
 			.one().at;

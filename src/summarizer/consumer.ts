@@ -66,14 +66,17 @@ async function handle(message: Message<SummaryJob>, env: Env): Promise<void> {
 		if (claim === "done") return message.ack();
 		if (claim === "running") return message.retry({ delaySeconds: 30 });
 
-		const result = await run(job, env, startedAt);
+		const kept = await guild.keptResult(job.interactionId);
+		const result: Result = kept ? JSON.parse(kept) : await run(job, env, startedAt);
+		if (!kept) await guild.keepResult(job.interactionId, JSON.stringify(result), job.requestedAt + TOKEN_LIFETIME_MS);
 		const client = restFor(env);
 		await deliver(client, job, result.messages, !job.public);
 		// A summary that fits one message is cached: a cache hit can answer with one message only.
 		const cacheable = result.history && result.messages.length === 1 && result.summary ? { embeds: result.summary.embeds } : null;
 		const waiting = await guild.finish(job, cacheable ?? null);
 		await Promise.all(waiting.map((target: Target) => deliver(client, target, result.messages, !job.public).catch(() => undefined)));
-		await recordSummary(db, result.history, usage(job, result.history ? "delivered" : "refused", startedAt, result.outcome));
+		const history = result.history && { ...result.history, createdAt: new Date(startedAt) };
+		await recordSummary(db, history, usage(job, result.history ? "delivered" : "refused", startedAt, result.outcome));
 		message.ack();
 	} catch (error) {
 		console.error(JSON.stringify({ event: "job.failed", guild: job.guildId, attempt: message.attempts, reason: String(error) }));
@@ -94,7 +97,8 @@ interface Result {
 	messages: WebhookMessage[];
 	summary?: RenderedMessage;
 	outcome?: Outcome;
-	history?: Parameters<typeof recordSummary>[1];
+	/** Kept as JSON between deliveries, so without its creation time (a Date). */
+	history?: Omit<NonNullable<Parameters<typeof recordSummary>[1]>, "createdAt">;
 }
 
 async function run(job: SummaryJob, env: Env, startedAt: number): Promise<Result> {
@@ -159,7 +163,6 @@ async function run(job: SummaryJob, env: Env, startedAt: number): Promise<Result
 			tokensOut: outcome.summary.usage.tokensOut,
 			timeToResultMs: elapsedMs,
 			fallback: outcome.fallback !== null && outcome.fallback !== "no_key",
-			createdAt: new Date(),
 		},
 	};
 }

@@ -9,6 +9,7 @@ import { memberOptOuts, summaries, usageEvents } from "../../src/db/schema";
 import worker from "../../src/index";
 import { summaryKey, type SummaryJob } from "../../src/summarizer/job";
 import { id } from "../helpers/interactions";
+import { llmCalls } from "../helpers/llm";
 import { message, user } from "../helpers/messages";
 import { injectFault, resultsFor, seedChannel } from "../helpers/stand-in";
 
@@ -100,6 +101,18 @@ describe("the consumer", () => {
 		expect(edit.body).toMatchObject({ content: expect.stringContaining("couldn't make this summary") });
 		const [event] = await db.select().from(usageEvents).where(eq(usageEvents.id, summaryJob.interactionId));
 		expect(event.outcome).toBe("failed");
+	});
+
+	it("retries a failed delivery without making the summary again", async () => {
+		const summaryJob = job();
+		const marker = `marker${id()}`;
+		await seedChannel(summaryJob.channelId, [...conversation(), message(alice, `${marker} is the code name of the release we ship on Friday`, 6)]);
+		await injectFault(`/webhooks/${summaryJob.applicationId}/${summaryJob.token}`, 404);
+		const withKey = { ...env, OPENAI_API_KEY: "test-key" };
+		expect((await consumeWith(withKey, 1, summaryJob)).retryMessages.map((m) => m.msgId)).toEqual(["m0"]);
+		expect((await consumeWith(withKey, 2, summaryJob)).explicitAcks).toEqual(["m0"]);
+		expect(await resultsFor(summaryJob.token)).toHaveLength(1);
+		expect(await llmCalls(marker)).toHaveLength(1);
 	});
 
 	it("treats messages as data: an injection is summarized at most, and never pings", async () => {
