@@ -41,10 +41,10 @@ function parse(body: Uint8Array): APIInteraction {
 function command(interaction: APIApplicationCommandInteraction, env: Env, ctx: ExecutionContext): Promise<APIInteractionResponse> | APIInteractionResponse {
 	const { data } = interaction;
 	if (data.type === ApplicationCommandType.ChatInput && data.name === COMMAND.summarize) {
-		return summarize(interaction, parseSummarize({ ...interaction, data }), env);
+		return summarize(interaction, parseSummarize({ ...interaction, data }), env, ctx);
 	}
 	if (data.type === ApplicationCommandType.Message && data.name === COMMAND.summarizeFromHere) {
-		return summarize(interaction, parseSummarizeFromHere({ ...interaction, data }), env);
+		return summarize(interaction, parseSummarizeFromHere({ ...interaction, data }), env, ctx);
 	}
 	if (data.name === COMMAND.help) return help();
 	if (data.type === ApplicationCommandType.ChatInput && data.name === COMMAND.privacy) return privacy({ ...interaction, data }, env, ctx);
@@ -65,7 +65,7 @@ export function dispatch(interaction: APIInteraction, env: Env, ctx: ExecutionCo
 			return { type: InteractionResponseType.ApplicationCommandAutocompleteResult, data: { choices: [] } };
 		case InteractionType.MessageComponent: {
 			const button = parseButtonId(interaction.data.custom_id);
-			if (button) return summarize(interaction, parseSummaryButton(interaction, button), env);
+			if (button) return summarize(interaction, parseSummaryButton(interaction, button), env, ctx);
 			return ephemeral("That button isn't supported by this version of Summary Bot. Try `/help`.");
 		}
 		case InteractionType.ModalSubmit:

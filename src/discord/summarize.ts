@@ -2,6 +2,7 @@
 // whose decision becomes the answer. No history is read here; the queue consumer does that.
 import type { APIInteraction, APIInteractionResponse } from "discord-api-types/v10";
 import type { Admission, SummaryMessage } from "../guild/guild-object";
+import { recordInteraction, type Usage } from "../metrics/record";
 import { summaryButtons } from "./buttons";
 import { IsolateCache } from "../guild/isolate-cache";
 import { isExactKey, summaryKey, type SummaryJob } from "../summarizer/job";
@@ -56,12 +57,31 @@ export function answer(admission: Admission, job: SummaryJob): APIInteractionRes
 
 const isolateCache = new IsolateCache();
 
-export async function summarize(interaction: APIInteraction, parsed: Parsed, env: Env): Promise<APIInteractionResponse> {
-	if (!parsed.ok) return ephemeral(parsed.error);
+/** What the interaction path decided, as usage: admitted jobs are recorded by the consumer when they end. */
+const RECORDED: Partial<Record<Admission["outcome"], Usage["outcome"]>> = { hit: "cached", joined: "joined", denied: "rate_limited", failed: "failed" };
+
+export async function summarize(interaction: APIInteraction, parsed: Parsed, env: Env, ctx: ExecutionContext): Promise<APIInteractionResponse> {
 	const now = Date.now();
+	const record = (outcome: Usage["outcome"], style?: string) =>
+		recordInteraction(env, ctx, {
+			id: interaction.id,
+			guildId: interaction.guild_id ?? "",
+			userId: interaction.member?.user.id ?? interaction.user?.id ?? "",
+			command: "data" in interaction && interaction.data && "name" in interaction.data ? interaction.data.name : "button",
+			outcome,
+			style,
+			latencyMs: Date.now() - now,
+		});
+	if (!parsed.ok) {
+		record("refused");
+		return ephemeral(parsed.error);
+	}
 	const job = toJob(interaction, parsed.request, now);
 	const recent = isolateCache.get(job.key, now);
-	if (recent) return message(fromCache(recent, job), !job.public);
+	if (recent) {
+		record("cached", job.style);
+		return message(fromCache(recent, job), !job.public);
+	}
 
 	let admission: Admission;
 	try {
@@ -71,5 +91,7 @@ export async function summarize(interaction: APIInteraction, parsed: Parsed, env
 		admission = { outcome: "failed" };
 	}
 	if (admission.outcome === "hit" && isExactKey(job.key)) isolateCache.put(job.key, admission.summary, admission.expiresAt, now);
+	const outcome = RECORDED[admission.outcome];
+	if (outcome) record(outcome, job.style);
 	return answer(admission, job);
 }

@@ -5,6 +5,8 @@ import type { APIMessage } from "discord-api-types/v10";
 import { drizzle } from "drizzle-orm/d1";
 import OpenAI from "openai";
 import { optedOutMembers, recordSummary } from "../db/queries";
+import type { UsageEvent } from "../db/schema";
+import { usageRow, writeDataPoint, type Usage } from "../metrics/record";
 import { summaryButtons } from "../discord/buttons";
 import { rangeLabel, render, type RenderedMessage } from "../discord/render";
 import { DiscordError, DiscordRest } from "../discord/rest";
@@ -58,7 +60,7 @@ async function handle(message: Message<SummaryJob>, env: Env): Promise<void> {
 		if (startedAt >= job.requestedAt + TOKEN_LIFETIME_MS) {
 			// The token can no longer edit the message: send nothing, record the job as expired.
 			await guild.finish(job, null);
-			await recordSummary(db, undefined, usage(job, "expired", startedAt));
+			await recordSummary(db, undefined, usage(env, job, "expired", startedAt));
 			message.ack();
 			return;
 		}
@@ -76,7 +78,7 @@ async function handle(message: Message<SummaryJob>, env: Env): Promise<void> {
 		const waiting = await guild.finish(job, cacheable ?? null);
 		await Promise.all(waiting.map((target: Target) => deliver(client, target, result.messages, !job.public).catch(() => undefined)));
 		const history = result.history && { ...result.history, createdAt: new Date(startedAt) };
-		await recordSummary(db, history, usage(job, result.history ? "delivered" : "refused", startedAt, result.outcome));
+		await recordSummary(db, history, usage(env, job, result.history ? "delivered" : "refused", startedAt, result));
 		message.ack();
 	} catch (error) {
 		console.error(JSON.stringify({ event: "job.failed", guild: job.guildId, attempt: message.attempts, reason: String(error) }));
@@ -85,7 +87,7 @@ async function handle(message: Message<SummaryJob>, env: Env): Promise<void> {
 			const text = "Sorry, I couldn't make this summary: Discord or the summarizer kept failing. Please try again later.";
 			const waiting = await guild.finish(job, null).catch(() => []);
 			await Promise.all([job, ...waiting].map((target) => deliver(restFor(env), target, plain(text), !job.public).catch(() => undefined)));
-			await recordSummary(db, undefined, usage(job, "failed", startedAt));
+			await recordSummary(db, undefined, usage(env, job, "failed", startedAt));
 		} else {
 			await guild.release(job).catch(() => undefined);
 		}
@@ -167,17 +169,23 @@ async function run(job: SummaryJob, env: Env, startedAt: number): Promise<Result
 	};
 }
 
-function usage(job: SummaryJob, outcome: "delivered" | "refused" | "failed" | "expired", startedAt: number, result?: Outcome) {
-	return {
+/** The job's usage event for D1, after writing its Analytics Engine data point. */
+function usage(env: Env, job: SummaryJob, outcome: "delivered" | "refused" | "failed" | "expired", startedAt: number, result?: Result): UsageEvent {
+	const summary = result?.outcome?.summary;
+	const recorded: Usage = {
 		id: job.interactionId,
 		guildId: job.guildId,
 		userId: job.userId,
 		command: job.range.kind === "from" ? "Summarize from here" : "summarize",
 		outcome,
+		style: job.style,
+		model: summary?.model,
 		latencyMs: 0,
 		timeToResultMs: outcome === "delivered" ? Date.now() - job.requestedAt : null,
-		tokensIn: result?.summary.usage.tokensIn ?? 0,
-		tokensOut: result?.summary.usage.tokensOut ?? 0,
-		createdAt: new Date(startedAt),
+		tokensIn: summary?.usage.tokensIn ?? 0,
+		tokensOut: summary?.usage.tokensOut ?? 0,
+		messages: result?.history?.messageCount ?? 0,
 	};
+	writeDataPoint(env, recorded);
+	return usageRow(recorded, new Date(startedAt));
 }

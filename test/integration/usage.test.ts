@@ -1,0 +1,42 @@
+// Every interaction leaves one record: an Analytics Engine data point and a usage event in D1,
+// written after the answer. Admitted jobs are recorded by the consumer when they end.
+import { env } from "cloudflare:workers";
+import { eq } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import { describe, expect, it, vi } from "vitest";
+import { usageEvents } from "../../src/db/schema";
+import { dataPoint } from "../../src/metrics/record";
+import { id, sendOk, summarize } from "../helpers/interactions";
+
+const db = drizzle(env.DB);
+const outcomeOf = (interactionId: string) =>
+	vi.waitUntil(async () => (await db.select().from(usageEvents).where(eq(usageEvents.id, interactionId)))[0]?.outcome ?? false, { timeout: 10_000 });
+
+describe("usage records", () => {
+	it("records refusals, cache hits and rate limits from the interaction path", async () => {
+		const writes = vi.spyOn(env.ANALYTICS, "writeDataPoint");
+		const refused = summarize({ since: "forever" });
+		await sendOk(refused);
+		expect(await outcomeOf(refused.id)).toBe("refused");
+
+		const guildId = id();
+		const channelId = id();
+		const lastMessageId = id();
+		await env.GUILD.get(env.GUILD.idFromName(guildId)).finish({ key: `${channelId}:n100:brief:en-US@${lastMessageId}`, cacheTtlSeconds: 3600 }, { content: "cached" });
+		const hit = summarize({}, { guildId, channelId, lastMessageId });
+		expect((await sendOk(hit)).type).toBe(4);
+		expect(await outcomeOf(hit.id)).toBe("cached");
+		expect(writes).toHaveBeenCalledWith(expect.objectContaining({ indexes: [guildId], blobs: ["summarize", "cached", "brief", ""] }));
+
+		const busyGuild = id();
+		const limited = Array.from({ length: 11 }, () => summarize({}, { guildId: busyGuild }));
+		for (const interaction of limited) await sendOk(interaction);
+		expect(await outcomeOf(limited[10].id)).toBe("rate_limited");
+		writes.mockRestore();
+	});
+
+	it("shapes data points within Analytics Engine's limits, without message content", () => {
+		const point = dataPoint({ id: "1", guildId: "g", userId: "u", command: "summarize", outcome: "delivered", style: "brief", model: "gpt-4o-mini", latencyMs: 3, timeToResultMs: 900, tokensIn: 10, tokensOut: 5, messages: 100 });
+		expect(point).toEqual({ indexes: ["g"], blobs: ["summarize", "delivered", "brief", "gpt-4o-mini"], doubles: [3, 900, 10, 5, 100] });
+	});
+});
