@@ -22,7 +22,7 @@ export const COMMAND = {
 } as const;
 
 /** Commands whose back end is not built yet: they answer so, honestly. */
-export const NOT_YET_AVAILABLE = new Set<string>([COMMAND.stats, COMMAND.config]);
+export const NOT_YET_AVAILABLE = new Set<string>([COMMAND.config]);
 
 export const MESSAGES = { min: 2, max: 10_000, default: 100 } as const;
 export const MAX_SINCE_SECONDS = 14 * 24 * 60 * 60;

@@ -12,6 +12,7 @@ import { parseButtonId } from "./buttons";
 import { COMMAND, NOT_YET_AVAILABLE } from "./commands";
 import { help } from "./help";
 import { privacy } from "./privacy";
+import { statsCommand } from "./stats";
 import { summariesCommand } from "./summaries";
 import { ephemeral } from "./responses";
 import { summarize } from "./summarize";
@@ -49,6 +50,7 @@ function command(interaction: APIApplicationCommandInteraction, env: Env, ctx: E
 	if (data.name === COMMAND.help) return help();
 	if (data.type === ApplicationCommandType.ChatInput && data.name === COMMAND.privacy) return privacy({ ...interaction, data }, env, ctx);
 	if (data.type === ApplicationCommandType.ChatInput && data.name === COMMAND.summaries) return summariesCommand({ ...interaction, data }, env, ctx);
+	if (data.type === ApplicationCommandType.ChatInput && data.name === COMMAND.stats) return statsCommand({ ...interaction, data }, env, ctx);
 	if (NOT_YET_AVAILABLE.has(data.name)) {
 		return ephemeral(`\`/${data.name}\` is not available yet in this version of Summary Bot. \`/summarize\` and \`/help\` work today.`);
 	}
