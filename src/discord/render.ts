@@ -1,31 +1,48 @@
-// Turns a Summary into Discord messages: embeds with jump links to the messages each point rests on,
-// kept inside Discord's limits by splitting into follow-up messages rather than dropping anything.
-import type { APIActionRowComponent, APIButtonComponent, APIEmbed } from "discord-api-types/v10";
+// Turns a Summary into the Discord messages that show it: one embed per message, each point followed by
+// jump links to the messages it rests on, split into follow-ups rather than dropping anything. Pure.
+import type { APIActionRowComponent, APIAllowedMentions, APIComponentInMessageActionRow, APIEmbed } from "discord-api-types/v10";
 import type { Range } from "../summarizer/job";
 import type { Line } from "../summarizer/line";
 import type { Cited, Summary } from "../summarizer/summary";
+import type { Style } from "./commands";
+import { cut, LIMITS, pack } from "./limits";
+import { NO_MENTIONS } from "./responses";
+import { balance, BALANCE_GROWTH, escapeName, inlineText, neutralizeMentions } from "./sanitize";
 
 export interface RenderContext {
 	guildId: string;
 	channelId: string;
+	/** Shown in the title when known; otherwise only the description's channel mention names it. */
+	channelName?: string;
+	/** The range in words, as rangeLabel gives it: "last 100 messages", "last 6 hours". */
 	rangeLabel: string;
+	/** How many messages were summarized. */
 	messageCount: number;
 	/** The lines the summary cites, for jump links. */
 	lines: Line[];
+	/** The style asked for: "action_items" leads with the action items, even when there are none. */
+	style: Style;
 	footer: { model: string; tokens: number; elapsedMs: number; cached: boolean };
 	/** Buttons, under the last message. */
-	components?: APIActionRowComponent<APIButtonComponent>[];
+	components?: APIActionRowComponent<APIComponentInMessageActionRow>[];
 }
 
+/**
+ * One message: [0] edits the original response, the others are follow-ups. It is a webhook edit body, a
+ * follow-up body and (as `SummaryMessage`) a guild cache entry as it is, with no conversion.
+ */
 export interface RenderedMessage {
+	content?: string;
 	embeds: APIEmbed[];
-	components?: APIActionRowComponent<APIButtonComponent>[];
+	components?: APIActionRowComponent<APIComponentInMessageActionRow>[];
+	allowed_mentions: APIAllowedMentions;
 }
 
-/** Discord's limits: https://discord.com/developers/docs/resources/message#embed-object-embed-limits */
-export const LIMITS = { description: 4096, embedsPerMessage: 10, textPerMessage: 6000 };
 const LINKS_PER_POINT = 3;
-const COLOR = 0x5865f2;
+const PARTICIPANTS_SHOWN = 10;
+const LINKS_SHOWN = 10;
+const COLOR = { llm: 0x5865f2, extractive: 0x99aab5 };
+const CONTINUED = " (continued)";
 
 function plural(count: number, word: string): string {
 	return `${count.toLocaleString("en-US")} ${word}${count === 1 ? "" : "s"}`;
@@ -34,95 +51,134 @@ function plural(count: number, word: string): string {
 export function durationLabel(seconds: number): string {
 	const units: [number, string][] = [[604_800, "week"], [86_400, "day"], [3600, "hour"], [60, "minute"]];
 	const [size, word] = units.find(([size]) => seconds % size === 0 && seconds >= size) ?? [60, "minute"];
-	return plural(Math.round(seconds / size), word);
+	return plural(Math.max(1, Math.round(seconds / size)), word);
 }
 
+/** The job's range in words: "last 100 messages", "last 6 hours", "last day", "from a message to now". */
 export function rangeLabel(range: Range): string {
 	switch (range.kind) {
 		case "count":
 			return `last ${plural(range.messages, "message")}`;
 		case "since":
-			return `last ${durationLabel(range.seconds)}`;
+			return `last ${durationLabel(range.seconds).replace(/^1 /, "")}`;
 		case "from":
 			return "from a message to now";
 	}
 }
 
-/** Mentions never ping (allowed_mentions), but "@everyone" should not even look like one. */
-function safe(text: string): string {
-	return text.replace(/!\[[^\]]*\]\([^)]*\)/g, "").replace(/@(everyone|here)\b/g, "@\u200b$1");
+/** "gpt-4o-mini · 1,234 tokens · 3.2 s", "extractive summary (no LLM) · 0.4 s", then " · cached" when cached. */
+export function footerText(footer: RenderContext["footer"]): string {
+	const seconds = `${(footer.elapsedMs / 1000).toFixed(1)} s`;
+	const parts = footer.model === "extractive" ? ["extractive summary (no LLM)", seconds] : [footer.model, plural(footer.tokens, "token"), seconds];
+	return cut([...parts, ...(footer.cached ? ["cached"] : [])].join(" · "), LIMITS.footer);
 }
 
-function jumpLinks(item: Cited, context: RenderContext): string {
-	const byIndex = new Map(context.lines.map((line) => [line.index, line]));
-	const links = [...new Set(item.sources)]
+/** A piece of the description that is never split: `body` may be cut if the whole is too long, the rest never. */
+interface Block {
+	head: string;
+	body: string;
+	tail: string;
+}
+
+/** The block as one text of at most `max` characters; a cut body is balanced again, as the cut may drop a closing marker. */
+function fit(block: Block, max: number): string {
+	const whole = `${block.head}${block.body}${block.tail}`;
+	if (whole.length <= max) return whole;
+	return `${block.head}${balance(cut(block.body, max - block.head.length - block.tail.length - BALANCE_GROWTH))}${block.tail}`;
+}
+
+/** " [1](…) [2](…)": the first message of each cited line, in conversation order, at most LINKS_PER_POINT. */
+function jumpLinks(item: Cited, lines: Map<number, Line>, context: RenderContext): string {
+	const cited = [...new Set(item.sources)]
+		.flatMap((source) => lines.get(source) ?? [])
+		.filter((line) => line.messageIds.length)
+		.sort((a, b) => a.index - b.index);
+	const links = cited
 		.slice(0, LINKS_PER_POINT)
-		.flatMap((source, n) => {
-			const line = byIndex.get(source);
-			return line ? [`[${n + 1}](https://discord.com/channels/${context.guildId}/${context.channelId}/${line.messageIds[0]})`] : [];
-		});
+		.map((line, n) => `[${n + 1}](https://discord.com/channels/${context.guildId}/${context.channelId}/${line.messageIds[0]})`);
 	return links.length ? ` ${links.join(" ")}` : "";
 }
 
-function blocks(summary: Summary, context: RenderContext): string[] {
+function pointBlocks(summary: Summary, lines: Map<number, Line>, context: RenderContext): Block[] {
 	const extractive = summary.model === "extractive";
-	const out = [`<#${context.channelId}> · ${context.rangeLabel} · ${plural(context.messageCount, "message")}`];
-	if (extractive) out.push("*Extractive summary: the most informative messages as they were written, not an LLM's words.*");
-	out.push(...summary.points.map((point) => `• ${safe(point.text)}${jumpLinks(point, context)}`));
-	if (summary.actionItems.length) {
-		out.push("**Action items**");
-		out.push(...summary.actionItems.map((item) => `☐ ${safe(item.text)}${item.owner ? ` — **${safe(item.owner)}**` : ""}${jumpLinks(item, context)}`));
-	}
-	if (extractive && summary.participants.length) {
-		const names = summary.participants.slice(0, 10).map((p) => `${p.name} (${p.messages})`).join(", ");
-		out.push(`**${plural(summary.participants.length, "participant")}:** ${safe(names)}${summary.participants.length > 10 ? ", …" : ""}`);
-	}
-	if (extractive && summary.links.length) out.push(`**Links:** ${summary.links.slice(0, 10).join(" · ")}`);
-	return out;
+	return summary.points.map((point) => {
+		// An extractive point is someone's message as written: say whose.
+		const author = extractive ? lines.get(point.sources[0])?.author : undefined;
+		return { head: "• ", body: `${author ? `**${escapeName(author)}**: ` : ""}${inlineText(point.text)}`, tail: jumpLinks(point, lines, context) };
+	});
 }
 
-/** Cuts text to `max` characters without splitting a surrogate pair or a markdown link. */
-function truncate(text: string, max: number): string {
-	if (text.length <= max) return text;
-	let end = max - 1;
-	if (/[\uD800-\uDBFF]/.test(text[end - 1])) end--;
-	const openLink = text.lastIndexOf("[", end);
-	if (openLink > text.lastIndexOf(")", end)) end = openLink;
-	return `${text.slice(0, end).trimEnd()}…`;
+function actionBlocks(summary: Summary, lines: Map<number, Line>, context: RenderContext): Block[] {
+	const items = summary.actionItems.map((item, i) => ({
+		head: `${i === 0 ? "**Action items**\n" : ""}☐ `,
+		body: `${inlineText(item.text)}${item.owner ? ` — **${escapeName(item.owner)}**` : ""}`,
+		tail: jumpLinks(item, lines, context),
+	}));
+	return items.length || context.style !== "action_items" ? items : [{ head: "**Action items**\n", body: "*None found in this range.*", tail: "" }];
 }
 
-function footerText(footer: RenderContext["footer"]): string {
-	const seconds = `${(footer.elapsedMs / 1000).toFixed(1)} s`;
-	const parts = footer.model === "extractive" ? ["extractive summary (no LLM)", seconds] : [footer.model, plural(footer.tokens, "token"), seconds];
-	return [...parts, ...(footer.cached ? ["cached"] : [])].join(" · ");
+/** "**12 participants:** alice (40), bob (22), … and 2 more". */
+function participantsBlock(summary: Summary): Block[] {
+	const { participants } = summary;
+	if (!participants.length) return [];
+	const shown = participants.slice(0, PARTICIPANTS_SHOWN).map((p) => `${escapeName(p.name)} (${p.messages.toLocaleString("en-US")})`);
+	const more = participants.length - shown.length;
+	return [{ head: `**${plural(participants.length, "participant")}:** `, body: `${shown.join(", ")}${more ? `, … and ${more} more` : ""}`, tail: "" }];
 }
 
-function embedSize(embed: APIEmbed): number {
-	return (embed.title?.length ?? 0) + (embed.description?.length ?? 0) + (embed.footer?.text.length ?? 0);
+/** The links members posted: only under extractive summaries, where no LLM has woven them into the points. */
+function linkBlocks(summary: Summary): Block[] {
+	if (summary.model !== "extractive") return [];
+	const links = summary.links.filter((link) => /^https?:\/\/\S+$/.test(link));
+	const blocks = links.slice(0, LINKS_SHOWN).map((link, i) => ({ head: i === 0 ? "**Links**\n" : "", body: link, tail: "" }));
+	const more = links.length - blocks.length;
+	return more ? [...blocks, { head: "", body: `… and ${more} more`, tail: "" }] : blocks;
+}
+
+function blocks(summary: Summary, context: RenderContext): Block[] {
+	const lines = new Map(context.lines.map((line) => [line.index, line]));
+	const intro: Block = { head: `<#${context.channelId}> · ${plural(context.messageCount, "message")}`, body: "", tail: "" };
+	const notice: Block[] =
+		summary.model === "extractive"
+			? [{ head: "", body: "*Extractive summary: messages selected from the conversation and quoted as written, not written by an LLM.*", tail: "" }]
+			: [];
+	const points = pointBlocks(summary, lines, context);
+	const pointsOrNote = points.length ? points : [{ head: "", body: "*No notable points in this range.*", tail: "" }];
+	const actions = actionBlocks(summary, lines, context);
+	const body =
+		context.style === "action_items"
+			? [...actions, ...(points.length ? [{ ...points[0], head: `**Context**\n${points[0].head}` }, ...points.slice(1)] : [])]
+			: [...pointsOrNote, ...actions];
+	return [intro, ...notice, ...body, ...participantsBlock(summary), ...linkBlocks(summary)];
+}
+
+function title(context: RenderContext, continued: boolean): string {
+	const where = context.channelName ? ` of #${neutralizeMentions(context.channelName)}` : "";
+	const base = `Summary${where} — ${context.rangeLabel}`;
+	return continued ? `${cut(base, LIMITS.title - CONTINUED.length)}${CONTINUED}` : cut(base, LIMITS.title);
 }
 
 export function render(summary: Summary, context: RenderContext): RenderedMessage[] {
-	const descriptions: string[] = [""];
-	for (const block of blocks(summary, context).map((b) => truncate(b, LIMITS.description))) {
-		const current = descriptions.at(-1)!;
-		if (current && current.length + 1 + block.length > LIMITS.description) descriptions.push(block);
-		else descriptions[descriptions.length - 1] = current ? `${current}\n${block}` : block;
-	}
-	const embeds: APIEmbed[] = descriptions.map((description, i) => ({
-		title: i === 0 ? "Summary" : "Summary (continued)",
-		description,
-		color: COLOR,
-	}));
-	embeds[embeds.length - 1].footer = { text: footerText(context.footer) };
+	const titles = { first: title(context, false), continued: title(context, true) };
+	const footer = footerText(context.footer);
+	// Every message could be the last, which carries the footer; no title is longer than the continued one.
+	const room = Math.min(LIMITS.description, LIMITS.textPerMessage - titles.continued.length - footer.length);
+	const descriptions = pack(blocks(summary, context), room, fit);
+	const color = summary.model === "extractive" ? COLOR.extractive : COLOR.llm;
+	return descriptions.map((description, i) => {
+		const last = i === descriptions.length - 1;
+		const embed: APIEmbed = { title: i === 0 ? titles.first : titles.continued, description, color, ...(last ? { footer: { text: footer } } : {}) };
+		return {
+			// The edit also clears any progress text ("Reading messages…") from the original response.
+			...(i === 0 ? { content: "" } : {}),
+			embeds: [embed],
+			...(last && context.components?.length ? { components: context.components } : {}),
+			allowed_mentions: NO_MENTIONS,
+		};
+	});
+}
 
-	const messages: RenderedMessage[] = [{ embeds: [] }];
-	for (const embed of embeds) {
-		const current = messages.at(-1)!;
-		const size = current.embeds.reduce((sum, e) => sum + embedSize(e), 0);
-		if (current.embeds.length && (current.embeds.length >= LIMITS.embedsPerMessage || size + embedSize(embed) > LIMITS.textPerMessage)) {
-			messages.push({ embeds: [embed] });
-		} else current.embeds.push(embed);
-	}
-	if (context.components?.length) messages[messages.length - 1].components = context.components;
-	return messages;
+/** A "couldn't summarize" answer, shaped like render's, so it is delivered (and replaces a result) the same way. */
+export function errorMessage(text: string): RenderedMessage[] {
+	return [{ content: cut(neutralizeMentions(text), LIMITS.content), embeds: [], components: [], allowed_mentions: NO_MENTIONS }];
 }

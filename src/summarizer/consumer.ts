@@ -8,7 +8,7 @@ import { optedOutMembers, recordSummary } from "../db/queries";
 import type { UsageEvent } from "../db/schema";
 import { usageRow, writeDataPoint, type Usage } from "../metrics/record";
 import { summaryButtons } from "../discord/buttons";
-import { rangeLabel, render, type RenderedMessage } from "../discord/render";
+import { errorMessage, rangeLabel, render, type RenderedMessage } from "../discord/render";
 import { DiscordError, DiscordRest } from "../discord/rest";
 import { compact } from "./compact";
 import { deliver, progressReporter, type Target, type WebhookMessage } from "./deliver";
@@ -41,10 +41,6 @@ function explain(error: DiscordError): Refusal | undefined {
 	if (error.status === 403) return new Refusal("I can't read that channel: I need **View Channel** and **Read Message History** there.");
 	if (error.status === 404) return new Refusal("I couldn't find that channel or message any more.");
 	return undefined;
-}
-
-function plain(content: string): WebhookMessage[] {
-	return [{ content, embeds: [], components: [] }];
 }
 
 export async function consume(batch: MessageBatch<SummaryJob>, env: Env): Promise<void> {
@@ -86,7 +82,7 @@ async function handle(message: Message<SummaryJob>, env: Env): Promise<void> {
 			// Out of retries: tell everyone waiting, then let the message go to the dead-letter queue.
 			const text = "Sorry, I couldn't make this summary: Discord or the summarizer kept failing. Please try again later.";
 			const waiting = await guild.finish(job, null).catch(() => []);
-			await Promise.all([job, ...waiting].map((target) => deliver(restFor(env), target, plain(text), !job.public).catch(() => undefined)));
+			await Promise.all([job, ...waiting].map((target) => deliver(restFor(env), target, errorMessage(text), !job.public).catch(() => undefined)));
 			await recordSummary(db, undefined, usage(env, job, "failed", startedAt));
 		} else {
 			await guild.release(job).catch(() => undefined);
@@ -116,12 +112,12 @@ async function run(job: SummaryJob, env: Env, startedAt: number): Promise<Result
 		const refusal = error instanceof DiscordError ? explain(error) : undefined;
 		if (!refusal) throw error;
 		await progress.settled();
-		return { messages: plain(refusal.message) };
+		return { messages: errorMessage(refusal.message) };
 	}
 	const lines = compact(messages, { excludedUserIds: await optedOutMembers(drizzle(env.DB), job.guildId) });
 	if (!lines.length) {
 		await progress.settled();
-		return { messages: plain("There is nothing to summarize in that range: no messages from members I can include.") };
+		return { messages: errorMessage("There is nothing to summarize in that range: no messages from members I can include.") };
 	}
 	progress.report(`Summarizing ${lines.length.toLocaleString("en-US")} messages…`);
 	const guild = env.GUILD.get(env.GUILD.idFromName(job.guildId));
@@ -136,6 +132,7 @@ async function run(job: SummaryJob, env: Env, startedAt: number): Promise<Result
 		rangeLabel: rangeLabel(job.range),
 		messageCount: messages.length,
 		lines,
+		style: job.style,
 		components: summaryButtons(job),
 		footer: { model: outcome.summary.model, tokens: outcome.summary.usage.tokensIn + outcome.summary.usage.tokensOut, elapsedMs, cached: false },
 	});
