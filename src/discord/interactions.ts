@@ -32,9 +32,13 @@ function parse(body: Uint8Array): APIInteraction {
 	if (!Object.values(InteractionType).includes(interaction.type as InteractionType)) {
 		throw new HttpError(400, `unknown interaction type ${JSON.stringify(interaction.type)}`);
 	}
-	const needsData = interaction.type !== InteractionType.Ping;
-	if (needsData && !("data" in interaction && typeof interaction.data === "object" && interaction.data)) {
-		throw new HttpError(400, "interaction has no data");
+	if (interaction.type === InteractionType.Ping) return interaction as APIInteraction;
+	const data = "data" in interaction && typeof interaction.data === "object" ? interaction.data : null;
+	if (!data) throw new HttpError(400, "interaction has no data");
+	// Commands are dispatched by name, components and modals by custom_id: without it there is nothing to do.
+	const key = interaction.type === InteractionType.MessageComponent || interaction.type === InteractionType.ModalSubmit ? "custom_id" : "name";
+	if (!(key in data) || typeof (data as Record<string, unknown>)[key] !== "string") {
+		throw new HttpError(400, `interaction data has no ${key}`);
 	}
 	return interaction as APIInteraction;
 }

@@ -5,9 +5,8 @@ import { and, eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { ApplicationCommandOptionType, type APIChatInputApplicationCommandInteraction, type APIInteractionResponse } from "discord-api-types/v10";
 import { memberOptOuts } from "../db/schema";
-import { deliver } from "../summarizer/deliver";
-import { ephemeral, thinking } from "./responses";
-import { DiscordRest } from "./rest";
+import { replyLater } from "./deferred";
+import { ephemeral } from "./responses";
 
 type Action = "opt-out" | "opt-in" | "status";
 
@@ -24,17 +23,10 @@ export function privacy(interaction: APIChatInputApplicationCommandInteraction, 
 	if (!interaction.guild_id || !interaction.member) return ephemeral("Privacy settings are per server: use this command in a server.");
 	if (action !== "opt-out" && action !== "opt-in" && action !== "status") return ephemeral("Choose `opt-out`, `opt-in` or `status`.");
 	const member = { guildId: interaction.guild_id, userId: interaction.member.user.id };
-	const target = { applicationId: interaction.application_id, token: interaction.token };
-	ctx.waitUntil(
-		apply(env, member, action).then(
-			(content) => tell(env, target, content),
-			(error) => {
-				console.error(JSON.stringify({ event: "privacy.failed", guild: member.guildId, reason: String(error) }));
-				return tell(env, target, "I couldn't update your privacy setting just now. Please try again in a minute.");
-			},
-		),
-	);
-	return thinking(true);
+	return replyLater(interaction, env, ctx, async () => ({ content: await apply(env, member, action) }), {
+		event: "privacy.failed",
+		content: "I couldn't update your privacy setting just now. Please try again in a minute.",
+	});
 }
 
 async function apply(env: Env, member: { guildId: string; userId: string }, action: Action): Promise<string> {
@@ -51,11 +43,4 @@ async function apply(env: Env, member: { guildId: string; userId: string }, acti
 	await db.insert(memberOptOuts).values({ ...member, createdAt: new Date() }).onConflictDoNothing();
 	await env.GUILD.get(env.GUILD.idFromName(member.guildId)).clearCache();
 	return SAID.optedOut;
-}
-
-function tell(env: Env, target: { applicationId: string; token: string }, content: string): Promise<void> {
-	const rest = new DiscordRest({ base: env.DISCORD_API_BASE, token: env.DISCORD_BOT_TOKEN });
-	return deliver(rest, target, [{ content }], true).catch((error) => {
-		console.error(JSON.stringify({ event: "privacy.undelivered", reason: String(error) }));
-	});
 }

@@ -111,6 +111,15 @@ export class DiscordRest {
 	}
 }
 
+// One client per isolate and configuration, so learned rate limits and the breaker outlive a request.
+let shared: { key: string; client: DiscordRest } | undefined;
+
+export function restFor(env: Pick<Env, "DISCORD_API_BASE" | "DISCORD_BOT_TOKEN">): DiscordRest {
+	const key = `${env.DISCORD_API_BASE}|${env.DISCORD_BOT_TOKEN}`;
+	if (shared?.key !== key) shared = { key, client: new DiscordRest({ base: env.DISCORD_API_BASE, token: env.DISCORD_BOT_TOKEN }) };
+	return shared.client;
+}
+
 async function readError(response: Response): Promise<{ message: string; code?: number; retryAfter?: number; global?: boolean }> {
 	const text = await response.text();
 	try {

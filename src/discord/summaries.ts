@@ -4,11 +4,10 @@ import { and, desc, eq, or } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { ApplicationCommandOptionType, type APIChatInputApplicationCommandInteraction, type APIInteractionResponse } from "discord-api-types/v10";
 import { summaries } from "../db/schema";
-import { deliver } from "../summarizer/deliver";
 import type { Range } from "../summarizer/job";
 import { rangeLabel } from "./render";
-import { ephemeral, thinking } from "./responses";
-import { DiscordRest } from "./rest";
+import { replyLater } from "./deferred";
+import { ephemeral } from "./responses";
 
 const DEFAULT_LIMIT = 10;
 
@@ -34,21 +33,15 @@ export function summariesCommand(interaction: APIChatInputApplicationCommandInte
 	const limit = option?.type === ApplicationCommandOptionType.Integer ? option.value : DEFAULT_LIMIT;
 	if (!Number.isInteger(limit) || limit < 1 || limit > 25) return ephemeral("`limit` must be a whole number from 1 to 25.");
 	const query = { guildId: interaction.guild_id, channelId: interaction.channel?.id ?? interaction.channel_id ?? "", userId: interaction.member.user.id, limit };
-	const target = { applicationId: interaction.application_id, token: interaction.token };
-	const rest = new DiscordRest({ base: env.DISCORD_API_BASE, token: env.DISCORD_BOT_TOKEN });
-	ctx.waitUntil(
-		list(env, query)
-			.then(
-				(rows) => (rows.length ? rows.map((row) => listLine(row, query.userId)).join("\n") : "No summaries here yet. Try `/summarize`."),
-				(error) => {
-					console.error(JSON.stringify({ event: "summaries.failed", guild: query.guildId, reason: String(error) }));
-					return "I couldn't read the summary history just now. Please try again in a minute.";
-				},
-			)
-			.then((description) => deliver(rest, target, [{ embeds: [{ title: "Recent summaries", description }] }], true))
-			.catch((error) => console.error(JSON.stringify({ event: "summaries.undelivered", reason: String(error) }))),
-	);
-	return thinking(true);
+	const work = async () => {
+		const rows = await list(env, query);
+		const description = rows.length ? rows.map((row) => listLine(row, query.userId)).join("\n") : "No summaries here yet. Try `/summarize`.";
+		return { embeds: [{ title: "Recent summaries", description }] };
+	};
+	return replyLater(interaction, env, ctx, work, {
+		event: "summaries.failed",
+		content: "I couldn't read the summary history just now. Please try again in a minute.",
+	});
 }
 
 function list(env: Env, query: { guildId: string; channelId: string; userId: string; limit: number }): Promise<Row[]> {

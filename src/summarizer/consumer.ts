@@ -9,7 +9,7 @@ import type { UsageEvent } from "../db/schema";
 import { usageRow, writeDataPoint, type Usage } from "../metrics/record";
 import { summaryButtons } from "../discord/buttons";
 import { errorMessage, rangeLabel, render, type RenderedMessage } from "../discord/render";
-import { DiscordError, DiscordRest } from "../discord/rest";
+import { DiscordError, restFor } from "../discord/rest";
 import { compact } from "./compact";
 import { deliver, progressReporter, type Target, type WebhookMessage } from "./deliver";
 import { fetchHistory } from "./history";
@@ -20,14 +20,6 @@ import { summarize, type Outcome } from "./summarize";
 const LEASE_MS = 10 * 60 * 1000;
 /** Retries the queue allows (wrangler.toml's max_retries): the last delivery tells the user. */
 export const MAX_RETRIES = 4;
-
-// Clients are kept per isolate so that learned rate limits and breakers outlive a single job.
-let rest: { key: string; client: DiscordRest } | undefined;
-function restFor(env: Env): DiscordRest {
-	const key = `${env.DISCORD_API_BASE}|${env.DISCORD_BOT_TOKEN}`;
-	if (rest?.key !== key) rest = { key, client: new DiscordRest({ base: env.DISCORD_API_BASE, token: env.DISCORD_BOT_TOKEN }) };
-	return rest.client;
-}
 
 function llmFor(env: Env) {
 	if (!env.OPENAI_API_KEY) return undefined;

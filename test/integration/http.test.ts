@@ -84,6 +84,8 @@ describe("POST /interactions: body", () => {
 		await expectError(await send({ ...ping(), type: 99 }), 400, /unknown interaction type 99/);
 		await expectError(await send({ ...ping(), type: "2" }), 400, /unknown interaction type/);
 		await expectError(await send({ ...summarize(), data: undefined }), 400, /no data/);
+		await expectError(await send({ ...summarize(), data: { type: 1, options: [] } }), 400, /has no name/);
+		await expectError(await send({ ...summarize(), type: 3, data: { component_type: 2 } }), 400, /has no custom_id/);
 	});
 });
 

@@ -1,0 +1,26 @@
+// Commands that need D1 answer "thinking…" at once and finish after the answer (the interaction path
+// never waits on D1): the work's message replaces the answer, or a plain apology if the work failed.
+import type { APIInteraction, APIInteractionResponse } from "discord-api-types/v10";
+import { deliver, type WebhookMessage } from "../summarizer/deliver";
+import { thinking } from "./responses";
+import { restFor } from "./rest";
+
+export function replyLater(
+	interaction: Pick<APIInteraction, "application_id" | "token" | "guild_id">,
+	env: Env,
+	ctx: ExecutionContext,
+	work: () => Promise<WebhookMessage>,
+	failure: { event: string; content: string },
+): APIInteractionResponse {
+	const target = { applicationId: interaction.application_id, token: interaction.token };
+	ctx.waitUntil(
+		work()
+			.catch((error: unknown): WebhookMessage => {
+				console.error(JSON.stringify({ event: failure.event, guild: interaction.guild_id, reason: String(error) }));
+				return { content: failure.content };
+			})
+			.then((message) => deliver(restFor(env), target, [message], true))
+			.catch((error: unknown) => console.error(JSON.stringify({ event: `${failure.event}.undelivered`, reason: String(error) }))),
+	);
+	return thinking(true);
+}
