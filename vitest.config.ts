@@ -2,7 +2,7 @@
 // A fresh Ed25519 key pair per run: the Worker verifies with the public key, tests sign with the private one.
 import { generateKeyPairSync } from "node:crypto";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
-import { defineConfig } from "vitest/config";
+import { defineConfig, defineProject } from "vitest/config";
 import { DISCORD_TEST_BASE, OPENAI_TEST_BASE, outboundService } from "./test/stand-ins/outbound.ts";
 
 // Loopback only: no request.cf lookup, no telemetry.
@@ -13,7 +13,7 @@ const { publicKey, privateKey } = generateKeyPairSync("ed25519");
 const publicKeyHex = publicKey.export({ format: "der", type: "spki" }).subarray(-32).toString("hex");
 const privateKeyPkcs8 = privateKey.export({ format: "der", type: "pkcs8" }).toString("base64");
 
-export default defineConfig({
+const workers = defineProject({
 	plugins: [
 		cloudflareTest({
 			wrangler: { configPath: "./wrangler.toml" },
@@ -35,10 +35,25 @@ export default defineConfig({
 		}),
 	],
 	test: {
-		include: ["test/**/*.test.ts"],
+		name: "workers",
+		include: ["test/unit/**/*.test.ts", "test/integration/**/*.test.ts"],
 		setupFiles: ["./test/helpers/apply-migrations.ts"],
 		// The machine is shared and noisy: time limits guard against hangs, not for speed.
 		testTimeout: 20_000,
 		deps: { optimizer: { ssr: { enabled: true, include: ["discord-api-types/v10"] } } },
 	},
 });
+
+// Pages (the operator's dashboard, the emulator's channel view) tested in Debian's headless Chromium,
+// from Node, against the whole bot running locally.
+const browser = defineProject({
+	test: {
+		name: "browser",
+		environment: "node",
+		include: ["test/browser/**/*.test.ts"],
+		testTimeout: 120_000,
+		hookTimeout: 120_000,
+	},
+});
+
+export default defineConfig({ test: { projects: [workers, browser] } });
