@@ -1,7 +1,8 @@
 // Turns Discord messages into the compact, faithful lines the summarizers read: mentions resolved to
-// names, emoji and attachments shortened, replies marked, consecutive messages of one author merged.
-// Ids cost many tokens and say nothing to a reader, so none survive in the text.
-import { MessageType, type APIMessage, type APIUser } from "discord-api-types/v10";
+// names, emoji and attachments shortened, runs of one symbol cut to three, replies pointing at the
+// line they answer, consecutive messages of one author merged. Ids cost many tokens and say nothing
+// to a reader, so none survive in the text.
+import { MessageType, type APIAttachment, type APIMessage, type APIUser } from "discord-api-types/v10";
 import type { Line } from "./line";
 
 export interface CompactOptions {
@@ -12,10 +13,20 @@ export interface CompactOptions {
 	maxLineChars?: number;
 }
 
-export const MAX_LINE_CHARS = 1500;
-/** Messages of one author this close together read as one. */
+/** Discord's own limit without Nitro: no message a member can normally send is cut. */
+export const MAX_LINE_CHARS = 2000;
+/** An author's messages this close to their previous one continue the same line. */
 const MERGE_WITHIN_MS = 5 * 60 * 1000;
 const CONVERSATIONAL = new Set<MessageType>([MessageType.Default, MessageType.Reply]);
+
+/** How compaction joins one author's consecutive messages into a line. */
+export const MESSAGE_SEPARATOR = " / ";
+/** The reply mark a message may start with (see replyMark): `>>12 `, or `↪ name: ` when the message answered is on no line. */
+export const REPLY_MARK = /^(?:>>(\d+)|↪ ([^:]{1,64}):) /u;
+// Names of images and videos a camera or the clipboard chose ("IMG_4821.jpg", "Screenshot 2026-11-20 at 14.32.05.png").
+const GENERIC_MEDIA_NAME = /^(?:image|img|screenshot|screen shot|photo|pxl|dsc|vid|video|unknown|capture|clipboard|snapshot|untitled|at|[-_ .()\d])*\.\w+$/i;
+// A symbol, an emoji or a custom emoji said more than three times in a row says no more than three.
+const RUN = /(:[\w~-]+:|[^\p{L}\p{N}\s])(?:\s?\1){3,}/gu;
 
 export function displayName(user: Pick<APIUser, "username" | "global_name">): string {
 	return user.global_name || user.username;
@@ -25,24 +36,39 @@ function timeOf(message: APIMessage): number {
 	return Date.parse(message.timestamp);
 }
 
+function attachmentText(file: APIAttachment): string {
+	const kind = file.content_type?.split("/")[0];
+	if (kind !== "image" && kind !== "video") return `[file: ${file.filename}]`;
+	return GENERIC_MEDIA_NAME.test(file.filename) ? `[${kind}]` : `[${kind}: ${file.filename}]`;
+}
+
 /** The message's text with ids resolved to names; empty when there is nothing a reader would see. */
 export function cleanText(message: APIMessage, options: CompactOptions = {}): string {
 	const users = new Map((message.mentions ?? []).map((user) => [user.id, displayName(user)]));
-	let text = (message.content ?? "")
+	const text = (message.content ?? "")
 		.replace(/<@!?(\d+)>/g, (_, id: string) => `@${users.get(id) ?? "user"}`)
 		.replace(/<@&(\d+)>/g, (_, id: string) => `@${options.names?.roles?.get(id) ?? "role"}`)
 		.replace(/<#(\d+)>/g, (_, id: string) => `#${options.names?.channels?.get(id) ?? "channel"}`)
 		.replace(/<a?(:\w+:)\d+>/g, "$1")
 		.replace(/<t:(\d+)(?::\w)?>/g, (_, seconds: string) => new Date(Number(seconds) * 1000).toISOString().slice(0, 16).replace("T", " "))
+		.replace(RUN, (_, unit: string) => unit.repeat(3))
 		.replace(/\s+/g, " ")
 		.trim();
-	const extras = [
-		...(message.attachments ?? []).map((file) => `[${file.content_type?.startsWith("image/") ? "image" : "file"}: ${file.filename}]`),
-		...(message.sticker_items ?? []).map((sticker) => `[sticker: ${sticker.name}]`),
-	];
-	if (extras.length) text = [text, ...extras].filter(Boolean).join(" ");
-	const replyTo = message.type === MessageType.Reply ? message.referenced_message?.author : undefined;
-	return text && replyTo ? `↪ ${displayName(replyTo)}: ${text}` : text;
+	const extras = [...(message.attachments ?? []).map(attachmentText), ...(message.sticker_items ?? []).map((sticker) => `[sticker: ${sticker.name}]`)];
+	return extras.length ? [text, ...extras].filter(Boolean).join(" ") : text;
+}
+
+/**
+ * How a reply starts: `>>12 ` answers a message on line 12 (two tokens, and a convention models know);
+ * `↪ name: ` answers one that is on no line (a bot's, or from before the range).
+ */
+function replyMark(message: APIMessage, lineOf: ReadonlyMap<string, number>): string {
+	if (message.type !== MessageType.Reply) return "";
+	const target = message.message_reference?.message_id ?? message.referenced_message?.id;
+	const line = target === undefined ? undefined : lineOf.get(target);
+	if (line !== undefined) return `>>${line} `;
+	const author = message.referenced_message?.author;
+	return author ? `↪ ${displayName(author)}: ` : "";
 }
 
 function cut(text: string, max: number): string {
@@ -56,18 +82,26 @@ export function compact(messages: APIMessage[], options: CompactOptions = {}): L
 	const max = options.maxLineChars ?? MAX_LINE_CHARS;
 	const ordered = [...messages].sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
 	const lines: Line[] = [];
+	const lineOf = new Map<string, number>();
+	let lastTime = -Infinity;
 	for (const message of ordered) {
 		if (!CONVERSATIONAL.has(message.type) || message.author.bot || message.webhook_id) continue;
 		if (options.excludedUserIds?.has(message.author.id)) continue;
-		const text = cut(cleanText(message, options), max);
-		if (!text) continue;
+		const body = cleanText(message, options);
+		if (!body) continue;
+		const reply = replyMark(message, lineOf);
+		const text = cut(reply + body, max);
 		const last = lines.at(-1);
 		const time = timeOf(message);
-		if (last && last.authorId === message.author.id && time - last.time < MERGE_WITHIN_MS && last.text.length + text.length + 3 <= max) {
-			last.text = `${last.text} / ${text}`;
+		const gap = time - lastTime;
+		lastTime = time;
+		if (last?.authorId === message.author.id && gap < MERGE_WITHIN_MS && last.text.length + MESSAGE_SEPARATOR.length + text.length <= max) {
+			last.text += MESSAGE_SEPARATOR + text;
 			last.messageIds.push(message.id);
+			lineOf.set(message.id, last.index);
 			continue;
 		}
+		lineOf.set(message.id, lines.length);
 		lines.push({ index: lines.length, messageIds: [message.id], authorId: message.author.id, author: displayName(message.author), time, text });
 	}
 	return lines;
@@ -78,7 +112,10 @@ export function renderLine(line: Line): string {
 	return `${line.index} ${line.author}: ${line.text}`;
 }
 
-/** The naive rendering compaction is measured against: `author: content`, one line per message. */
+/**
+ * The naive rendering compaction is measured against: `author: content`, one line per message, with
+ * each attachment's URL (all a message with only a picture has to show).
+ */
 export function naiveRender(messages: APIMessage[]): string {
-	return messages.map((message) => `${message.author.username}: ${message.content}`).join("\n");
+	return messages.map((message) => [`${message.author.username}: ${message.content}`, ...(message.attachments ?? []).map((file) => file.url)].join(" ")).join("\n");
 }

@@ -3,6 +3,7 @@
 // across points and authors), lists action-like lines with their owners, and counts participants and
 // links. Pure and deterministic: the same lines always give the same summary.
 import type { Style } from "../discord/commands";
+import { MESSAGE_SEPARATOR, REPLY_MARK } from "./compact";
 import type { Line } from "./line";
 import type { ActionItem, Cited, Summary } from "./summary";
 import { centrality, select, terms, vectorize } from "./text-rank";
@@ -45,11 +46,8 @@ const TODO = /\b(?:todo|to-do|action items?|follow[- ]up|assigned to)\b/i;
 const COMMIT = /\b(?:i'll|i will|i'm going to|i am going to|i can (?:take|do|handle|look)|let me(?! know)|i've got (?:it|this)|leave it (?:to|with) me)\b(?! be honest| admit| say)|^(?:i'm )?on it\b|^will do\b/i;
 const DEADLINE = /\b(?:by|before|until|due) (?:mon|tues|wednes|thurs|fri|satur|sun)day\b|\b(?:tomorrow|tonight|asap|eod|eow|end of (?:the )?(?:day|week|month|sprint)|next week)\b|\bby \d{1,2}(?::\d\d)? ?(?:am|pm)\b/i;
 const IMPERATIVE = /^(?:please |pls )?(?:update|fix|send|review|check|add|remove|write|merge|deploy|ship|schedule|book|file|open|close|create|test|run|rerun|ping|email|call|follow up|look into|take a look|prepare|draft|post|share|upload|document|investigate|verify|confirm|double-check|don't|do not|let's)\b/i;
-const REPLY = /^↪ ([^:]{1,64}): /u;
 /** Mentions that address nobody in particular, including compaction's stand-ins for unknown ids. */
 const NOBODY = new Set(["everyone", "here", "user", "role"]);
-/** How compaction joins one author's consecutive messages into a line (see compact.ts). */
-const MESSAGE_SEPARATOR = " / ";
 const URL = /https?:\/\/[^\s<>"`]+/gi;
 
 /** A line cut to about 300 characters at a word boundary. */
@@ -103,14 +101,28 @@ function mentioned(text: string, names: string[]): string | null {
 	return null;
 }
 
+/** Who a message answers, from its reply mark: the author of the line it points at, or the name it gives. */
+function repliedTo(message: string, authorAt: ReadonlyMap<number, string>): string | null {
+	const mark = message.match(REPLY_MARK);
+	return mark ? (mark[2] ?? authorAt.get(Number(mark[1])) ?? null) : null;
+}
+
+/** A line's text for people: a reply to line 12 reads "↪ name: ", as compaction writes it for messages on no line. */
+function readable(text: string, authorAt: ReadonlyMap<number, string>): string {
+	return text
+		.split(MESSAGE_SEPARATOR)
+		.map((message) => message.replace(REPLY_MARK, (mark) => `↪ ${repliedTo(mark, authorAt) ?? "…"}: `))
+		.join(MESSAGE_SEPARATOR);
+}
+
 /**
  * How clearly a message asks for or promises action (0 for not at all), and who is to act: the person
  * addressed when asked, the author when they commit, the person replied to when asked without a name.
  */
-function actionOf(message: string, author: string, names: string[]): { score: number; owner: string | null } {
+function actionOf(message: string, author: string, names: string[], authorAt: ReadonlyMap<number, string>): { score: number; owner: string | null } {
 	const text = message.replace(/’/g, "'");
-	const replyTo = text.match(REPLY)?.[1] ?? null;
-	const body = text.replace(REPLY, "").replace(/^(?:@\S+[,:]?\s+)+/u, "");
+	const replyTo = repliedTo(text, authorAt);
+	const body = text.replace(REPLY_MARK, "").replace(/^(?:@\S+[,:]?\s+)+/u, "");
 	const request = REQUEST.test(text);
 	const todo = TODO.test(text);
 	const commit = COMMIT.test(body);
@@ -129,12 +141,12 @@ function actionOf(message: string, author: string, names: string[]): { score: nu
  * A line's most action-like message, with its score and owner. Compaction joins one author's
  * consecutive messages with " / ", so an action item quotes the message that asks, not the whole run.
  */
-function bestAction(line: Line, names: string[]): { text: string; score: number; owner: string | null } {
+function bestAction(line: Line, names: string[], authorAt: ReadonlyMap<number, string>): { text: string; score: number; owner: string | null } {
 	let best = { text: line.text, score: 0, owner: null as string | null };
 	const messages = line.text.split(MESSAGE_SEPARATOR);
 	for (const message of messages) {
 		if (messages.length > 1 && terms(message).length < MIN_ACTION_TERMS) continue;
-		const action = actionOf(message, line.author, names);
+		const action = actionOf(message, line.author, names, authorAt);
 		if (action.score > best.score) best = { text: message, ...action };
 	}
 	return best;
@@ -161,21 +173,22 @@ export function extractive(lines: Line[], options: { style: Style; maxPoints?: n
 
 	// Action items first, so the points can leave them out rather than say them twice.
 	const names = [...new Set(lines.map((line) => line.author))].sort((a, b) => b.length - a.length || byName(a, b));
+	const authorAt = new Map(lines.map((line) => [line.index, line.author]));
 	const { max, minScore } = ACTIONS[options.style];
 	const wantedActions = options.style === "action_items" ? Math.min(options.maxPoints ?? max, max) : max;
 	const actions = lines
-		.flatMap((line, i) => (distinct[i] < MIN_ACTION_TERMS ? [] : [{ i, ...bestAction(line, names) }]))
+		.flatMap((line, i) => (distinct[i] < MIN_ACTION_TERMS ? [] : [{ i, ...bestAction(line, names, authorAt) }]))
 		.filter((action) => action.score >= minScore)
 		.sort((a, b) => b.score - a.score || relevance[b.i] - relevance[a.i] || a.i - b.i)
 		.slice(0, wantedActions)
 		.sort((a, b) => a.i - b.i);
-	const actionItems: ActionItem[] = actions.map(({ i, text, owner }) => ({ text: shorten(text), owner, sources: [lines[i].index] }));
+	const actionItems: ActionItem[] = actions.map(({ i, text, owner }) => ({ text: shorten(readable(text, authorAt)), owner, sources: [lines[i].index] }));
 
 	const asAction = new Set(actions.map((action) => action.i));
 	const floor = RELEVANCE_FLOOR * substantive.reduce((max, i) => Math.max(max, relevance[i]), 0);
 	const candidates = substantive.filter((i) => !asAction.has(i) && relevance[i] >= floor);
 	const wanted = Math.min(options.maxPoints ?? pointCount(options.style, substantive.length), candidates.length);
-	const points: Cited[] = select(candidates, relevance, vectors, authors, wanted).map((i) => ({ text: shorten(lines[i].text), sources: [lines[i].index] }));
+	const points: Cited[] = select(candidates, relevance, vectors, authors, wanted).map((i) => ({ text: shorten(readable(lines[i].text, authorAt)), sources: [lines[i].index] }));
 
 	return { model: "extractive", points, actionItems, participants: participants(lines), links: links(lines), usage: { tokensIn: 0, tokensOut: 0 } };
 }

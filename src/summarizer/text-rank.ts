@@ -32,8 +32,9 @@ const STOP_WORDS = new Set(
 const UNSPACED = "\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\p{Script=Thai}\\p{Script=Lao}\\p{Script=Khmer}\\p{Script=Myanmar}";
 const WORD = new RegExp(`[${UNSPACED}]+|(?:(?![${UNSPACED}])[\\p{L}\\p{M}\\p{N}])+(?:'(?:(?![${UNSPACED}])\\p{L})+)?`, "gu");
 const UNSPACED_RUN = new RegExp(`^[${UNSPACED}]`, "u");
-// What compaction writes that is not the author's words: links, mentions of people, emoji names, attachments, reply marks.
-const NOISE = /https?:\/\/\S+|(?<![\p{L}\p{N}])@[\p{L}\p{N}_.-]+|:[\w~-]+:|\[(?:image|file|sticker): [^\]]*\]|^↪ [^:]{1,64}: /gu;
+// What compaction writes that is not the author's words: links, mentions of people, emoji names, attachments,
+// and reply marks at the start of a message (the line's, or one after compaction's " / ").
+const NOISE = /https?:\/\/\S+|(?<![\p{L}\p{N}])@[\p{L}\p{N}_.-]+|:[\w~-]+:|\[(?:image|video|file|sticker)(?:: [^\]]*)?\]|(?:^|(?<= \/ ))(?:>>\d+|↪ [^:]{1,64}:) /gu;
 
 /**
  * A light English stem (plural, -ed, -ing, final e, doubled consonant), so "fails", "failed" and

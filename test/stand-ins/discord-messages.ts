@@ -1,12 +1,12 @@
 // Realistic Discord channel history, generated deterministically from a seed at any size: a team
 // talking about a few topics, with replies, mentions of members, roles, channels and @everyone,
 // custom emoji, attachments, link embeds, bots, joins, bursts and the odd very long message.
-import { EmbedType, type APIMessage, type APIUser } from "discord-api-types/v10";
+import { EmbedType, type APIAttachment, type APIMessage, type APIUser } from "discord-api-types/v10";
 
 const DISCORD_EPOCH = 1_420_070_400_000n;
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-function random(seed: number): () => number {
+/** Deterministic pseudo-random numbers (mulberry32), in [0, 1). */
+export function random(seed: number): () => number {
 	let state = seed >>> 0;
 	return () => {
 		state = (state + 0x6d2b79f5) >>> 0;
@@ -57,6 +57,26 @@ function snowflake(ms: number, sequence: number): string {
 	return (((BigInt(ms) - DISCORD_EPOCH) << 22n) | BigInt(sequence % 4096)).toString();
 }
 
+// What members attach: mostly pictures named by the phone or the clipboard, now and then a named document.
+const FILES = [
+	{ name: () => "image.png", type: "image/png" },
+	{ name: (i: number) => `Screenshot_2026-11-20_at_14.${String(i % 60).padStart(2, "0")}.png`, type: "image/png" },
+	{ name: (i: number) => `IMG_${4000 + (i % 5000)}.jpg`, type: "image/jpeg" },
+	{ name: (_: number, topic: string) => `${topic.replace(/^the /, "").replace(/\W+/g, "-")}.pdf`, type: "application/pdf" },
+];
+
+/** An attachment as the REST API returns it: signed CDN URLs that expire a day after they are issued. */
+function attachment(channelId: string, id: string, i: number, topic: string): APIAttachment {
+	const file = FILES[i % FILES.length];
+	const filename = file.name(i, topic);
+	const issued = Math.floor(Number((BigInt(id) >> 22n) + DISCORD_EPOCH) / 1000);
+	const hash = random(i);
+	const signature = Array.from({ length: 8 }, () => Math.floor(hash() * 2 ** 32).toString(16).padStart(8, "0")).join("");
+	const query = `?ex=${(issued + 86_400).toString(16)}&is=${issued.toString(16)}&hm=${signature}&`;
+	const path = `attachments/${channelId}/${id}/${filename}${query}`;
+	return { id, filename, content_type: file.type, size: 120_000, url: `https://cdn.discordapp.com/${path}`, proxy_url: `https://media.discordapp.net/${path}` };
+}
+
 export interface GenerateOptions {
 	channelId: string;
 	count: number;
@@ -80,7 +100,7 @@ export function generateMessages(options: GenerateOptions): APIMessage[] {
 		const time = Math.floor(start + i * spacing + next() * spacing * 0.5);
 		// Members often send a few messages in a row.
 		if (next() > 0.35) author = users[Math.floor(next() ** 1.5 * users.length)];
-		const mentioned = pick(users);
+		const mentioned = pick(users.filter((user) => user !== author));
 		const topic = pick(TOPICS);
 		const base = messageObject({ id: snowflake(time, i), channel_id: options.channelId, author, timestamp: new Date(time).toISOString() });
 		const roll = next();
@@ -95,12 +115,13 @@ export function generateMessages(options: GenerateOptions): APIMessage[] {
 		let content = pick(SAYINGS)
 			.replace("{topic}", topic)
 			.replace("{mention}", `<@${mentioned.id}>`)
-			.replace("{emoji}", `<:${pick(["thumbsup", "eyes", "tada", "thinking"])}:${800_000_000_000_000_000 + Math.floor(next() * 1000)}>`)
+			.replace("{emoji}", `<:${pick(["thumbsup", "eyes", "tada", "thinking"])}:${800_000_000_000_000_000n + BigInt(Math.floor(next() * 1000))}>`)
 			.replace("{role}", "<@&700000000000000001>")
 			.replace("{channel}", "<#600000000000000001>")
 			.replace("{slug}", topic.replace(/\W+/g, "-"))
 			.replace("{everyone}", "@everyone");
-		if (roll > 0.995) content += ` ${"Here is the longer story in full detail. ".repeat(80)}`;
+		// The odd long write-up, up to Discord's limit of 2,000 characters.
+		if (roll > 0.995) content += ` ${"Here is the longer story in full detail. ".repeat(10 + Math.floor(((roll - 0.995) / 0.005) * 37))}`;
 		const message: APIMessage = {
 			...base,
 			content,
@@ -110,7 +131,7 @@ export function generateMessages(options: GenerateOptions): APIMessage[] {
 		};
 		const link = content.match(/https:\/\/\S+/)?.[0];
 		if (link) message.embeds = [{ type: EmbedType.Link, url: link, title: `${topic} — team docs`, description: `Notes and decisions on ${topic}.` }];
-		if (roll > 0.9 && roll <= 0.95) message.attachments = [{ id: snowflake(time, i + 1), filename: `screenshot-${i}.png`, content_type: "image/png", size: 120_000, url: `https://cdn.example.com/${i}.png`, proxy_url: `https://media.example.com/${i}.png` }];
+		if (roll > 0.9 && roll <= 0.95) message.attachments = [attachment(options.channelId, snowflake(time, i + 1), i, topic)];
 		if (roll > 0.8 && roll <= 0.85 && messages.length) {
 			const target = messages[messages.length - 1 - Math.floor(next() * Math.min(5, messages.length))];
 			Object.assign(message, { type: 19, message_reference: { message_id: target.id, channel_id: options.channelId }, referenced_message: target });

@@ -1,12 +1,15 @@
-import { MessageType } from "discord-api-types/v10";
+import { MessageType, type APIMessage } from "discord-api-types/v10";
 import { describe, expect, it } from "vitest";
 import { chunk, windowKey } from "../../src/summarizer/chunk";
-import { compact, naiveRender, renderLine } from "../../src/summarizer/compact";
+import { compact, MAX_LINE_CHARS, naiveRender, renderLine } from "../../src/summarizer/compact";
+import { extractive } from "../../src/summarizer/extractive";
 import { countTokens } from "../../src/summarizer/tokens";
 import { message, user } from "../helpers/messages";
 
 const alice = user("alice", { global_name: "Alice" });
 const bob = user("bob");
+const carol = user("carol");
+const erin = user("erin");
 const bot = user("deploybot", { bot: true });
 
 describe("compact", () => {
@@ -14,17 +17,37 @@ describe("compact", () => {
 		const [line] = compact([
 			message(alice, "hey <@" + bob.id + "> see <#5> and <@&7>, <:party:123456789012345678> <a:wave:223456789012345678> at <t:1790000000:R>", 0, {
 				mentions: [bob],
-				attachments: [{ id: "1", filename: "graph.png", content_type: "image/png", size: 10, url: "u", proxy_url: "p" }, { id: "2", filename: "notes.pdf", size: 10, url: "u", proxy_url: "p" }],
+				attachments: [
+					{ id: "1", filename: "graph.png", content_type: "image/png", size: 10, url: "u", proxy_url: "p" },
+					{ id: "2", filename: "notes.pdf", size: 10, url: "u", proxy_url: "p" },
+					{ id: "3", filename: "Screenshot 2026-11-20 at 14.32.05.png", content_type: "image/png", size: 10, url: "u", proxy_url: "p" },
+					{ id: "4", filename: "IMG_4821.MOV", content_type: "video/quicktime", size: 10, url: "u", proxy_url: "p" },
+				],
 			}),
 		], { names: { channels: new Map([["5", "general"]]) } });
-		expect(line.text).toBe("hey @bob see #general and @role, :party: :wave: at 2026-09-21 14:13 [image: graph.png] [file: notes.pdf]");
+		expect(line.text).toBe("hey @bob see #general and @role, :party: :wave: at 2026-09-21 14:13 [image: graph.png] [file: notes.pdf] [image] [video]");
 		expect(line.author).toBe("Alice");
 	});
 
-	it("marks replies with who they answer", () => {
+	it("cuts runs of one symbol, emoji or custom emoji to three, and leaves words and numbers alone", () => {
+		const [line] = compact([message(alice, "nooooo!!!!!!!! 😂😂😂😂😂 <:kek:123456789012345678> <:kek:123456789012345678><:kek:123456789012345678> <:kek:123456789012345678> 10000", 0)]);
+		expect(line.text).toBe("nooooo!!! 😂😂😂 :kek::kek::kek: 10000");
+	});
+
+	it("marks a reply with the line it answers, or with whom it answers when that message is on no line", () => {
 		const original = message(bob, "ship it?", 0);
-		const [, reply] = compact([original, message(alice, "yes", 1, { type: MessageType.Reply, referenced_message: original })]);
-		expect(reply.text).toBe("↪ bob: yes");
+		const notice = message(bot, "deploy failed", 1);
+		const reference = (to: APIMessage) => ({ type: MessageType.Reply, message_reference: { message_id: to.id, channel_id: to.channel_id }, referenced_message: to });
+		const lines = compact([original, message(carol, "wait", 1), notice, message(alice, "yes", 2, reference(original)), message(alice, "on it", 3, reference(notice))]);
+		expect(lines.map(renderLine)).toEqual(["0 bob: ship it?", "1 carol: wait", "2 Alice: >>0 yes / ↪ deploybot: on it"]);
+	});
+
+	it("names whom a reply by line number answers, in an extractive summary", () => {
+		const question = message(erin, "The version number in package.json still says 2.3", 0);
+		const lines = compact([question, message(alice, "could you bump it in the changelog before Friday?", 10, { type: MessageType.Reply, referenced_message: question })]);
+		expect(lines[1].text).toBe(">>0 could you bump it in the changelog before Friday?");
+		const [item] = extractive(lines, { style: "action_items" }).actionItems;
+		expect(item).toEqual({ text: "↪ erin: could you bump it in the changelog before Friday?", owner: "erin", sources: [1] });
 	});
 
 	it("leaves out bots, webhooks, system messages, empty messages and opted-out members", () => {
@@ -34,12 +57,17 @@ describe("compact", () => {
 				message(alice, "webhook post", 1, { webhook_id: "9" }),
 				message(bob, "", 2, { type: MessageType.UserJoin }),
 				message(bob, "   ", 3),
-				message(user("carol"), "I opted out", 4),
+				message(carol, "I opted out", 4),
 				message(bob, "real message", 5),
 			],
-			{ excludedUserIds: new Set([user("carol").id]) },
+			{ excludedUserIds: new Set([carol.id]) },
 		);
 		expect(lines.map((line) => line.text)).toEqual(["real message"]);
+	});
+
+	it("merges an author's messages while each follows the last within five minutes", () => {
+		const lines = compact([message(alice, "one", 0), message(alice, "two", 4), message(alice, "three", 8), message(alice, "four", 13)]);
+		expect(lines.map((line) => line.text)).toEqual(["one / two / three", "four"]);
 	});
 
 	it("merges consecutive messages of one author, sorts by id and numbers lines from 0", () => {
@@ -53,16 +81,23 @@ describe("compact", () => {
 		expect(renderLine(lines[0])).toBe("0 Alice: one / two");
 	});
 
-	it("cuts only very long messages, and marks the cut", () => {
-		const [short, long] = compact([message(alice, "fine", 0), message(bob, "word ".repeat(1000), 1)]);
+	it("cuts only messages longer than Discord allows without Nitro, and marks the cut", () => {
+		const longest = `${"word ".repeat(399)}end!`;
+		const [short, full, long] = compact([message(alice, "fine", 0), message(carol, longest, 1), message(bob, "word ".repeat(800), 2)]);
 		expect(short.text).toBe("fine");
-		expect(long.text.length).toBeLessThanOrEqual(1500);
+		expect(full.text).toBe(longest);
+		expect(long.text.length).toBeLessThanOrEqual(MAX_LINE_CHARS);
 		expect(long.text.endsWith("…[cut]")).toBe(true);
+	});
+
+	it("measures against a naive rendering that shows each attachment as its URL", () => {
+		const attachment = { id: "1", filename: "image.png", content_type: "image/png", size: 10, url: "https://cdn.discordapp.com/attachments/1/2/image.png?ex=1", proxy_url: "p" };
+		expect(naiveRender([message(alice, "<@1> look", 0), message(bob, "", 1, { attachments: [attachment] })])).toBe(`alice: <@1> look\nbob:  ${attachment.url}`);
 	});
 
 	it("costs at most 0.6× the tokens of a naive rendering for chat as Discord has it", () => {
 		// Bursts of messages by one author, mentions and custom emoji by id, a bot posting notifications.
-		const people = [alice, bob, user("carol"), user("dave")];
+		const people = [alice, bob, carol, user("dave")];
 		const messages = Array.from({ length: 600 }, (_, i) => {
 			if (i % 10 === 9) return message(bot, "Deployment #" + i + " finished: https://ci.example/runs/" + i, i);
 			const from = people[Math.floor(i / 3) % 4];
