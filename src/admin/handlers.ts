@@ -1,0 +1,79 @@
+// The /admin routes: the metrics endpoint (JSON or CSV), the dashboard, and its login and logout.
+// Without ADMIN_TOKEN none of them exists (404); every one checks the token before reading anything.
+import { drizzle } from "drizzle-orm/d1";
+import { HttpError, jsonResponse } from "../http-error";
+import { CLEARED_COOKIE, isAuthorized, sameSecret, sessionCookie } from "./auth";
+import { CSV_TABLES, metricsCsv, type CsvTable } from "./csv";
+import { readMetrics } from "./metrics";
+import { dashboardPage, htmlResponse, loginPage } from "./page";
+import { DEFAULT_SINCE, parseSince } from "./since";
+
+/** A login form is a few dozen bytes; anything much larger is not one. */
+const MAX_LOGIN_BYTES = 4096;
+
+/** The admin token, or 404: without one, /admin/* does not exist. */
+function adminToken(env: Env): string {
+	if (!env.ADMIN_TOKEN) throw new HttpError(404, "not found");
+	return env.ADMIN_TOKEN;
+}
+
+function unauthorized(): Response {
+	const response = jsonResponse({ error: "missing or wrong admin token: send Authorization: Bearer <ADMIN_TOKEN>" }, 401);
+	response.headers.set("www-authenticate", 'Bearer realm="summary-bot admin"');
+	return response;
+}
+
+function choice<T extends string>(url: URL, name: string, options: readonly T[]): T {
+	const value = url.searchParams.get(name) ?? options[0];
+	if (!options.includes(value as T)) throw new HttpError(400, `${name} must be one of: ${options.join(", ")}`);
+	return value as T;
+}
+
+export async function metricsRoute(request: Request, env: Env, now = Date.now()): Promise<Response> {
+	if (!(await isAuthorized(request, adminToken(env), now))) return unauthorized();
+	const url = new URL(request.url);
+	const format = choice(url, "format", ["json", "csv"] as const);
+	const table: CsvTable = choice(url, "table", CSV_TABLES);
+	const metrics = await readMetrics(drizzle(env.DB), parseSince(url.searchParams.get("since"), now), new Date(now));
+	if (format === "json") {
+		const response = jsonResponse(metrics);
+		response.headers.set("cache-control", "no-store");
+		return response;
+	}
+	return new Response(metricsCsv(metrics, table), {
+		headers: {
+			"content-type": "text/csv;charset=UTF-8;header=present",
+			"content-disposition": `attachment; filename="summary-bot-${table}.csv"`,
+			"cache-control": "no-store",
+		},
+	});
+}
+
+export async function dashboardRoute(request: Request, env: Env, now = Date.now()): Promise<Response> {
+	if (!(await isAuthorized(request, adminToken(env), now))) return htmlResponse((nonce) => loginPage(nonce), 401);
+	const period = new URL(request.url).searchParams.get("since")?.trim() || DEFAULT_SINCE;
+	const metrics = await readMetrics(drizzle(env.DB), parseSince(period, now), new Date(now));
+	return htmlResponse((nonce) => dashboardPage(nonce, metrics, period));
+}
+
+/** The token from the login form; 400/413 for anything that is not the form. */
+async function submittedToken(request: Request): Promise<string> {
+	if (Number(request.headers.get("content-length") ?? 0) > MAX_LOGIN_BYTES) throw new HttpError(413, `the login form must be under ${MAX_LOGIN_BYTES} bytes`);
+	const type = request.headers.get("content-type") ?? "";
+	if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(type)) throw new HttpError(400, "post the login form (application/x-www-form-urlencoded) with a token field");
+	const token = (await request.formData()).get("token");
+	return typeof token === "string" ? token : "";
+}
+
+export async function loginRoute(request: Request, env: Env, now = Date.now()): Promise<Response> {
+	const expected = adminToken(env);
+	if (!(await sameSecret(await submittedToken(request), expected))) {
+		return htmlResponse((nonce) => loginPage(nonce, "That token is not right. Check the Worker's ADMIN_TOKEN secret."), 401);
+	}
+	return new Response(null, { status: 303, headers: { location: "/admin", "set-cookie": await sessionCookie(expected, now), "cache-control": "no-store" } });
+}
+
+export function logoutRoute(_request: Request, env: Env): Response {
+	adminToken(env);
+	return new Response(null, { status: 303, headers: { location: "/admin", "set-cookie": CLEARED_COOKIE, "cache-control": "no-store" } });
+}
