@@ -3,6 +3,7 @@
 // failure to record never fails the request. Never any message content.
 import { drizzle } from "drizzle-orm/d1";
 import { usageEvents, type UsageEvent } from "../db/schema";
+import { estimateCostMicroUsd } from "./cost";
 
 export interface Usage {
 	id: string;
@@ -19,12 +20,21 @@ export interface Usage {
 	messages?: number;
 }
 
-/** The Analytics Engine point: index guild; blobs command, outcome, style, model; doubles the numbers. */
+/** Estimated cost in micro-USD; 0 when nothing was bought or the model's price is unknown. */
+function costOf(usage: Usage): number {
+	return estimateCostMicroUsd(usage.model, usage.tokensIn ?? 0, usage.tokensOut ?? 0) ?? 0;
+}
+
+/**
+ * The Analytics Engine point: index guild; blobs command, outcome, style, model; doubles latency,
+ * time to result, tokens in, tokens out, messages, cost. docs/analytics.md queries them by position:
+ * append new fields, never reorder.
+ */
 export function dataPoint(usage: Usage): AnalyticsEngineDataPoint {
 	return {
 		indexes: [usage.guildId],
 		blobs: [usage.command, usage.outcome, usage.style ?? "", usage.model ?? ""],
-		doubles: [usage.latencyMs, usage.timeToResultMs ?? 0, usage.tokensIn ?? 0, usage.tokensOut ?? 0, usage.messages ?? 0],
+		doubles: [usage.latencyMs, usage.timeToResultMs ?? 0, usage.tokensIn ?? 0, usage.tokensOut ?? 0, usage.messages ?? 0, costOf(usage)],
 	};
 }
 
@@ -47,6 +57,7 @@ export function usageRow(usage: Usage, createdAt = new Date()): UsageEvent {
 		timeToResultMs: usage.timeToResultMs ?? null,
 		tokensIn: usage.tokensIn ?? 0,
 		tokensOut: usage.tokensOut ?? 0,
+		costMicroUsd: costOf(usage),
 		createdAt,
 	};
 }

@@ -1,8 +1,10 @@
 // This guild's usage over a period, from D1's usage events: requests, cache hits, time to result,
-// tokens and the requests that ended badly. Pure SQL aggregation; the /stats command renders it.
+// tokens, estimated cost and the requests that ended badly. Pure SQL aggregation; /stats renders it.
 import { and, count, eq, gte, isNotNull, sql, sum } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import { usageEvents } from "../db/schema";
+import { formatCost } from "./cost";
+import { percentileOffset } from "./percentile";
 
 export interface GuildStats {
 	requests: number;
@@ -15,9 +17,21 @@ export interface GuildStats {
 	p50Ms: number | null;
 	p95Ms: number | null;
 	tokens: number;
+	costMicroUsd: number;
+	/** Tokens of models without a known price: their cost is unknown, not zero. */
+	unpricedTokens: number;
 }
 
-async function percentile(db: DrizzleD1Database, guildId: string, since: Date, p: number, total: number): Promise<number | null> {
+const tokens = sql`${usageEvents.tokensIn} + ${usageEvents.tokensOut}`;
+/** Sums of these columns over usage events, for every reader of tokens and cost. */
+export const TOKEN_SUMS = {
+	tokensIn: sum(usageEvents.tokensIn).mapWith(Number),
+	tokensOut: sum(usageEvents.tokensOut).mapWith(Number),
+	costMicroUsd: sum(usageEvents.costMicroUsd).mapWith(Number),
+	unpricedTokens: sum(sql`case when ${usageEvents.costMicroUsd} = 0 then ${tokens} else 0 end`).mapWith(Number),
+};
+
+async function percentile(db: DrizzleD1Database, guildId: string, since: Date, percent: number, total: number): Promise<number | null> {
 	if (!total) return null;
 	const [row] = await db
 		.select({ ms: usageEvents.timeToResultMs })
@@ -25,13 +39,13 @@ async function percentile(db: DrizzleD1Database, guildId: string, since: Date, p
 		.where(and(eq(usageEvents.guildId, guildId), gte(usageEvents.createdAt, since), isNotNull(usageEvents.timeToResultMs)))
 		.orderBy(usageEvents.timeToResultMs)
 		.limit(1)
-		.offset(Math.min(total - 1, Math.floor(total * p)));
+		.offset(percentileOffset(total, percent));
 	return row?.ms ?? null;
 }
 
 export async function guildStats(db: DrizzleD1Database, guildId: string, since: Date): Promise<GuildStats> {
 	const rows = await db
-		.select({ outcome: usageEvents.outcome, n: count(), tokens: sum(sql`${usageEvents.tokensIn} + ${usageEvents.tokensOut}`) })
+		.select({ outcome: usageEvents.outcome, n: count(), ...TOKEN_SUMS })
 		.from(usageEvents)
 		.where(and(eq(usageEvents.guildId, guildId), gte(usageEvents.createdAt, since)))
 		.groupBy(usageEvents.outcome);
@@ -41,16 +55,22 @@ export async function guildStats(db: DrizzleD1Database, guildId: string, since: 
 		.from(usageEvents)
 		.where(and(eq(usageEvents.guildId, guildId), gte(usageEvents.createdAt, since), isNotNull(usageEvents.timeToResultMs)));
 	return {
-		requests: rows.reduce((total, row) => total + row.n, 0),
+		requests: total(rows, (row) => row.n),
 		saved: by("cached") + by("joined"),
 		delivered: by("delivered"),
 		rateLimited: by("rate_limited"),
 		refused: by("refused"),
 		failed: by("failed") + by("expired"),
-		p50Ms: await percentile(db, guildId, since, 0.5, timed.n),
-		p95Ms: await percentile(db, guildId, since, 0.95, timed.n),
-		tokens: rows.reduce((total, row) => total + Number(row.tokens ?? 0), 0),
+		p50Ms: await percentile(db, guildId, since, 50, timed.n),
+		p95Ms: await percentile(db, guildId, since, 95, timed.n),
+		tokens: total(rows, (row) => row.tokensIn + row.tokensOut),
+		costMicroUsd: total(rows, (row) => row.costMicroUsd),
+		unpricedTokens: total(rows, (row) => row.unpricedTokens),
 	};
+}
+
+function total<T>(rows: T[], value: (row: T) => number): number {
+	return rows.reduce((sum, row) => sum + (value(row) || 0), 0);
 }
 
 function seconds(ms: number | null): string {
@@ -65,7 +85,7 @@ export function statsText(stats: GuildStats): string {
 		`**${stats.requests.toLocaleString("en-US")}** requests · **${stats.delivered.toLocaleString("en-US")}** summaries made`,
 		`Cache and shared jobs: **${hitRate}%** (${stats.saved.toLocaleString("en-US")} LLM calls saved)`,
 		`Time to result: p50 **${seconds(stats.p50Ms)}**, p95 **${seconds(stats.p95Ms)}**`,
-		`Tokens: **${stats.tokens.toLocaleString("en-US")}**`,
+		`Tokens: **${stats.tokens.toLocaleString("en-US")}** · estimated cost **${formatCost(stats.costMicroUsd, stats.unpricedTokens)}**`,
 		`Rate-limited ${stats.rateLimited} · refused ${stats.refused} · failed ${stats.failed}`,
 	].join("\n");
 }

@@ -11,29 +11,30 @@ import { resultsFor } from "../helpers/stand-in";
 const db = drizzle(env.DB);
 const HOUR = 3_600_000;
 
-function event(guildId: string, outcome: "delivered" | "cached" | "joined" | "rate_limited" | "refused" | "failed" | "expired", hoursAgo: number, timeToResultMs: number | null = null, tokens = 0) {
-	return { id: id(), guildId, userId: "u", command: "summarize", outcome, latencyMs: 1, timeToResultMs, tokensIn: tokens, tokensOut: 0, createdAt: new Date(Date.now() - hoursAgo * HOUR) };
+function event(guildId: string, outcome: "delivered" | "cached" | "joined" | "rate_limited" | "refused" | "failed" | "expired", hoursAgo: number, timeToResultMs: number | null = null, tokens = 0, costMicroUsd = 0) {
+	return { id: id(), guildId, userId: "u", command: "summarize", outcome, latencyMs: 1, timeToResultMs, tokensIn: tokens, tokensOut: 0, costMicroUsd, createdAt: new Date(Date.now() - hoursAgo * HOUR) };
 }
 
 it("counts outcomes, cache savings, percentiles and tokens per period", async () => {
 	const guildId = id();
 	const events = [
-		...[1000, 2000, 3000, 4000, 10_000].map((ms) => event(guildId, "delivered", 1, ms, 100)),
+		...[1000, 2000, 3000, 4000, 10_000].map((ms) => event(guildId, "delivered", 1, ms, 100, 15)),
 		event(guildId, "cached", 2),
 		event(guildId, "joined", 2),
 		event(guildId, "rate_limited", 3),
 		event(guildId, "refused", 3),
 		event(guildId, "failed", 3),
-		event(guildId, "delivered", 48, 500, 1000),
+		event(guildId, "delivered", 48, 500, 1000, 0),
 		event(guildId, "expired", 100),
 		event(id(), "delivered", 1, 1, 5),
 	];
 	for (const row of events) await db.insert(usageEvents).values(row);
 
 	const day = await guildStats(db, guildId, new Date(Date.now() - 24 * HOUR));
-	expect(day).toEqual({ requests: 10, saved: 2, delivered: 5, rateLimited: 1, refused: 1, failed: 1, p50Ms: 3000, p95Ms: 10_000, tokens: 500 });
+	expect(day).toEqual({ requests: 10, saved: 2, delivered: 5, rateLimited: 1, refused: 1, failed: 1, p50Ms: 3000, p95Ms: 10_000, tokens: 500, costMicroUsd: 75, unpricedTokens: 0 });
 	const week = await guildStats(db, guildId, new Date(Date.now() - 7 * 24 * HOUR));
-	expect(week).toMatchObject({ requests: 12, delivered: 6, failed: 2, tokens: 1500, p50Ms: 3000 });
+	// Nearest rank: of 500, 1000, 2000, 3000, 4000 and 10,000 ms, half are at most 2000.
+	expect(week).toMatchObject({ requests: 12, delivered: 6, failed: 2, tokens: 1500, p50Ms: 2000, costMicroUsd: 75, unpricedTokens: 1000 });
 	expect(await guildStats(db, id(), new Date(0))).toMatchObject({ requests: 0, p50Ms: null });
 
 	const interaction = chatCommand("stats", [], { guildId });
@@ -46,4 +47,6 @@ it("counts outcomes, cache savings, percentiles and tokens per period", async ()
 	expect(text).toContain("Last 24 hours");
 	expect(text).toContain("**10** requests");
 	expect(text).toContain("29%");
+	expect(text).toContain("estimated cost **$0.0001**");
+	expect(text).toContain("estimated cost **≥ $0.0001**");
 });

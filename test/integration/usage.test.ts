@@ -37,6 +37,8 @@ describe("usage records", () => {
 
 	it("shapes data points within Analytics Engine's limits, without message content", () => {
 		const point = dataPoint({ id: "1", guildId: "g", userId: "u", command: "summarize", outcome: "delivered", style: "brief", model: "gpt-4o-mini", latencyMs: 3, timeToResultMs: 900, tokensIn: 10, tokensOut: 5, messages: 100 });
-		expect(point).toEqual({ indexes: ["g"], blobs: ["summarize", "delivered", "brief", "gpt-4o-mini"], doubles: [3, 900, 10, 5, 100] });
+		// The last double is the estimated cost in micro-USD: ceil(10 × 0.15 + 5 × 0.60).
+		expect(point).toEqual({ indexes: ["g"], blobs: ["summarize", "delivered", "brief", "gpt-4o-mini"], doubles: [3, 900, 10, 5, 100, 5] });
+		expect(dataPoint({ id: "1", guildId: "g", userId: "u", command: "summarize", outcome: "delivered", model: "unpriced-model", latencyMs: 3, tokensIn: 10 }).doubles).toEqual([3, 0, 10, 0, 0, 0]);
 	});
 });
