@@ -1,9 +1,11 @@
 // The D1 reads and writes of the summarizer. Writes are idempotent (keyed by interaction id), so a
 // repeated queue delivery leaves one row; they are retried, and a write that still fails is logged
-// as lost rather than failing a summary the user already has.
+// as lost rather than failing a summary the user already has. A guild that keeps no history gets no
+// summary row, only the usage event.
 import { eq } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import { memberOptOuts, summaries, usageEvents, type SummaryRow, type UsageEvent } from "./schema";
+import { keepsHistory } from "./settings";
 
 const WRITE_ATTEMPTS = 3;
 
@@ -17,7 +19,7 @@ export async function recordSummary(db: DrizzleD1Database, summary: SummaryRow |
 	for (let attempt = 1; ; attempt++) {
 		try {
 			const writes = [db.insert(usageEvents).values(usage).onConflictDoNothing()] as const;
-			if (summary) await db.batch([db.insert(summaries).values(summary).onConflictDoNothing(), ...writes]);
+			if (summary && (await keepsHistory(db, usage.guildId))) await db.batch([db.insert(summaries).values(summary).onConflictDoNothing(), ...writes]);
 			else await db.batch(writes);
 			return true;
 		} catch (error) {

@@ -1,5 +1,5 @@
-// Retention, run by the cron trigger: summaries past their guild's retention and usage events past
-// 90 days are deleted, in bounded batches so one run stays within a Worker's limits; what a run
+// Retention, run by the cron trigger: summaries past their guild's retention (all of a guild's that
+// keeps no history) and usage events past 90 days are deleted, in bounded batches so one run stays within a Worker's limits; what a run
 // leaves, the next one takes.
 import { inArray, lt, sql } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
@@ -21,7 +21,7 @@ async function deleteInBatches(remove: () => Promise<D1Result>): Promise<number>
 }
 
 export async function enforceRetention(db: DrizzleD1Database, now: number): Promise<{ summaries: number; usageEvents: number }> {
-	const retentionMs = sql`coalesce(${guildSettings.retentionDays}, ${DEFAULT_RETENTION_DAYS}) * ${DAY_MS}`;
+	const retentionMs = sql`case when ${guildSettings.keepHistory} = 0 then 0 else coalesce(${guildSettings.retentionDays}, ${DEFAULT_RETENTION_DAYS}) * ${DAY_MS} end`;
 	const expiredSummaries = db
 		.select({ id: summaries.id })
 		.from(summaries)

@@ -102,14 +102,19 @@ export const digestSchedules = sqliteTable(
 		/** 0 = Sunday; weekly digests only. */
 		weekday: integer("weekday"),
 		style: text("style", { enum: styles }).notNull(),
+		/** The guild's locale when the digest was set up: its language unless the guild sets a default one. */
+		locale: text("locale").notNull().default("en-US"),
 		enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
 		/** Why the bot turned the digest off (a missing permission), shown by /config view. */
 		disabledReason: text("disabled_reason"),
+		/** When the next period ends and its digest is due; the cron trigger advances it before enqueueing, so a period is claimed once. */
+		nextRunAt: time("next_run_at"),
+		/** The end of the last period posted: the next digest summarizes from there. */
 		lastRunAt: time("last_run_at"),
 		createdBy: text("created_by").notNull(),
 		createdAt: time("created_at").notNull(),
 	},
-	(table) => [primaryKey({ columns: [table.guildId, table.channelId] }), index("digests_due").on(table.enabled, table.hourUtc)],
+	(table) => [primaryKey({ columns: [table.guildId, table.channelId] }), index("digests_due").on(table.enabled, table.nextRunAt)],
 );
 
 export type GuildSettings = typeof guildSettings.$inferSelect;

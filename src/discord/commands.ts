@@ -21,9 +21,6 @@ export const COMMAND = {
 	help: "help",
 } as const;
 
-/** Commands whose back end is not built yet: they answer so, honestly. */
-export const NOT_YET_AVAILABLE = new Set<string>([COMMAND.config]);
-
 export const MESSAGES = { min: 2, max: 10_000, default: 100 } as const;
 export const MAX_SINCE_SECONDS = 14 * 24 * 60 * 60;
 
@@ -35,6 +32,21 @@ export const STYLES = {
 } as const;
 export type Style = keyof typeof STYLES;
 export const DEFAULT_STYLE: Style = "brief";
+
+/** What `/config set` accepts: the definitions below offer these, and the handler checks them again. */
+export const SETTING_RANGES = {
+	guild_per_hour: { min: 1, max: 1000 },
+	user_per_10_minutes: { min: 1, max: 100 },
+	retention_days: { min: 1, max: 365 },
+	hour_utc: { min: 0, max: 23 },
+} as const;
+export const LANGUAGE_MAX_LENGTH = 10;
+/** `/config set language:auto`: each member's own language again. */
+export const MEMBERS_LANGUAGE = "auto";
+export const CADENCES = { off: "Off: stop the digest", daily: "Daily", weekly: "Weekly" } as const;
+export type Cadence = keyof typeof CADENCES;
+export const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"] as const;
+export const DIGEST_DEFAULTS = { hourUtc: 9, weekday: 1 } as const;
 
 /** Channels whose messages can be read: text, announcements, threads and the text chat of voice channels. */
 export const SUMMARIZABLE_CHANNEL_TYPES: ApplicationCommandOptionAllowedChannelType[] = [
@@ -139,15 +151,15 @@ export const COMMANDS = [
 						type: ApplicationCommandOptionType.Integer,
 						name: "guild_per_hour",
 						description: "Summaries the whole server may request per hour",
-						min_value: 1,
-						max_value: 1000,
+						min_value: SETTING_RANGES.guild_per_hour.min,
+						max_value: SETTING_RANGES.guild_per_hour.max,
 					},
 					{
 						type: ApplicationCommandOptionType.Integer,
 						name: "user_per_10_minutes",
 						description: "Summaries one member may request per 10 minutes",
-						min_value: 1,
-						max_value: 100,
+						min_value: SETTING_RANGES.user_per_10_minutes.min,
+						max_value: SETTING_RANGES.user_per_10_minutes.max,
 					},
 					{
 						type: ApplicationCommandOptionType.String,
@@ -158,20 +170,59 @@ export const COMMANDS = [
 					{
 						type: ApplicationCommandOptionType.String,
 						name: "language",
-						description: "Default summary language, like en or de (default: each member's own)",
-						max_length: 10,
+						description: `Default summary language, like en or de; ${MEMBERS_LANGUAGE} for each member's own (the default)`,
+						max_length: LANGUAGE_MAX_LENGTH,
 					},
 					{
 						type: ApplicationCommandOptionType.Integer,
 						name: "retention_days",
-						description: "Days to keep summary history (1–365)",
-						min_value: 1,
-						max_value: 365,
+						description: `Days to keep summary history (${SETTING_RANGES.retention_days.min}–${SETTING_RANGES.retention_days.max})`,
+						min_value: SETTING_RANGES.retention_days.min,
+						max_value: SETTING_RANGES.retention_days.max,
 					},
 					{
 						type: ApplicationCommandOptionType.Boolean,
 						name: "keep_history",
 						description: "Whether summary history is kept at all",
+					},
+				],
+			},
+			{
+				type: ApplicationCommandOptionType.Subcommand,
+				name: "digest",
+				description: "Post a daily or weekly summary of a channel in that channel, or stop it",
+				options: [
+					{
+						type: ApplicationCommandOptionType.String,
+						name: "cadence",
+						description: "How often",
+						required: true,
+						choices: Object.entries(CADENCES).map(([value, name]) => ({ name, value })),
+					},
+					{
+						type: ApplicationCommandOptionType.Channel,
+						name: "channel",
+						description: "Channel to summarize and post in (default: this one)",
+						channel_types: SUMMARIZABLE_CHANNEL_TYPES,
+					},
+					{
+						type: ApplicationCommandOptionType.Integer,
+						name: "hour_utc",
+						description: `Hour of the day it is posted, UTC (${SETTING_RANGES.hour_utc.min}–${SETTING_RANGES.hour_utc.max}, default ${DIGEST_DEFAULTS.hourUtc})`,
+						min_value: SETTING_RANGES.hour_utc.min,
+						max_value: SETTING_RANGES.hour_utc.max,
+					},
+					{
+						type: ApplicationCommandOptionType.Integer,
+						name: "weekday",
+						description: `Day of a weekly digest (default ${WEEKDAYS[DIGEST_DEFAULTS.weekday]})`,
+						choices: WEEKDAYS.map((name, value) => ({ name, value })),
+					},
+					{
+						type: ApplicationCommandOptionType.String,
+						name: "style",
+						description: "How the digest reads (default: the server's default style)",
+						choices: Object.entries(STYLES).map(([value, name]) => ({ name, value })),
 					},
 				],
 			},

@@ -7,7 +7,7 @@ import {
 	type APIEmbed,
 	type APIInteractionResponse,
 } from "discord-api-types/v10";
-import { COMMAND, COMMANDS, MAX_SINCE_SECONDS, MESSAGES, NOT_YET_AVAILABLE, STYLES } from "./commands";
+import { COMMAND, COMMANDS, MAX_SINCE_SECONDS, MESSAGES, STYLES } from "./commands";
 import { message } from "./responses";
 
 function usage(name: string, options: readonly APIApplicationCommandOption[] = []): string {
@@ -41,7 +41,7 @@ const HELP: APIEmbed = {
 				}
 			: {
 					name: usage(command.name, "options" in command ? command.options : []),
-					value: NOT_YET_AVAILABLE.has(command.name) ? `${command.description} *(not available yet)*` : command.description,
+					value: command.description,
 				},
 	),
 	footer: { text: "Your messages stay yours: message content is never stored or logged." },

@@ -9,7 +9,8 @@ import {
 } from "discord-api-types/v10";
 import { HttpError, jsonResponse } from "../http-error";
 import { parseButtonId } from "./buttons";
-import { COMMAND, NOT_YET_AVAILABLE } from "./commands";
+import { COMMAND } from "./commands";
+import { configCommand } from "./config";
 import { help } from "./help";
 import { privacy } from "./privacy";
 import { statsCommand } from "./stats";
@@ -55,9 +56,7 @@ function command(interaction: APIApplicationCommandInteraction, env: Env, ctx: E
 	if (data.type === ApplicationCommandType.ChatInput && data.name === COMMAND.privacy) return privacy({ ...interaction, data }, env, ctx);
 	if (data.type === ApplicationCommandType.ChatInput && data.name === COMMAND.summaries) return summariesCommand({ ...interaction, data }, env, ctx);
 	if (data.type === ApplicationCommandType.ChatInput && data.name === COMMAND.stats) return statsCommand({ ...interaction, data }, env, ctx);
-	if (NOT_YET_AVAILABLE.has(data.name)) {
-		return ephemeral(`\`/${data.name}\` is not available yet in this version of Summary Bot. \`/summarize\` and \`/help\` work today.`);
-	}
+	if (data.type === ApplicationCommandType.ChatInput && data.name === COMMAND.config) return configCommand({ ...interaction, data }, env, ctx);
 	return ephemeral("That command isn't supported by this version of Summary Bot. Try `/help` to see what is.");
 }
 

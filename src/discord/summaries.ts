@@ -1,9 +1,11 @@
 // /summaries [limit]: recent summaries of this channel that were posted publicly, and the member's own.
 // Never someone else's private one. Answered deferred: D1 is read after the answer, never before it.
+// In a guild that keeps no history, it says so.
 import { and, desc, eq, or } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { ApplicationCommandOptionType, type APIChatInputApplicationCommandInteraction, type APIInteractionResponse } from "discord-api-types/v10";
 import { summaries } from "../db/schema";
+import { keepsHistory } from "../db/settings";
 import type { Range } from "../summarizer/job";
 import { rangeLabel } from "./render";
 import { replyLater } from "./deferred";
@@ -34,6 +36,9 @@ export function summariesCommand(interaction: APIChatInputApplicationCommandInte
 	if (!Number.isInteger(limit) || limit < 1 || limit > 25) return ephemeral("`limit` must be a whole number from 1 to 25.");
 	const query = { guildId: interaction.guild_id, channelId: interaction.channel?.id ?? interaction.channel_id ?? "", userId: interaction.member.user.id, limit };
 	const work = async () => {
+		if (!(await keepsHistory(drizzle(env.DB), query.guildId))) {
+			return { content: "Summary history is off in this server: an admin turned it off with `/config set keep_history:False`, so no summary is kept." };
+		}
 		const rows = await list(env, query);
 		const description = rows.length ? rows.map((row) => listLine(row, query.userId)).join("\n") : "No summaries here yet. Try `/summarize`.";
 		return { embeds: [{ title: "Recent summaries", description }] };

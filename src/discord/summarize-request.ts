@@ -9,7 +9,7 @@ import {
 	type APIMessageComponentInteraction,
 } from "discord-api-types/v10";
 import type { ButtonRequest } from "./buttons";
-import type { Range, SummaryRequest } from "../summarizer/job";
+import type { Range, SummaryRequest, Unchosen } from "../summarizer/job";
 import { DEFAULT_STYLE, MAX_SINCE_SECONDS, MESSAGES, STYLES, type Style } from "./commands";
 import { parseDuration } from "./duration";
 import { listNames, missingToRead } from "./permissions";
@@ -17,8 +17,11 @@ import { listNames, missingToRead } from "./permissions";
 export type Parsed =
 	| {
 			ok: true;
-			/** With the channel's newest message when Discord sent the interaction, if it said. */
-			request: SummaryRequest & { lastMessageId: string | undefined };
+			/**
+			 * With the channel's newest message when Discord sent the interaction, if it said, and what the member
+			 * left to the guild's defaults (the style and language here are the built-in ones until the guild's apply).
+			 */
+			request: SummaryRequest & { lastMessageId: string | undefined; unchosen: Unchosen };
 	  }
 	| { ok: false; error: string };
 
@@ -102,7 +105,15 @@ export function parseSummarize(interaction: APIChatInputApplicationCommandIntera
 	if (refusal) return { ok: false, error: refusal };
 	return {
 		ok: true,
-		request: { ...from, channelId, lastMessageId, range: range.range, style, public: values.get("public") === true },
+		request: {
+			...from,
+			channelId,
+			lastMessageId,
+			range: range.range,
+			style,
+			public: values.get("public") === true,
+			unchosen: { style: !values.has("style"), language: true },
+		},
 	};
 }
 
@@ -113,7 +124,13 @@ export function parseSummarizeFromHere(interaction: APIMessageApplicationCommand
 	if (refusal) return { ok: false, error: refusal };
 	return {
 		ok: true,
-		request: { ...from, range: { kind: "from", messageId: interaction.data.target_id }, style: DEFAULT_STYLE, public: false },
+		request: {
+			...from,
+			range: { kind: "from", messageId: interaction.data.target_id },
+			style: DEFAULT_STYLE,
+			public: false,
+			unchosen: { style: true, language: true },
+		},
 	};
 }
 
@@ -139,6 +156,7 @@ export function parseSummaryButton(interaction: APIMessageComponentInteraction, 
 			range: button.range,
 			style: button.style,
 			public: button.action === "public",
+			unchosen: { style: false, language: true },
 		},
 	};
 }

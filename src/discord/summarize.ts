@@ -1,18 +1,18 @@
 // /summarize and "Summarize from here": validate, then one call to the guild's Durable Object,
 // whose decision becomes the answer. No history is read here; the queue consumer does that.
 import type { APIInteraction, APIInteractionResponse } from "discord-api-types/v10";
-import type { Admission, SummaryMessage } from "../guild/guild-object";
+import type { Admission, Decision, SummaryMessage } from "../guild/guild-object";
 import { recordInteraction, type Usage } from "../metrics/record";
 import { summaryButtons } from "./buttons";
 import { IsolateCache } from "../guild/isolate-cache";
-import { isExactKey, summaryKey, type SummaryJob } from "../summarizer/job";
+import { isExactKey, summaryKey, type SummaryJob, type Unchosen } from "../summarizer/job";
 import { ephemeral, message, thinking } from "./responses";
 import type { Parsed } from "./summarize-request";
 
 type ParsedRequest = Extract<Parsed, { ok: true }>["request"];
 
 export function toJob(interaction: APIInteraction, request: ParsedRequest, now: number): SummaryJob {
-	const { lastMessageId, ...rest } = request;
+	const { lastMessageId, unchosen, ...rest } = request;
 	return {
 		version: 1,
 		...summaryKey(request, lastMessageId),
@@ -55,7 +55,17 @@ export function answer(admission: Admission, job: SummaryJob): APIInteractionRes
 	}
 }
 
-const isolateCache = new IsolateCache();
+/** Recent hits, by the request as asked (what it left to the guild's defaults included), with the style decided. */
+const isolateCache = new IsolateCache<{ summary: SummaryMessage; style: SummaryJob["style"] }>();
+
+function askedKey(job: SummaryJob, unchosen: Unchosen): string {
+	return `${job.key}~${unchosen.style ? "s" : ""}${unchosen.language ? "l" : ""}`;
+}
+
+/** Forgets this isolate's recent hits: after a guild's defaults change, they may be in another style or language. */
+export function forgetRecentSummaries(): void {
+	isolateCache.clear();
+}
 
 /** What the interaction path decided, as usage: admitted jobs are recorded by the consumer when they end. */
 const RECORDED: Partial<Record<Admission["outcome"], Usage["outcome"]>> = { hit: "cached", joined: "joined", denied: "rate_limited", failed: "failed" };
@@ -76,22 +86,25 @@ export async function summarize(interaction: APIInteraction, parsed: Parsed, env
 		record("refused");
 		return ephemeral(parsed.error);
 	}
-	const job = toJob(interaction, parsed.request, now);
-	const recent = isolateCache.get(job.key, now);
+	const asked = toJob(interaction, parsed.request, now);
+	const key = askedKey(asked, parsed.request.unchosen);
+	const recent = isolateCache.get(key, now);
 	if (recent) {
+		const job = { ...asked, style: recent.style };
 		record("cached", job.style);
-		return message(fromCache(recent, job), !job.public);
+		return message(fromCache(recent.summary, job), !job.public);
 	}
 
-	let admission: Admission;
+	let decision: Decision;
 	try {
-		admission = await env.GUILD.get(env.GUILD.idFromName(job.guildId)).admit(job);
+		decision = await env.GUILD.get(env.GUILD.idFromName(asked.guildId)).admit(asked, parsed.request.unchosen);
 	} catch (error) {
-		console.error(JSON.stringify({ event: "guild.admit_failed", guild: job.guildId, reason: String(error) }));
-		admission = { outcome: "failed" };
+		console.error(JSON.stringify({ event: "guild.admit_failed", guild: asked.guildId, reason: String(error) }));
+		decision = { outcome: "failed", job: asked };
 	}
-	if (admission.outcome === "hit" && isExactKey(job.key)) isolateCache.put(job.key, admission.summary, admission.expiresAt, now);
-	const outcome = RECORDED[admission.outcome];
+	const { job } = decision;
+	if (decision.outcome === "hit" && isExactKey(job.key)) isolateCache.put(key, { summary: decision.summary, style: job.style }, decision.expiresAt, now);
+	const outcome = RECORDED[decision.outcome];
 	if (outcome) record(outcome, job.style);
-	return answer(admission, job);
+	return answer(decision, job);
 }

@@ -1,9 +1,11 @@
 // The guild's Durable Object: one per guild, deciding every summary request in a single call.
-// It keeps rate limits, recent summaries and jobs in flight in SQLite storage, so they survive eviction.
+// It keeps the guild's limits and defaults, rate limits, recent summaries and jobs in flight in SQLite
+// storage, so they survive eviction.
 import { DurableObject } from "cloudflare:workers";
 import type { APIInteractionResponseCallbackData } from "discord-api-types/v10";
-import { TOKEN_LIFETIME_MS, type SummaryJob } from "../summarizer/job";
-import { DEFAULT_LIMITS, giveBack, take, type BucketRule } from "./token-bucket";
+import { TOKEN_LIFETIME_MS, type SummaryJob, type Unchosen } from "../summarizer/job";
+import { limitsOf, resolveJob, UNCONFIGURED, type GuildConfig } from "./settings";
+import { giveBack, take, type BucketRule } from "./token-bucket";
 
 /** A finished summary as Discord shows it; the visibility flags are set per answer. */
 export type SummaryMessage = Pick<APIInteractionResponseCallbackData, "content" | "embeds" | "components">;
@@ -14,6 +16,11 @@ export type Admission =
 	| { outcome: "joined" }
 	| { outcome: "admitted" }
 	| { outcome: "failed" };
+
+/** The decision, with the job as decided: the guild's defaults filled in, and the key of that summary. */
+export type Decision = Admission & { job: SummaryJob };
+
+const CHOSEN: Unchosen = { style: false, language: false };
 
 /** An interaction waiting for a job that another interaction started. */
 export interface Joiner {
@@ -44,6 +51,7 @@ CREATE TABLE IF NOT EXISTS results (interaction_id TEXT PRIMARY KEY, value TEXT 
 CREATE TABLE IF NOT EXISTS joiners (
 	interaction_id TEXT PRIMARY KEY, key TEXT NOT NULL, application_id TEXT NOT NULL, token TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS joiners_by_key ON joiners (key);
+CREATE TABLE IF NOT EXISTS config (id INTEGER PRIMARY KEY CHECK (id = 1), value TEXT NOT NULL);
 `;
 
 export class GuildObject extends DurableObject<Env> {
@@ -53,6 +61,8 @@ export class GuildObject extends DurableObject<Env> {
 	private readonly enqueues = new Map<string, Promise<unknown>>();
 	/** When the alarm is set to fire: null for none, undefined until read after the object starts. */
 	private alarmAt: number | null | undefined;
+	/** The guild's settings, read from storage once per start of the object. */
+	private config: GuildConfig | undefined;
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
@@ -60,8 +70,33 @@ export class GuildObject extends DurableObject<Env> {
 		this.sql.exec(SCHEMA);
 	}
 
-	/** Decides a summary request: answer from the cache, deny, join the same job in flight, or start it. */
-	async admit(job: SummaryJob): Promise<Admission> {
+	/** Takes the guild's limits and defaults, unless newer ones are already here; says whether it took them. */
+	configure(config: GuildConfig): boolean {
+		if (config.revision < this.settings().revision) return false;
+		this.sql.exec("INSERT OR REPLACE INTO config (id, value) VALUES (1, ?)", JSON.stringify(config));
+		this.config = config;
+		return true;
+	}
+
+	settings(): GuildConfig {
+		if (!this.config) {
+			const stored = this.sql.exec<{ value: string }>("SELECT value FROM config").toArray()[0];
+			this.config = stored ? (JSON.parse(stored.value) as GuildConfig) : UNCONFIGURED;
+		}
+		return this.config;
+	}
+
+	/**
+	 * Decides a summary request: answer from the cache, deny, join the same job in flight, or start it.
+	 * What the member left `unchosen` takes the guild's default first, so the key names the summary made.
+	 */
+	async admit(asked: SummaryJob, unchosen: Unchosen = CHOSEN): Promise<Decision> {
+		const config = this.settings();
+		const job = resolveJob(asked, unchosen, config);
+		return { ...(await this.decide(job, config)), job };
+	}
+
+	private async decide(job: SummaryJob, config: GuildConfig): Promise<Admission> {
 		const now = Date.now();
 		const cached = this.sql
 			.exec<{ message: string; expires_at: number }>("SELECT message, expires_at FROM summaries WHERE key = ? AND expires_at > ?", job.key, now)
@@ -81,8 +116,9 @@ export class GuildObject extends DurableObject<Env> {
 		}
 
 		const buckets = { guild: "guild", user: `user:${job.userId}` };
-		const guild = take(this.tat(buckets.guild), DEFAULT_LIMITS.guild, now);
-		const user = take(this.tat(buckets.user), DEFAULT_LIMITS.user, now);
+		const limits = limitsOf(config);
+		const guild = take(this.tat(buckets.guild), limits.guild, now);
+		const user = take(this.tat(buckets.user), limits.user, now);
 		if (!guild.ok || !user.ok) {
 			const retryAt = Math.max(guild.ok ? 0 : guild.retryAt, user.ok ? 0 : user.retryAt);
 			return { outcome: "denied", scope: !guild.ok && guild.retryAt === retryAt ? "guild" : "user", retryAt };
@@ -101,8 +137,8 @@ export class GuildObject extends DurableObject<Env> {
 		try {
 			await enqueue;
 		} catch (error) {
-			this.refund(buckets.guild, DEFAULT_LIMITS.guild);
-			this.refund(buckets.user, DEFAULT_LIMITS.user);
+			this.refund(buckets.guild, limits.guild);
+			this.refund(buckets.user, limits.user);
 			this.sql.exec("DELETE FROM jobs WHERE key = ?", job.key);
 			this.sql.exec("DELETE FROM joiners WHERE key = ?", job.key);
 			console.error(JSON.stringify({ event: "job.enqueue_failed", guild: job.guildId, reason: String(error) }));

@@ -1,11 +1,13 @@
 // The summary queue's consumer: each job is claimed in its guild's Durable Object (so a repeated
 // delivery does nothing), then history is read, compacted and summarized, and the result delivered
-// to every interaction waiting for it. Each message is acked or retried on its own.
+// to every interaction waiting for it. Each message is acked or retried on its own (queue.ts hands
+// them out). Digests take the same pipeline, and are posted in their channel instead (digest.ts).
 import type { APIMessage } from "discord-api-types/v10";
 import { drizzle } from "drizzle-orm/d1";
 import OpenAI from "openai";
 import { optedOutMembers, recordSummary } from "../db/queries";
 import type { UsageEvent } from "../db/schema";
+import { estimateCostMicroUsd } from "../metrics/cost";
 import { usageRow, writeDataPoint, type Usage } from "../metrics/record";
 import { summaryButtons } from "../discord/buttons";
 import { errorMessage, rangeLabel, render, type RenderedMessage } from "../discord/render";
@@ -13,11 +15,11 @@ import { DiscordError, restFor } from "../discord/rest";
 import { compact } from "./compact";
 import { deliver, progressReporter, type Target, type WebhookMessage } from "./deliver";
 import { fetchHistory } from "./history";
-import { TOKEN_LIFETIME_MS, type SummaryJob } from "./job";
+import { TOKEN_LIFETIME_MS, type QueueJob, type SummaryJob } from "./job";
 import { summarize, type Outcome } from "./summarize";
 
 /** Longest a job may run before another delivery may take it over. */
-const LEASE_MS = 10 * 60 * 1000;
+export const LEASE_MS = 10 * 60 * 1000;
 /** Retries the queue allows (wrangler.toml's max_retries): the last delivery tells the user. */
 export const MAX_RETRIES = 4;
 
@@ -35,12 +37,12 @@ function explain(error: DiscordError): Refusal | undefined {
 	return undefined;
 }
 
-export async function consume(batch: MessageBatch<SummaryJob>, env: Env): Promise<void> {
-	await Promise.all(batch.messages.map((message) => handle(message, env)));
+/** Retry delay after a failed delivery: exponential, with jitter, at most 5 minutes. */
+export function backoffSeconds(attempts: number): number {
+	return Math.min(300, 5 * 2 ** attempts + Math.floor(Math.random() * 5));
 }
 
-async function handle(message: Message<SummaryJob>, env: Env): Promise<void> {
-	const job = message.body;
+export async function consumeSummary(message: Message<QueueJob>, job: SummaryJob, env: Env): Promise<void> {
 	const guild = env.GUILD.get(env.GUILD.idFromName(job.guildId));
 	const db = drizzle(env.DB);
 	const startedAt = Date.now();
@@ -57,7 +59,7 @@ async function handle(message: Message<SummaryJob>, env: Env): Promise<void> {
 		if (claim === "running") return message.retry({ delaySeconds: 30 });
 
 		const kept = await guild.keptResult(job.interactionId);
-		const result: Result = kept ? JSON.parse(kept) : await run(job, env, startedAt);
+		const result: Result = kept ? JSON.parse(kept) : await run(job, env, startedAt, progressReporter(restFor(env), job, startedAt));
 		if (!kept) await guild.keepResult(job.interactionId, JSON.stringify(result), job.requestedAt + TOKEN_LIFETIME_MS);
 		const client = restFor(env);
 		await deliver(client, job, result.messages, !job.public);
@@ -79,21 +81,25 @@ async function handle(message: Message<SummaryJob>, env: Env): Promise<void> {
 		} else {
 			await guild.release(job).catch(() => undefined);
 		}
-		message.retry({ delaySeconds: Math.min(300, 5 * 2 ** message.attempts + Math.floor(Math.random() * 5)) });
+		message.retry({ delaySeconds: backoffSeconds(message.attempts) });
 	}
 }
 
-interface Result {
+export interface Result {
 	messages: WebhookMessage[];
 	summary?: RenderedMessage;
 	outcome?: Outcome;
+	/** Discord's refusal to read the channel (403, 404), when that is why there is no summary. */
+	denied?: { status: number; code?: number };
 	/** Kept as JSON between deliveries, so without its creation time (a Date). */
 	history?: Omit<NonNullable<Parameters<typeof recordSummary>[1]>, "createdAt">;
 }
 
-async function run(job: SummaryJob, env: Env, startedAt: number): Promise<Result> {
+/** What the pipeline needs of a job: a summary request, its id, and the moment its range ends. */
+export type Work = Pick<SummaryJob, "guildId" | "channelId" | "userId" | "range" | "style" | "locale" | "public" | "interactionId" | "requestedAt">;
+
+export async function run(job: Work, env: Env, startedAt: number, progress: Pick<ReturnType<typeof progressReporter>, "report" | "settled">): Promise<Result> {
 	const client = restFor(env);
-	const progress = progressReporter(client, job, startedAt);
 	let messages: APIMessage[];
 	try {
 		messages = await fetchHistory(job.channelId, job.range, job.requestedAt, {
@@ -102,9 +108,9 @@ async function run(job: SummaryJob, env: Env, startedAt: number): Promise<Result
 		});
 	} catch (error) {
 		const refusal = error instanceof DiscordError ? explain(error) : undefined;
-		if (!refusal) throw error;
+		if (!refusal || !(error instanceof DiscordError)) throw error;
 		await progress.settled();
-		return { messages: errorMessage(refusal.message) };
+		return { messages: errorMessage(refusal.message), denied: { status: error.status, code: error.code } };
 	}
 	const lines = compact(messages, { excludedUserIds: await optedOutMembers(drizzle(env.DB), job.guildId) });
 	if (!lines.length) {
@@ -152,6 +158,7 @@ async function run(job: SummaryJob, env: Env, startedAt: number): Promise<Result
 			messageCount: messages.length,
 			tokensIn: outcome.summary.usage.tokensIn,
 			tokensOut: outcome.summary.usage.tokensOut,
+			costMicroUsd: estimateCostMicroUsd(outcome.summary.model, outcome.summary.usage.tokensIn, outcome.summary.usage.tokensOut) ?? 0,
 			timeToResultMs: elapsedMs,
 			fallback: outcome.fallback !== null && outcome.fallback !== "no_key",
 		},
@@ -159,13 +166,20 @@ async function run(job: SummaryJob, env: Env, startedAt: number): Promise<Result
 }
 
 /** The job's usage event for D1, after writing its Analytics Engine data point. */
-function usage(env: Env, job: SummaryJob, outcome: "delivered" | "refused" | "failed" | "expired", startedAt: number, result?: Result): UsageEvent {
+export function usage(
+	env: Env,
+	job: Work,
+	outcome: "delivered" | "refused" | "failed" | "expired",
+	startedAt: number,
+	result?: Result,
+	command = job.range.kind === "from" ? "Summarize from here" : "summarize",
+): UsageEvent {
 	const summary = result?.outcome?.summary;
 	const recorded: Usage = {
 		id: job.interactionId,
 		guildId: job.guildId,
 		userId: job.userId,
-		command: job.range.kind === "from" ? "Summarize from here" : "summarize",
+		command,
 		outcome,
 		style: job.style,
 		model: summary?.model,

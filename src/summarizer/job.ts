@@ -1,5 +1,6 @@
 // The message that travels on the summary queue: everything the consumer needs to do the work
 // and deliver it, and never any message content.
+import type { DigestSchedule } from "../db/schema";
 import type { Style } from "../discord/commands";
 
 export type Range =
@@ -31,6 +32,39 @@ export interface SummaryJob extends SummaryRequest {
 	token: string;
 	/** When the interaction arrived (ms): fixes the start of a `since` range and the token's expiry. */
 	requestedAt: number;
+}
+
+/** What a member left to the guild's defaults: the guild's Durable Object fills these in (see guild/settings.ts). */
+export interface Unchosen {
+	style: boolean;
+	language: boolean;
+}
+
+/**
+ * A scheduled digest: the summary of one period of a channel, posted in it as a bot message. There is
+ * no interaction, so no token to expire; `scheduledAt` bounds how late it may still be posted.
+ */
+export interface DigestJob {
+	kind: "digest";
+	version: 1;
+	/** `digest:<guild>:<channel>:<scheduledAt>`: one period's id, for its claim, history row and usage event. */
+	id: string;
+	guildId: string;
+	channelId: string;
+	cadence: DigestSchedule["cadence"];
+	style: Style;
+	locale: string;
+	/** The end of the period (ms): the schedule's time, so every delivery summarizes the same messages. */
+	scheduledAt: number;
+	/** The period's length: since the previous digest, or a day or a week. */
+	seconds: number;
+}
+
+/** What travels on the summary queue. */
+export type QueueJob = SummaryJob | DigestJob;
+
+export function isDigest(job: QueueJob): job is DigestJob {
+	return "kind" in job && job.kind === "digest";
 }
 
 /** An interaction token lives 15 minutes; past that nothing can be delivered. */
@@ -73,4 +107,11 @@ export function summaryKey(
 	if (!lastMessageId) return { key: base, cacheTtlSeconds: 60 };
 	// A time range slides with the clock even when no message arrives, so it stays fresh for less.
 	return { key: `${base}@${lastMessageId}`, cacheTtlSeconds: request.range.kind === "since" ? 600 : 3600 };
+}
+
+/** The same job in another style or language: it names another summary, so it gets that summary's key. */
+export function restyled(job: SummaryJob, changes: Pick<SummaryRequest, "style" | "locale">): SummaryJob {
+	if (changes.style === job.style && changes.locale === job.locale) return job;
+	const changed = { ...job, ...changes };
+	return { ...changed, ...summaryKey(changed, job.key.split("@")[1]) };
 }

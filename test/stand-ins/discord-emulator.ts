@@ -1,11 +1,15 @@
 // Stand-in for Discord's HTTP API, shared by tests, benchmarks and `npm start`: channels of messages
-// paged as Discord pages them, bot-token auth, injectable faults, and webhooks that record what the
-// bot sends. A fetch-style handler: tests mount it as the Worker's outbound service.
+// paged as Discord pages them, bot-token auth, injectable faults, webhooks that record what the
+// bot sends, and the messages the bot posts in a channel (a digest), which join its history.
+// A fetch-style handler: tests mount it as the Worker's outbound service.
 // Control routes (for tests): POST /__emulator/channels {id, messages | generate: {count, seed?, spacingMs?},
 // rateLimit?: {limit, windowMs}} (generated history: see discord-messages.ts),
-// POST /__emulator/faults {path, status, times}, GET /__emulator/stats, GET /__records (webhook calls).
-import type { APIMessage, RESTPutAPIApplicationCommandsJSONBody } from "discord-api-types/v10";
-import { generateMessages, type GenerateOptions } from "./discord-messages.ts";
+// POST /__emulator/channels/:id/messages {messages} (new messages arrive), POST /__emulator/faults {path, status, times,
+// retryAfter?, method?}, DELETE /__emulator/faults, GET /__emulator/stats, GET /__records[?token=] (webhook calls),
+// POST|GET /__emulator/guilds (a guild's name, channels and roles, for pages that show it),
+// GET /__emulator/channels/:id/messages (paged like the API, without auth or rate limits).
+import type { APIMessage, APIRole, ChannelType, RESTPostAPIChannelMessageJSONBody, RESTPutAPIApplicationCommandsJSONBody } from "discord-api-types/v10";
+import { generateMessages, messageObject, type GenerateOptions } from "./discord-messages.ts";
 
 export interface RecordedEdit {
 	applicationId: string;
@@ -16,6 +20,14 @@ export interface RecordedEdit {
 	body: unknown;
 }
 
+/** What a member sees of a guild: the part the emulator keeps for pages that show it. */
+export interface EmulatedGuild {
+	id: string;
+	name: string;
+	channels: { id: string; name: string; type: ChannelType; parent_id?: string; topic?: string }[];
+	roles: Pick<APIRole, "id" | "name" | "color">[];
+}
+
 export interface DiscordEmulator {
 	fetch(request: Request): Promise<Response>;
 }
@@ -24,9 +36,14 @@ interface Fault {
 	path: string;
 	status: number;
 	times: number;
+	/** For a 429: the seconds Discord says to wait (default 0.05). */
+	retryAfter?: number;
+	/** Only requests with this method fail (default: any), e.g. the bot may read a channel but not post in it. */
+	method?: string;
 }
 
 const API = "/api/v10";
+const DISCORD_EPOCH = 1_420_070_400_000n;
 /** Reading a channel's messages: Discord-like, per channel. */
 const DEFAULT_RATE_LIMIT = { limit: 50, windowMs: 1000 };
 
@@ -47,6 +64,8 @@ function limitHeaders(bucket: Bucket, name: string, now: number): Record<string,
 	};
 }
 export const EMULATOR_BOT_TOKEN = "test-bot-token";
+/** The bot's user, as the author of the messages it posts (a digest). Its id is the application's, as on Discord. */
+export const EMULATOR_BOT_USER = { id: "100000000000000001", username: "Summary Bot", global_name: null, discriminator: "0", avatar: null, bot: true };
 
 function discordError(status: number, message: string, code = 0): Response {
 	return Response.json({ message, code }, { status });
@@ -102,6 +121,9 @@ export function createDiscordEmulator(options: { botToken?: string; latencyMs?: 
 	const faults: Fault[] = [];
 	const records: RecordedEdit[] = [];
 	const registeredCommands = new Map<string, unknown[]>();
+	const guilds = new Map<string, EmulatedGuild>();
+	/** Messages the bot posted, by channel and nonce: with `enforce_nonce`, a repeat returns the first instead. */
+	const posted = new Map<string, APIMessage>();
 	const botToken = options.botToken ?? EMULATOR_BOT_TOKEN;
 
 	const routes: [string, RegExp, (request: Request, match: RegExpMatchArray, url: URL) => Promise<Response>][] = [
@@ -117,11 +139,39 @@ export function createDiscordEmulator(options: { botToken?: string; latencyMs?: 
 			if (rateLimit) buckets.set(id, { ...rateLimit, used: 0, resetAt: 0 });
 			return Response.json({ id, messages: messages.length, firstMessageId: channels.get(id)![0]?.id ?? null, lastMessageId: channels.get(id)!.at(-1)?.id ?? null });
 		}],
+		["POST", /^\/__emulator\/channels\/(\d+)\/messages$/, async (request, match) => {
+			const messages = channels.get(match[1]);
+			if (!messages) return discordError(404, "Unknown Channel", 10003);
+			const { messages: arriving } = (await request.json()) as { messages: APIMessage[] };
+			const newest = messages.at(-1);
+			if (newest && arriving.some((message) => BigInt(message.id) <= BigInt(newest.id))) return discordError(400, "new messages must be newer than the channel's newest");
+			messages.push(...arriving);
+			return Response.json({ id: match[1], messages: messages.length, lastMessageId: messages.at(-1)?.id ?? null });
+		}],
 		["POST", /^\/__emulator\/faults$/, async (request) => {
 			faults.push((await request.json()) as Fault);
 			return new Response(null, { status: 204 });
 		}],
-		["GET", /^\/__records$/, async () => Response.json(records)],
+		["DELETE", /^\/__emulator\/faults$/, async () => {
+			faults.length = 0;
+			return new Response(null, { status: 204 });
+		}],
+		["GET", /^\/__records$/, async (_, __, url) => {
+			const token = url.searchParams.get("token");
+			return Response.json(token === null ? records : records.filter((record) => record.token === token));
+		}],
+		["POST", /^\/__emulator\/guilds$/, async (request) => {
+			const guild = (await request.json()) as EmulatedGuild;
+			guilds.set(guild.id, guild);
+			return new Response(null, { status: 204 });
+		}],
+		["GET", /^\/__emulator\/guilds$/, async () => Response.json([...guilds.values()])],
+		["GET", /^\/__emulator\/channels\/(\d+)\/messages$/, async (_, match, url) => {
+			const messages = channels.get(match[1]);
+			if (!messages) return discordError(404, "Unknown Channel", 10003);
+			const result = page(messages, url.searchParams);
+			return result instanceof Response ? result : Response.json(result);
+		}],
 		["GET", /^\/__emulator\/stats$/, async () => Response.json({ invalid, requests: [...buckets.values()].reduce((n, b) => n + b.used, 0) })],
 		["GET", new RegExp(`^${API}/channels/(\\d+)/messages$`), async (request, match, url) => {
 			if (request.headers.get("authorization") !== `Bot ${botToken}`) {
@@ -135,6 +185,34 @@ export function createDiscordEmulator(options: { botToken?: string; latencyMs?: 
 			if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
 			const result = page(messages, url.searchParams);
 			return result instanceof Response ? result : Response.json(result, { headers });
+		}],
+		["POST", new RegExp(`^${API}/channels/(\\d+)/messages$`), async (request, match) => {
+			if (request.headers.get("authorization") !== `Bot ${botToken}`) {
+				invalid++;
+				return discordError(401, "401: Unauthorized");
+			}
+			const messages = channels.get(match[1]);
+			if (!messages) return discordError(404, "Unknown Channel", 10003);
+			const body = (await request.json()) as RESTPostAPIChannelMessageJSONBody;
+			const nonceKey = body.enforce_nonce && body.nonce !== undefined ? `${match[1]}:${body.nonce}` : undefined;
+			const repeat = nonceKey && posted.get(nonceKey);
+			if (repeat) return Response.json(repeat);
+			const now = Date.now();
+			const newest = BigInt(messages.at(-1)?.id ?? 0);
+			const id = (BigInt(now) - DISCORD_EPOCH) << 22n > newest ? (BigInt(now) - DISCORD_EPOCH) << 22n : newest + 1n;
+			const message = messageObject({
+				id: id.toString(),
+				channel_id: match[1],
+				author: EMULATOR_BOT_USER,
+				timestamp: new Date(now).toISOString(),
+				content: body.content ?? "",
+				embeds: body.embeds ?? [],
+				components: (body.components ?? []) as APIMessage["components"],
+				...(body.nonce === undefined ? {} : { nonce: body.nonce }),
+			});
+			messages.push(message);
+			if (nonceKey) posted.set(nonceKey, message);
+			return Response.json(message);
 		}],
 		["PUT", new RegExp(`^${API}/applications/(\\d+)(?:/guilds/(\\d+))?/commands$`), async (request, match) => {
 			if (request.headers.get("authorization") !== `Bot ${botToken}`) {
@@ -160,12 +238,15 @@ export function createDiscordEmulator(options: { botToken?: string; latencyMs?: 
 	return {
 		async fetch(request) {
 			const url = new URL(request.url);
-			const fault = faults.find((f) => f.times > 0 && url.pathname.includes(f.path));
+			const fault = faults.find((f) => f.times > 0 && url.pathname.includes(f.path) && (f.method ?? request.method) === request.method);
 			if (fault && url.pathname.startsWith(API)) {
 				fault.times--;
 				if (fault.status === 403 || fault.status === 429) invalid++;
 				return fault.status === 429
-					? Response.json({ message: "You are being rate limited.", retry_after: 0.05, global: false }, { status: 429, headers: { "retry-after": "1", "x-ratelimit-scope": "user" } })
+					? Response.json(
+							{ message: "You are being rate limited.", retry_after: fault.retryAfter ?? 0.05, global: false },
+							{ status: 429, headers: { "retry-after": String(Math.ceil(fault.retryAfter ?? 1)), "x-ratelimit-scope": "user" } },
+						)
 					: discordError(fault.status, fault.status === 403 ? "Missing Access" : "injected fault", fault.status === 403 ? 50001 : 0);
 			}
 			for (const [method, pattern, handle] of routes) {

@@ -2,7 +2,8 @@
 // Answers are derived from the prompt, deterministically: the conversation arrives as lines
 // `n author: text` (the bot's prompt convention), and the answer's points are the longest lines,
 // citing their n. With a json_schema response format the answer has the bot's summary shape.
-// Faults for tests: POST /__openai/faults {kind, times, match?}; recorded calls: GET /__openai/requests.
+// Faults for tests: POST /__openai/faults {kind, times, match?}, DELETE /__openai/faults (all of them end);
+// recorded calls: GET /__openai/requests.
 
 export interface OpenAIFake {
 	fetch(request: Request): Promise<Response>;
@@ -52,6 +53,10 @@ export function createOpenAIFake(options: { apiKey?: string } = {}): OpenAIFake 
 			const url = new URL(request.url);
 			if (url.pathname === "/__openai/faults" && request.method === "POST") {
 				faults.push((await request.json()) as Fault);
+				return new Response(null, { status: 204 });
+			}
+			if (url.pathname === "/__openai/faults" && request.method === "DELETE") {
+				faults.length = 0;
 				return new Response(null, { status: 204 });
 			}
 			if (url.pathname === "/__openai/requests") {
