@@ -1,18 +1,15 @@
 // Builds interactions the way Discord sends them and signs them with the test key pair.
 import { env, exports } from "cloudflare:workers";
 import { afterEach, beforeEach, expect, vi, type MockInstance } from "vitest";
+import { buttonInteraction, chatInputInteraction, messageCommandInteraction, type Invocation } from "../stand-ins/discord-interactions";
 import { messageObject } from "../stand-ins/discord-messages";
 import {
 	ApplicationCommandOptionType,
-	ApplicationCommandType,
 	ChannelType,
-	InteractionContextType,
 	InteractionType,
 	Locale,
 	PermissionFlagsBits,
 	type APIApplicationCommandInteractionDataBasicOption,
-	type APIChatInputApplicationCommandInteraction,
-	type APIMessageApplicationCommandInteraction,
 	type APIInteractionDataResolvedChannel,
 	type APIInteractionResponse,
 } from "discord-api-types/v10";
@@ -82,34 +79,16 @@ export interface Context {
 	locale?: Locale;
 }
 
-function base<T extends InteractionType>(type: T, context: Context) {
-	const channelId = context.channelId ?? id();
-	const userId = context.userId ?? id();
+function invocation(context: Context): Invocation {
 	return {
-		id: id(),
-		application_id: env.DISCORD_APPLICATION_ID,
-		type,
-		token: `token-${id()}`,
-		version: 1 as const,
-		guild_id: context.guildId ?? id(),
-		channel_id: channelId,
-		channel: { id: channelId, type: ChannelType.GuildText as const, last_message_id: context.lastMessageId === undefined ? id() : context.lastMessageId },
-		member: {
-			user: { id: userId, username: "member", discriminator: "0", global_name: "Member", avatar: null },
-			roles: [],
-			permissions: context.permissions ?? READ,
-			joined_at: "2024-01-01T00:00:00.000Z",
-			deaf: false,
-			mute: false,
-			flags: 0,
-		},
-		app_permissions: context.appPermissions ?? READ,
-		locale: context.locale ?? Locale.EnglishUS,
-		guild_locale: Locale.EnglishUS,
-		entitlements: [],
-		authorizing_integration_owners: {},
-		context: InteractionContextType.Guild,
-		attachment_size_limit: 8_388_608,
+		applicationId: env.DISCORD_APPLICATION_ID,
+		guildId: context.guildId ?? id(),
+		channel: { id: context.channelId ?? id(), type: ChannelType.GuildText, lastMessageId: context.lastMessageId === undefined ? id() : context.lastMessageId },
+		user: { id: context.userId ?? id(), username: "member", discriminator: "0", global_name: "Member", avatar: null },
+		permissions: context.permissions ?? READ,
+		appPermissions: context.appPermissions ?? READ,
+		locale: context.locale,
+		id,
 	};
 }
 
@@ -123,16 +102,7 @@ export function chatCommand(
 	context: Context = {},
 	resolvedChannels?: Record<string, APIInteractionDataResolvedChannel>,
 ) {
-	return {
-		...base(InteractionType.ApplicationCommand, context),
-		data: {
-			id: id(),
-			name,
-			type: ApplicationCommandType.ChatInput as const,
-			options,
-			...(resolvedChannels ? { resolved: { channels: resolvedChannels } } : {}),
-		},
-	} satisfies APIChatInputApplicationCommandInteraction;
+	return chatInputInteraction(invocation(context), name, options, resolvedChannels);
 }
 
 export function summarize(options: Record<string, string | number | boolean> = {}, context: Context = {}, resolvedChannels?: Record<string, APIInteractionDataResolvedChannel>) {
@@ -146,21 +116,9 @@ export function summarize(options: Record<string, string | number | boolean> = {
 }
 
 export function summarizeFromHere(targetId: string, context: Context = {}) {
-	const interaction = base(InteractionType.ApplicationCommand, context);
-	return {
-		...interaction,
-		data: {
-			id: id(),
-			name: "Summarize from here",
-			type: ApplicationCommandType.Message as const,
-			target_id: targetId,
-			resolved: {
-				messages: {
-					[targetId]: messageObject({ id: targetId, channel_id: interaction.channel_id, author: interaction.member.user, timestamp: "2024-01-01T00:00:00.000Z" }),
-				},
-			},
-		},
-	} satisfies APIMessageApplicationCommandInteraction;
+	const from = invocation(context);
+	const target = messageObject({ id: targetId, channel_id: from.channel.id, author: from.user, timestamp: "2024-01-01T00:00:00.000Z" });
+	return messageCommandInteraction(from, "Summarize from here", target);
 }
 
 export function resolvedChannel(channelId: string, permissions: string, appPermissions?: string): APIInteractionDataResolvedChannel {
@@ -181,14 +139,6 @@ export function expectNothingEnqueued(): void {
 
 /** A click on a button of a message that `requesterId`'s command produced. */
 export function buttonClick(customId: string, context: Context = {}, requesterId?: string) {
-	const interaction = base(InteractionType.MessageComponent, context);
-	return {
-		...interaction,
-		message: {
-			id: id(),
-			channel_id: interaction.channel_id,
-			interaction_metadata: { id: id(), type: InteractionType.ApplicationCommand, user: { ...interaction.member.user, id: requesterId ?? interaction.member.user.id } },
-		},
-		data: { custom_id: customId, component_type: 2 },
-	};
+	const from = invocation(context);
+	return buttonInteraction(from, customId, { id: id(), requester: { ...from.user, id: requesterId ?? from.user.id } });
 }
