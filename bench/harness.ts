@@ -1,23 +1,36 @@
 // What the benchmarks share: a key pair to sign interactions with, free ports, `wrangler dev` on
 // loopback with the Discord emulator behind it, and interaction payloads.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { generateKeyPairSync, sign } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:http";
-import { cpus, tmpdir } from "node:os";
+import { spawnSync } from "node:child_process";
+import { cpus } from "node:os";
 import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
-import { createDiscordEmulator, EMULATOR_BOT_TOKEN } from "../test/stand-ins/discord-emulator.ts";
-import { serve } from "../test/stand-ins/serve.ts";
+import {
+	ChannelType,
+	MessageType,
+	PermissionFlagsBits,
+	type APIApplicationCommandInteractionDataBasicOption,
+	type APIInteractionResponse,
+	type APIMessage,
+	type Locale,
+} from "discord-api-types/v10";
+import { chatInputInteraction, messageCommandInteraction, type Invocation } from "../test/stand-ins/discord-interactions.ts";
+import { snowflake } from "../scripts/playground/client.ts";
+import { generateSigningKeys, privateKeyOf, signed as signedWith } from "../scripts/playground/keys.ts";
+import { ROOT } from "../scripts/playground/processes.ts";
+import { APPLICATION_ID, startLocalStack, type StackOptions } from "../scripts/playground/stack.ts";
 
-export const ROOT = join(import.meta.dirname, "..");
-const WRANGLER = join(ROOT, "node_modules/wrangler/bin/wrangler.js");
-export const APPLICATION_ID = "100000000000000001";
+export { freePort, ROOT, startWrangler, stopProcess, waitFor } from "../scripts/playground/processes.ts";
+export { APPLICATION_ID, snowflake };
 /** View Channel, Read Message History, Send Messages. */
-const READ = String((1n << 10n) | (1n << 16n) | (1n << 11n));
+const READ = (PermissionFlagsBits.ViewChannel | PermissionFlagsBits.ReadMessageHistory | PermissionFlagsBits.SendMessages).toString();
 
-const { publicKey, privateKey } = generateKeyPairSync("ed25519");
-export const publicKeyHex = publicKey.export({ format: "der", type: "spki" }).subarray(-32).toString("hex");
+const keys = generateSigningKeys();
+const privateKey = privateKeyOf(keys);
+export const publicKeyHex = keys.publicKeyHex;
+
+/** The value below which `p` percent of `sorted` (ascending) lie. */
+export function percentile(sorted: number[], p: number): number {
+	return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))];
+}
 
 /** A benchmark's one JSON line, with when and where it ran. */
 export function report(bench: string, fields: Record<string, unknown>): void {
@@ -25,98 +38,98 @@ export function report(bench: string, fields: Record<string, unknown>): void {
 	console.log(JSON.stringify({ bench, date: new Date().toISOString(), machine, ...fields }));
 }
 
-export async function freePort(): Promise<number> {
-	const server = createServer();
-	await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-	const { port } = server.address() as { port: number };
-	await new Promise((resolve) => server.close(resolve));
-	return port;
+/** The bot under `wrangler dev`, with fresh state and an empty Discord emulator (benchmarks seed their own channels). */
+export async function startBot(options: Omit<StackOptions, "keys" | "seed"> = {}) {
+	const stack = await startLocalStack({ ...options, keys, seed: false });
+	return { ...stack, url: stack.workerUrl, emulator: stack.emulatorUrl };
 }
 
-export function startWrangler(args: string[], cwd: string): ChildProcess {
-	return spawn(process.execPath, [WRANGLER, "dev", "--ip", "127.0.0.1", "--log-level", "error", ...args], {
-		cwd,
-		detached: true,
-		stdio: ["ignore", "ignore", "inherit"],
-		env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" },
-	});
-}
-
-export function stopProcess(child: ChildProcess): void {
-	if (child.pid) {
-		try {
-			process.kill(-child.pid, "SIGTERM");
-		} catch {
-			// already gone
-		}
-	}
-}
-
-export async function waitFor(url: string, ok: (status: number) => boolean): Promise<void> {
-	for (let i = 0; i < 600; i++) {
-		try {
-			if (ok((await fetch(url)).status)) return;
-		} catch {
-			// not listening yet
-		}
-		await sleep(100);
-	}
-	throw new Error(`${url} did not come up`);
-}
-
-/** The bot under `wrangler dev`, with fresh state, talking to the Discord emulator on another port. */
-export async function startBot(emulatorOptions: Parameters<typeof createDiscordEmulator>[0] = {}) {
-	const emulator = await serve(createDiscordEmulator(emulatorOptions));
-	const [port, inspector] = [await freePort(), await freePort()];
-	const state = mkdtempSync(join(tmpdir(), "summary-bot-bench-"));
-	const env = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" };
-	const migrate = spawnSync(process.execPath, [WRANGLER, "d1", "migrations", "apply", "DB", "--local", "--persist-to", state], { cwd: ROOT, env, encoding: "utf8" });
-	if (migrate.status !== 0) throw new Error(`applying migrations failed: ${migrate.stderr}`);
-	const wrangler = startWrangler(
-		[
-			"--port", String(port), "--inspector-port", String(inspector), "--persist-to", state,
-			"--var", `DISCORD_PUBLIC_KEY:${publicKeyHex}`, "--var", `DISCORD_APPLICATION_ID:${APPLICATION_ID}`,
-			"--var", `DISCORD_BOT_TOKEN:${EMULATOR_BOT_TOKEN}`, "--var", `DISCORD_API_BASE:http://127.0.0.1:${emulator.port}/api/v10`,
-			"--var", "OPENAI_API_KEY:",
-		],
-		ROOT,
-	);
-	const stop = async () => {
-		stopProcess(wrangler);
-		await emulator.close();
-		rmSync(state, { recursive: true, force: true });
-	};
-	await waitFor(`http://127.0.0.1:${port}/health`, (status) => status === 200);
-	return { url: `http://127.0.0.1:${port}`, port, wrangler, emulator: `http://127.0.0.1:${emulator.port}`, stop };
-}
+export type Bot = Awaited<ReturnType<typeof startBot>>;
 
 export function signed(body: unknown): { body: string; headers: Record<string, string> } {
-	const text = JSON.stringify(body);
-	const timestamp = String(Math.floor(Date.now() / 1000));
-	const signature = sign(null, Buffer.from(timestamp + text), privateKey).toString("hex");
-	return { body: text, headers: { "content-type": "application/json", "x-signature-ed25519": signature, "x-signature-timestamp": timestamp } };
+	return signedWith(body, privateKey);
 }
 
-let counter = ((BigInt(Date.now()) - 1_420_070_400_000n) << 22n) + 1_000_000n;
-export const snowflake = () => String(++counter);
+/** Sends a signed interaction to the bot: the HTTP status, the answer, and how long it took. */
+export async function send(bot: Bot, interaction: unknown): Promise<{ status: number; answer: APIInteractionResponse | { error: string }; ms: number }> {
+	const started = performance.now();
+	const response = await fetch(`${bot.url}/interactions`, { method: "POST", ...signed(interaction) });
+	const answer = (await response.json()) as APIInteractionResponse | { error: string };
+	return { status: response.status, answer, ms: performance.now() - started };
+}
 
 export function ping() {
 	return { id: snowflake(), application_id: APPLICATION_ID, type: 1, token: "t", version: 1 };
 }
 
-export function summarize(guildId: string, channelId: string, userId: string, lastMessageId: string, options: { name: string; type: number; value: number | string }[] = []) {
+/** Where and by whom a command is run: a member who can read the channel, as can the bot. */
+export interface Where {
+	guildId: string;
+	channelId: string;
+	userId: string;
+	/** The channel's newest message when the interaction is sent. */
+	lastMessageId: string | null;
+	locale?: Locale;
+}
+
+function invocation(where: Where): Invocation {
 	return {
-		id: snowflake(),
-		application_id: APPLICATION_ID,
-		type: 2,
+		applicationId: APPLICATION_ID,
+		guildId: where.guildId,
+		channel: { id: where.channelId, type: ChannelType.GuildText, lastMessageId: where.lastMessageId },
+		user: { id: where.userId, username: "bench", discriminator: "0", global_name: null, avatar: null },
+		permissions: READ,
+		appPermissions: READ,
+		locale: where.locale,
+		id: snowflake,
 		token: `bench-${snowflake()}`,
-		version: 1,
-		guild_id: guildId,
-		channel_id: channelId,
-		channel: { id: channelId, type: 0, last_message_id: lastMessageId },
-		member: { user: { id: userId, username: "bench" }, roles: [], permissions: READ },
-		app_permissions: READ,
-		locale: "en-US",
-		data: { id: "1", name: "summarize", type: 1, options },
 	};
+}
+
+export function command(where: Where, name: string, options: APIApplicationCommandInteractionDataBasicOption[] = []) {
+	return chatInputInteraction(invocation(where), name, options);
+}
+
+export function summarize(guildId: string, channelId: string, userId: string, lastMessageId: string, options: APIApplicationCommandInteractionDataBasicOption[] = []) {
+	return command({ guildId, channelId, userId, lastMessageId }, "summarize", options);
+}
+
+/** Apps → Summarize from here, on `target`. */
+export function summarizeFromHere(where: Where, target: APIMessage) {
+	return messageCommandInteraction(invocation(where), "Summarize from here", target);
+}
+
+const DISCORD_EPOCH = 1_420_070_400_000n;
+let lastArrivingId = 0n;
+/** Ids of messages arriving now: of this moment, as Discord's are, and increasing. */
+function arrivingId(): string {
+	const now = (BigInt(Date.now()) - DISCORD_EPOCH) << 22n;
+	lastArrivingId = now > lastArrivingId ? now : lastArrivingId + 1n;
+	return String(lastArrivingId);
+}
+
+/** Posts messages like `templates` (e.g. generated ones) to a channel of the emulator as sent now; returns their ids. */
+export async function postNewMessages(bot: Bot, channelId: string, templates: APIMessage[]): Promise<string[]> {
+	// Replies would point at the templates' ids: the messages arrive as plain ones.
+	const messages = templates.map(({ message_reference: _, referenced_message: __, ...message }) => ({
+		...message,
+		type: message.type === MessageType.Reply ? MessageType.Default : message.type,
+		id: arrivingId(),
+		channel_id: channelId,
+		timestamp: new Date().toISOString(),
+	}));
+	const response = await fetch(`${bot.emulator}/__emulator/channels/${channelId}/messages`, { method: "POST", body: JSON.stringify({ messages }) });
+	if (!response.ok) throw new Error(`posting messages failed: ${response.status} ${await response.text()}`);
+	return messages.map((message) => message.id);
+}
+
+/** Rows of a query on the bot's local D1 (`wrangler d1 execute --local`), e.g. to count usage events by outcome. */
+export function queryD1<T>(bot: Bot, sql: string): T[] {
+	const result = spawnSync(process.execPath, [join(ROOT, "node_modules/wrangler/bin/wrangler.js"), "d1", "execute", "DB", "--local", "--persist-to", bot.persistTo, "--json", "--command", sql], {
+		cwd: ROOT,
+		env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" },
+		encoding: "utf8",
+	});
+	if (result.status !== 0) throw new Error(`wrangler d1 execute failed:\n${result.stderr || result.stdout}`);
+	return (JSON.parse(result.stdout) as { results: T[] }[])[0].results;
 }

@@ -5,64 +5,30 @@
 //   npm run bench                    BENCH_REQUESTS=2000 BENCH_CONCURRENCY=16 by default
 //   BENCH_BASELINE_DIR=<dir>         also PINGs another Worker (POST /, e.g. Discord's sample app) the same way
 //                                    and reports it as `baseline_ping`, for a comparison on the same machine
-import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { freePort, ping, publicKeyHex, report, ROOT, signed, snowflake, startBot, startWrangler, stopProcess, summarize, waitFor } from "./harness.ts";
+import { freePort, percentile, ping, publicKeyHex, report, ROOT, signed, snowflake, startBot, startWrangler, stopProcess, summarize, waitFor } from "./harness.ts";
+import { groupProcesses } from "./proc.ts";
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
-const CLOCK_TICKS_PER_SECOND = 100;
-
-function stat(pid: number): { ppid: number; comm: string; ticks: number } | undefined {
-	try {
-		const text = readFileSync(`/proc/${pid}/stat`, "utf8");
-		const close = text.lastIndexOf(")");
-		const fields = text.slice(close + 2).split(" ");
-		return { comm: text.slice(text.indexOf("(") + 1, close), ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) };
-	} catch {
-		return undefined;
-	}
-}
 
 interface Cpu {
 	/** The workerd that runs the bot itself. */
 	app: number;
-	/** Everything else `wrangler dev` runs: its proxy workerd, and Node. */
+	/** Everything else `wrangler dev` runs: its proxy workerd, esbuild and Node. */
 	other: number;
 }
 
-/** CPU seconds used so far by the process tree under `root`. wrangler dev runs two workerd processes: a proxy,
- * whose socket is the public port, and the app's own. */
-function treeCpu(root: number, publicPort: number): Cpu {
-	const all = readdirSync("/proc").filter((name) => /^\d+$/.test(name)).map(Number);
-	const stats = new Map(all.map((pid) => [pid, stat(pid)] as const));
-	const inTree = (pid: number): boolean => {
-		for (let current = pid, depth = 0; current > 1 && depth < 20; depth++) {
-			if (current === root) return true;
-			current = stats.get(current)?.ppid ?? 0;
-		}
-		return false;
-	};
+/** CPU seconds used so far by the dev server `wrangler` (its process group). wrangler dev runs two workerd
+ * processes: a proxy, whose socket is the public port, and the app's own. */
+function serverCpu(wrangler: number, publicPort: number): Cpu {
 	const cpu: Cpu = { app: 0, other: 0 };
-	for (const [pid, info] of stats) {
-		if (!info || !inTree(pid)) continue;
-		const isApp = info.comm.startsWith("workerd") && !cmdline(pid).includes(`:${publicPort}`);
-		cpu[isApp ? "app" : "other"] += info.ticks / CLOCK_TICKS_PER_SECOND;
+	for (const process of groupProcesses(wrangler)) {
+		const isApp = process.comm.startsWith("workerd") && !process.cmdline.includes(`:${publicPort}`);
+		cpu[isApp ? "app" : "other"] += process.cpuSeconds;
 	}
 	return cpu;
-}
-
-function cmdline(pid: number): string {
-	try {
-		return readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
-	} catch {
-		return "";
-	}
-}
-
-function percentile(sorted: number[], p: number): number {
-	return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))];
 }
 
 /** Sends `bodies` with CONCURRENCY requests in flight; checks every answer with `expectType`. */
@@ -107,11 +73,11 @@ async function main() {
 	const bot = await startBot();
 	const [seederPort, seederInspector] = [await freePort(), await freePort()];
 	const seeder = startWrangler(["--port", String(seederPort), "--inspector-port", String(seederInspector)], join(ROOT, "bench/seeder"));
-	process.on("SIGINT", () => (stopProcess(seeder), void bot.stop(), process.exit(130)));
+	process.on("SIGINT", () => void Promise.all([stopProcess(seeder), bot.stop()]).finally(() => process.exit(130)));
 	try {
 		const url = `${bot.url}/interactions`;
 		await waitFor(`http://127.0.0.1:${seederPort}/`, () => true);
-		const server = () => treeCpu(bot.wrangler.pid!, bot.port);
+		const server = () => serverCpu(bot.wrangler.pid!, bot.port);
 
 		await drive(url, Array.from({ length: 200 }, ping), 1, server);
 		const results: Record<string, unknown> = {};
@@ -151,7 +117,7 @@ async function main() {
 
 		report("interaction-path", { concurrency: CONCURRENCY, ...results });
 	} finally {
-		stopProcess(seeder);
+		await stopProcess(seeder);
 		await bot.stop();
 	}
 }
@@ -162,11 +128,11 @@ async function baselinePing(dir: string) {
 	try {
 		const url = `http://127.0.0.1:${port}/`;
 		await waitFor(url, (status) => status === 200);
-		const server = () => treeCpu(baseline.pid!, port);
+		const server = () => serverCpu(baseline.pid!, port);
 		await drive(url, Array.from({ length: 200 }, ping), 1, server);
 		return await drive(url, Array.from({ length: REQUESTS }, ping), 1, server);
 	} finally {
-		stopProcess(baseline);
+		await stopProcess(baseline);
 	}
 }
 

@@ -5,11 +5,11 @@
 // Prints one JSON line. Run: npm run bench:pipeline
 import { setTimeout as sleep } from "node:timers/promises";
 import { generateMessages } from "../test/stand-ins/discord-messages.ts";
-import { report, signed, snowflake, startBot, summarize } from "./harness.ts";
+import { report, signed, snowflake, startBot, summarize, type Bot } from "./harness.ts";
 
 const PAGE_LATENCY_MS = 100;
 
-async function run(bot: Awaited<ReturnType<typeof startBot>>, count: number) {
+async function run(bot: Bot, count: number) {
 	const channelId = snowflake();
 	const messages = generateMessages({ channelId, count: count + 500, seed: count, endTime: Date.now() - 1000 });
 	await fetch(`${bot.emulator}/__emulator/channels`, { method: "POST", body: JSON.stringify({ id: channelId, messages }) });
@@ -29,7 +29,7 @@ async function run(bot: Awaited<ReturnType<typeof startBot>>, count: number) {
 	}
 }
 
-const bot = await startBot({ latencyMs: PAGE_LATENCY_MS });
+const bot = await startBot({ emulator: { latencyMs: PAGE_LATENCY_MS } });
 try {
 	await run(bot, 200);
 	const results = { m1000: await run(bot, 1000), m10000: await run(bot, 10_000) };

@@ -1,0 +1,82 @@
+// `npm run bench`: every benchmark, one after another, each in a process of its own with a fresh local
+// instance (none can share one: the interaction path's CPU figures would include another's queue
+// work, the pipeline needs the emulator's page latency, the cache benchmark a build with raised
+// limits). Prints each benchmark's JSON line as it comes, then a short table of them all.
+// BENCH_ONLY=cache,pipeline runs some of them. Each also runs alone: npm run bench:<name>.
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { ROOT } from "./harness.ts";
+import { table } from "./table.ts";
+
+const BENCHES = ["compaction", "interactions", "pipeline", "cache"];
+const TSX = join(ROOT, "node_modules/.bin/tsx");
+
+type Line = Record<string, unknown> & { bench: string };
+type Fields = Record<string, number>;
+
+/** Runs bench/<name>.ts; resolves with the JSON lines it printed. */
+function run(name: string): Promise<Line[]> {
+	return new Promise((resolve, reject) => {
+		const child = spawn(TSX, [join(ROOT, "bench", `${name}.ts`)], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
+		const lines: Line[] = [];
+		let buffered = "";
+		child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+			buffered += chunk;
+			for (let end = buffered.indexOf("\n"); end !== -1; end = buffered.indexOf("\n")) {
+				const text = buffered.slice(0, end);
+				buffered = buffered.slice(end + 1);
+				console.log(text);
+				if (text.startsWith("{")) lines.push(JSON.parse(text) as Line);
+			}
+		});
+		child.on("error", reject);
+		child.on("exit", (code) => (code === 0 ? resolve(lines) : reject(new Error(`bench/${name}.ts exited with ${code}`))));
+	});
+}
+
+const ms = (value: number) => `${value} ms`;
+
+function rows(line: Line): string[][] {
+	switch (line.bench) {
+		case "interaction-path": {
+			const path = (label: string, key: string) => {
+				const result = line[key] as Fields | undefined;
+				if (!result) return [];
+				const cpu = `${result.app_workerd_cpu_ms_per_request} ms app / ${result.server_cpu_ms_per_request} ms server CPU per request`;
+				return [[`interaction path: ${label}`, `${result.rps} req/s, p50 ${ms(result.p50_ms)}, p99 ${ms(result.p99_ms)}, ${cpu}`]];
+			};
+			return [...path("PING", "ping"), ...path("/summarize hit", "summarize_hit"), ...path("/summarize miss", "summarize_miss"), ...path("baseline PING", "baseline_ping")];
+		}
+		case "pipeline":
+			return ["m1000", "m10000"].map((key) => {
+				const result = line[key] as Fields;
+				return [`pipeline: ${result.messages.toLocaleString("en-US")} messages`, `${result.seconds} s to the summary (reading pages one by one: ${result.serial_paging_seconds} s)`];
+			});
+		case "compaction":
+			return [["compaction: 10,000 messages", `${ms(line.compact_cpu_ms_best as number)} CPU (best), token ratio ${line.token_ratio} of the naive rendering`]];
+		case "cache":
+			return (line.runs as Fields[]).map((result) => [
+				`cache: ${result.messages_per_request} new messages per request`,
+				`${result.llm_calls_per_answered_request} LLM calls and ${result.tokens_per_answered_request} tokens per answered request ` +
+					`(hit ${result.hit}, joined ${result.joined}, miss ${result.miss}, denied ${result.denied}; target ≤ ${line.target_llm_calls_per_answered_request})`,
+			]);
+		default:
+			return [[line.bench, JSON.stringify(line)]];
+	}
+}
+
+const only = process.env.BENCH_ONLY?.split(",");
+const results: Line[] = [];
+const failures: string[] = [];
+for (const name of BENCHES.filter((bench) => !only || only.includes(bench))) {
+	try {
+		results.push(...(await run(name)));
+	} catch (error) {
+		failures.push(String(error instanceof Error ? error.message : error));
+	}
+}
+console.log(`\n${table(["benchmark", "result"], results.flatMap(rows))}`);
+if (failures.length) {
+	console.error(`\n${failures.join("\n")}`);
+	process.exitCode = 1;
+}
