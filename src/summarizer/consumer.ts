@@ -117,7 +117,8 @@ export async function run(job: Work, env: Env, startedAt: number, progress: Pick
 		await progress.settled();
 		return { messages: errorMessage("There is nothing to summarize in that range: no messages from members I can include.") };
 	}
-	progress.report(`Summarizing ${lines.length.toLocaleString("en-US")} messages…`);
+	const included = lines.reduce((sum, line) => sum + line.messageIds.length, 0);
+	progress.report(`Summarizing ${included.toLocaleString("en-US")} messages…`);
 	const guild = env.GUILD.get(env.GUILD.idFromName(job.guildId));
 	const outcome = await summarize(lines, job, {
 		llm: llmFor(env),
