@@ -132,7 +132,7 @@ export class GuildObject extends DurableObject<Env> {
 			job.requestedAt + TOKEN_LIFETIME_MS,
 		);
 
-		const enqueue = this.env.SUMMARY_QUEUE.send(job);
+		const enqueue = this.env.SUMMARY_QUEUE.send({ ...job, admittedAt: Date.now() });
 		this.enqueues.set(job.key, enqueue);
 		try {
 			await enqueue;

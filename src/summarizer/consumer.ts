@@ -96,7 +96,7 @@ export interface Result {
 }
 
 /** What the pipeline needs of a job: a summary request, its id, and the moment its range ends. */
-export type Work = Pick<SummaryJob, "guildId" | "channelId" | "userId" | "range" | "style" | "locale" | "public" | "interactionId" | "requestedAt">;
+export type Work = Pick<SummaryJob, "guildId" | "channelId" | "userId" | "range" | "style" | "locale" | "public" | "interactionId" | "requestedAt" | "admittedAt">;
 
 export async function run(job: Work, env: Env, startedAt: number, progress: Pick<ReturnType<typeof progressReporter>, "report" | "settled">): Promise<Result> {
 	const client = restFor(env);
@@ -184,7 +184,8 @@ export function usage(
 		outcome,
 		style: job.style,
 		model: summary?.model,
-		latencyMs: 0,
+		// The interaction was answered "thinking…" as soon as its job was enqueued; a digest has no interaction.
+		latencyMs: job.admittedAt === undefined ? 0 : Math.max(0, job.admittedAt - job.requestedAt),
 		timeToResultMs: outcome === "delivered" ? Date.now() - job.requestedAt : null,
 		tokensIn: summary?.usage.tokensIn ?? 0,
 		tokensOut: summary?.usage.tokensOut ?? 0,

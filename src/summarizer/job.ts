@@ -32,6 +32,8 @@ export interface SummaryJob extends SummaryRequest {
 	token: string;
 	/** When the interaction arrived (ms): fixes the start of a `since` range and the token's expiry. */
 	requestedAt: number;
+	/** When the guild's Durable Object enqueued the job (ms), the answer following at once: the interaction's latency is `admittedAt - requestedAt`. */
+	admittedAt?: number;
 }
 
 /** What a member left to the guild's defaults: the guild's Durable Object fills these in (see guild/settings.ts). */

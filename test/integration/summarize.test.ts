@@ -60,8 +60,11 @@ describe("admission", () => {
 				locale: "en-US",
 				public: false,
 				requestedAt: expect.any(Number),
+				admittedAt: expect.any(Number),
 			},
 		]);
+		// Its usage record will carry the latency to admission: never negative.
+		expect(jobs()[0].admittedAt!).toBeGreaterThanOrEqual(jobs()[0].requestedAt);
 
 		expect(await sendOk(summarize({ public: true }, { guildId }))).toEqual({ type: 5, data: {} });
 		expect(await sendOk(summarizeFromHere(id(), { guildId }))).toEqual({ type: 5, data: { flags: MessageFlags.Ephemeral } });

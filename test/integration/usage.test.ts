@@ -6,6 +6,7 @@ import { drizzle } from "drizzle-orm/d1";
 import { describe, expect, it, vi } from "vitest";
 import { usageEvents } from "../../src/db/schema";
 import { dataPoint } from "../../src/metrics/record";
+import { usage, type Work } from "../../src/summarizer/consumer";
 import { id, sendOk, summarize } from "../helpers/interactions";
 
 const db = drizzle(env.DB);
@@ -40,5 +41,11 @@ describe("usage records", () => {
 		// The last double is the estimated cost in micro-USD: ceil(10 × 0.15 + 5 × 0.60).
 		expect(point).toEqual({ indexes: ["g"], blobs: ["summarize", "delivered", "brief", "gpt-4o-mini"], doubles: [3, 900, 10, 5, 100, 5] });
 		expect(dataPoint({ id: "1", guildId: "g", userId: "u", command: "summarize", outcome: "delivered", model: "unpriced-model", latencyMs: 3, tokensIn: 10 }).doubles).toEqual([3, 0, 10, 0, 0, 0]);
+	});
+
+	it("gives an admitted job's record the time its interaction took to be admitted, and a digest none", () => {
+		const job: Work = { guildId: "g", channelId: "c", userId: "u", range: { kind: "count", messages: 100 }, style: "brief", locale: "en-US", public: false, interactionId: id(), requestedAt: 1_000, admittedAt: 1_042 };
+		expect(usage(env, job, "expired", 2_000).latencyMs).toBe(42);
+		expect(usage(env, { ...job, admittedAt: undefined }, "expired", 2_000, undefined, "digest").latencyMs).toBe(0);
 	});
 });
