@@ -6,7 +6,9 @@
 //   2. mixed: SOAK_MINUTES (10) of steady traffic from 100 guilds (PING, /summarize, /help, /privacy,
 //      /stats, /summaries) while messages arrive; no 5xx, every deferred interaction answered exactly
 //      once, and the workerd processes' resident memory grows by at most SOAK_RSS_GROWTH_MIB (64)
-//      between the second tenth of the phase and the last (sampled from /proc every 5 s).
+//      over the second half of the phase (sampled from /proc every 5 s). The first half is warm-up (caches,
+//      Durable Objects and SQLite pages filling to their working size), reported but not judged: a heap
+//      filling up levels off, a leak keeps climbing.
 //   3. faults, each for SOAK_FAULT_SECONDS (60) of traffic and then until every job has an answer: Discord
 //      answering 403 on one channel, 5xx, 429 with a 45 s retry_after; the LLM answering 429, 500, or hanging.
 //   4. a guild's Durable Object evicted mid-burst: under vitest (test/soak/), the only place a running
@@ -89,16 +91,19 @@ async function mixedPhase(bot: Bot): Promise<void> {
 		return values[Math.floor(values.length / 2)] ?? Number.NaN;
 	};
 	const memory = {
-		rss_mib_early: median(started + tenth, started + 2 * tenth),
+		rss_mib_start: median(started, started + tenth),
+		rss_mib_middle: median(started + 5 * tenth, started + 6 * tenth),
 		rss_mib_late: median(ended - tenth, ended),
 		rss_mib_max: Math.max(...rss.filter((sample) => sample.at >= started && sample.at <= ended).map((sample) => sample.mib)),
 		rss_mib_by_minute: Array.from({ length: MINUTES }, (_, minute) => median(started + minute * 60_000, started + (minute + 1) * 60_000)),
 	};
-	const growth = memory.rss_mib_late - memory.rss_mib_early;
-	record("mixed", { minutes: MINUTES, guilds: guilds.length, per_second: MIXED_PER_SECOND, ...counts, ...memory, rss_growth_mib: Number(growth.toFixed(1)), rss_growth_bound_mib: RSS_GROWTH_MIB }, {
-		...noLoss(counts),
-		[`workerd RSS growth ≤ ${RSS_GROWTH_MIB} MiB`]: growth <= RSS_GROWTH_MIB,
-	});
+	const growth = memory.rss_mib_late - memory.rss_mib_middle;
+	const warmUp = memory.rss_mib_middle - memory.rss_mib_start;
+	record(
+		"mixed",
+		{ minutes: MINUTES, guilds: guilds.length, per_second: MIXED_PER_SECOND, ...counts, ...memory, rss_warm_up_growth_mib: Number(warmUp.toFixed(1)), rss_growth_mib: Number(growth.toFixed(1)), rss_growth_bound_mib: RSS_GROWTH_MIB },
+		{ ...noLoss(counts), [`workerd RSS growth over the second half ≤ ${RSS_GROWTH_MIB} MiB`]: growth <= RSS_GROWTH_MIB },
+	);
 }
 
 interface Fault {
