@@ -27,16 +27,26 @@ interface Bucket {
 const UNKNOWN: Omit<Bucket, "inFlight"> = { limit: 1, remaining: 1, resetAt: Number.POSITIVE_INFINITY };
 /** How long to wait when only answers still in flight can free a slot. */
 const IN_FLIGHT_WAIT_MS = 25;
+/**
+ * Every interaction token is a route of its own (webhooks' major parameter), so a long-lived consumer
+ * isolate would remember one bucket per job forever. Past this many, buckets with nothing in flight
+ * and nothing left to wait for are forgotten: the next request on such a route probes it again.
+ */
+export const REMEMBERED_BUCKETS = 1000;
 
 export class RateLimits {
 	private readonly buckets = new Map<string, Bucket>();
 	private globalUntil = 0;
+	private sweepAt = REMEMBERED_BUCKETS;
 
 	/** Milliseconds to wait before sending on `route`; 0 means go now: a slot is taken and `settle` must follow. */
 	take(route: string, now: number): number {
 		if (this.globalUntil > now) return this.globalUntil - now;
 		let bucket = this.buckets.get(route);
-		if (!bucket) this.buckets.set(route, (bucket = { ...UNKNOWN, inFlight: 0 }));
+		if (!bucket) {
+			if (this.buckets.size >= this.sweepAt) this.forgetIdle(now);
+			this.buckets.set(route, (bucket = { ...UNKNOWN, inFlight: 0 }));
+		}
 		if (bucket.resetAt <= now) {
 			bucket.remaining = bucket.limit;
 			bucket.resetAt = Number.POSITIVE_INFINITY;
@@ -71,5 +81,18 @@ export class RateLimits {
 		bucket.remaining = 0;
 		bucket.resetAt = now + retryAfterMs;
 		this.buckets.set(route, bucket);
+	}
+
+	/** How many routes are remembered (for tests). */
+	get size(): number {
+		return this.buckets.size;
+	}
+
+	private forgetIdle(now: number): void {
+		for (const [route, bucket] of this.buckets) {
+			if (bucket.inFlight === 0 && !(bucket.resetAt > now && Number.isFinite(bucket.resetAt))) this.buckets.delete(route);
+		}
+		// When most buckets are busy, sweeping again at the next insertion would cost O(n) each time.
+		this.sweepAt = Math.max(REMEMBERED_BUCKETS, 2 * this.buckets.size);
 	}
 }

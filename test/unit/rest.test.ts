@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { RateLimits, routeKey } from "../../src/discord/rate-limits";
+import { RateLimits, REMEMBERED_BUCKETS, routeKey } from "../../src/discord/rate-limits";
 import { DiscordError, DiscordRest, INVALID_REQUESTS } from "../../src/discord/rest";
 
 function limitHeaders(remaining: number, resetAfter: number, limit = 5) {
@@ -55,6 +55,20 @@ describe("RateLimits", () => {
 		expect(limits.take("b", 0)).toBe(0);
 		limits.limited("b", 500, true, 0);
 		expect(limits.take("c", 100)).toBe(400);
+	});
+
+	it("forgets idle routes (one per interaction token) but keeps those in use or waiting", () => {
+		const limits = new RateLimits();
+		limits.take("busy", 0);
+		limits.limited("waiting", 60_000, false, 0);
+		for (let job = 0; job < 5 * REMEMBERED_BUCKETS; job++) {
+			const route = `PATCH /webhooks/1/token-${job}/messages/@original`;
+			expect(limits.take(route, job)).toBe(0);
+			limits.settle(route, new Headers(limitHeaders(4, 0.001)), job);
+		}
+		expect(limits.size).toBeLessThanOrEqual(REMEMBERED_BUCKETS + 1);
+		expect(limits.take("busy", 5000)).toBeGreaterThan(0);
+		expect(limits.take("waiting", 5000)).toBe(55_000);
 	});
 });
 
