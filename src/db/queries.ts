@@ -14,20 +14,30 @@ export async function optedOutMembers(db: DrizzleD1Database, guildId: string): P
 	return new Set(rows.map((row) => row.userId));
 }
 
-/** Writes a summary's history row and its usage event; returns false when D1 kept failing. */
-export async function recordSummary(db: DrizzleD1Database, summary: SummaryRow | undefined, usage: UsageEvent): Promise<boolean> {
+/**
+ * Runs a D1 write, retrying it with backoff; when D1 keeps failing, logs the loss (`d1.write_lost`,
+ * counted in docs/analytics.md) and returns false instead of throwing: the user's answer comes first.
+ */
+export async function writeOrLogLoss(guildId: string, write: () => PromiseLike<unknown>): Promise<boolean> {
 	for (let attempt = 1; ; attempt++) {
 		try {
-			const writes = [db.insert(usageEvents).values(usage).onConflictDoNothing()] as const;
-			if (summary && (await keepsHistory(db, usage.guildId))) await db.batch([db.insert(summaries).values(summary).onConflictDoNothing(), ...writes]);
-			else await db.batch(writes);
+			await write();
 			return true;
 		} catch (error) {
 			if (attempt >= WRITE_ATTEMPTS) {
-				console.error(JSON.stringify({ event: "d1.write_lost", guild: usage.guildId, reason: String(error) }));
+				console.error(JSON.stringify({ event: "d1.write_lost", guild: guildId, reason: String(error) }));
 				return false;
 			}
 			await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
 		}
 	}
+}
+
+/** Writes a summary's history row and its usage event; returns false when D1 kept failing. */
+export function recordSummary(db: DrizzleD1Database, summary: SummaryRow | undefined, usage: UsageEvent): Promise<boolean> {
+	return writeOrLogLoss(usage.guildId, async () => {
+		const writes = [db.insert(usageEvents).values(usage).onConflictDoNothing()] as const;
+		if (summary && (await keepsHistory(db, usage.guildId))) await db.batch([db.insert(summaries).values(summary).onConflictDoNothing(), ...writes]);
+		else await db.batch(writes);
+	});
 }

@@ -2,6 +2,7 @@
 // and a usage event in D1 (for /stats and /admin). Written after the answer, never before it, and a
 // failure to record never fails the request. Never any message content.
 import { drizzle } from "drizzle-orm/d1";
+import { writeOrLogLoss } from "../db/queries";
 import { usageEvents, type UsageEvent } from "../db/schema";
 import { estimateCostMicroUsd } from "./cost";
 
@@ -65,14 +66,5 @@ export function usageRow(usage: Usage, createdAt = new Date()): UsageEvent {
 /** Records an interaction whose outcome the interaction path decided (the consumer records the rest). */
 export function recordInteraction(env: Env, ctx: ExecutionContext, usage: Usage): void {
 	writeDataPoint(env, usage);
-	ctx.waitUntil(
-		drizzle(env.DB)
-			.insert(usageEvents)
-			.values(usageRow(usage))
-			.onConflictDoNothing()
-			.then(
-				() => undefined,
-				(error) => console.error(JSON.stringify({ event: "d1.write_lost", guild: usage.guildId, reason: String(error) })),
-			),
-	);
+	ctx.waitUntil(writeOrLogLoss(usage.guildId, () => drizzle(env.DB).insert(usageEvents).values(usageRow(usage)).onConflictDoNothing()));
 }

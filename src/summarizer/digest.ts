@@ -5,7 +5,7 @@
 import { drizzle } from "drizzle-orm/d1";
 import type { RESTPostAPIChannelMessageJSONBody } from "discord-api-types/v10";
 import { disableDigest, markPosted } from "../db/digests";
-import { recordSummary } from "../db/queries";
+import { recordSummary, writeOrLogLoss } from "../db/queries";
 import { CADENCES, MESSAGES } from "../discord/commands";
 import { listNames, PERMISSION_NAMES } from "../discord/permissions";
 import { NO_MENTIONS } from "../discord/responses";
@@ -97,9 +97,7 @@ export async function consumeDigest(message: Message<QueueJob>, job: DigestJob, 
 			}
 		}
 		await guild.finish(claimed, null);
-		await (denied ? disableDigest(db, job, disabledReason(denied, job.channelId, startedAt)) : markPosted(db, job)).catch((error: unknown) =>
-			console.error(JSON.stringify({ event: "d1.write_lost", guild: job.guildId, reason: String(error) })),
-		);
+		await writeOrLogLoss(job.guildId, () => (denied ? disableDigest(db, job, disabledReason(denied, job.channelId, startedAt)) : markPosted(db, job)));
 		if (denied) console.log(JSON.stringify({ event: "digest.disabled", guild: job.guildId, status: denied.status, while: denied.while }));
 		await record(denied || !result.history ? "refused" : "delivered", result);
 		message.ack();

@@ -4,7 +4,7 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from "clou
 import { env } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/d1";
 import { eq } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { memberOptOuts, summaries, usageEvents } from "../../src/db/schema";
 import worker from "../../src/index";
 import { summaryKey, type SummaryJob } from "../../src/summarizer/job";
@@ -170,5 +170,27 @@ describe("the consumer", () => {
 		const [edit] = await resultsFor(summaryJob.token);
 		expect(JSON.stringify(edit.body)).toContain("We decided to ship");
 		expect(JSON.stringify(edit.body)).not.toContain("migration failed on staging");
+	});
+
+	it("delivers even when D1 refuses every write, and logs the lost record instead of retrying the job", async () => {
+		const summaryJob = job();
+		await seedChannel(summaryJob.channelId, conversation());
+		const logged: unknown[] = [];
+		const spy = vi.spyOn(console, "error").mockImplementation((line) => void logged.push(line));
+		// Real D1 errors: the tables the consumer writes are not there while it runs.
+		await env.DB.batch([env.DB.prepare("ALTER TABLE summaries RENAME TO summaries_away"), env.DB.prepare("ALTER TABLE usage_events RENAME TO usage_events_away")]);
+		try {
+			expect((await consume(summaryJob)).explicitAcks).toEqual(["m0"]);
+		} finally {
+			await env.DB.batch([env.DB.prepare("ALTER TABLE summaries_away RENAME TO summaries"), env.DB.prepare("ALTER TABLE usage_events_away RENAME TO usage_events")]);
+			spy.mockRestore();
+		}
+		const [edit] = await resultsFor(summaryJob.token);
+		expect(JSON.stringify(edit.body)).toContain("We decided to ship");
+		const events = logged.map((line) => JSON.parse(String(line)) as { event: string; guild: string });
+		expect(events).toContainEqual(expect.objectContaining({ event: "d1.write_lost", guild: summaryJob.guildId }));
+		expect(JSON.stringify(logged)).not.toContain("We decided to ship");
+		expect(await db.select().from(summaries).where(eq(summaries.id, summaryJob.interactionId))).toEqual([]);
+		expect((await env.GUILD.get(env.GUILD.idFromName(summaryJob.guildId)).admit({ ...summaryJob, interactionId: id(), token: "t2" })).outcome).toBe("hit");
 	});
 });

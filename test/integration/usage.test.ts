@@ -36,6 +36,20 @@ describe("usage records", () => {
 		writes.mockRestore();
 	});
 
+	it("answers as usual when D1 refuses the usage event, and logs it as lost after retrying", async () => {
+		const logged: unknown[] = [];
+		const spy = vi.spyOn(console, "error").mockImplementation((line) => void logged.push(line));
+		await env.DB.exec("ALTER TABLE usage_events RENAME TO usage_events_away");
+		try {
+			const refused = summarize({ since: "forever" });
+			expect(await sendOk(refused)).toMatchObject({ type: 4, data: { flags: 64 } });
+			await vi.waitUntil(() => logged.some((line) => String(line).includes('"d1.write_lost"')), { timeout: 10_000 });
+		} finally {
+			await env.DB.exec("ALTER TABLE usage_events_away RENAME TO usage_events");
+			spy.mockRestore();
+		}
+	});
+
 	it("shapes data points within Analytics Engine's limits, without message content", () => {
 		const point = dataPoint({ id: "1", guildId: "g", userId: "u", command: "summarize", outcome: "delivered", style: "brief", model: "gpt-4o-mini", latencyMs: 3, timeToResultMs: 900, tokensIn: 10, tokensOut: 5, messages: 100 });
 		// The last double is the estimated cost in micro-USD: ceil(10 × 0.15 + 5 × 0.60).
