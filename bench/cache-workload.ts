@@ -6,6 +6,7 @@
 // message 20–300 back; style `brief` 70%, `bullets` 12%, `detailed` 10%, `action_items` 8%; 10% public.
 // Also an ideal cache in simulated time: what an exact-key cache could save, with and without expiry.
 import { Locale } from "discord-api-types/v10";
+import { summaryLanguage } from "../src/summarizer/job.ts";
 import { random } from "../test/stand-ins/discord-messages.ts";
 
 export const DAY_MS = 86_400_000;
@@ -76,7 +77,7 @@ export function workload(options: { requests: number; messagesPerRequest: number
 
 const SINCE_SECONDS = { "1h": 3600, "6h": 21_600, "1d": 86_400 };
 
-/** What an ideal exact-key cache (the bot's key: channel, range, style, locale, newest message) would do with the day. */
+/** What an ideal exact-key cache (the bot's key: channel, range, style, language, newest message) would do with the day. */
 export function idealCache(events: Event[]) {
 	const newest = new Array<number>(CHANNELS).fill(HISTORY);
 	const made = new Map<string, number>();
@@ -88,7 +89,7 @@ export function idealCache(events: Event[]) {
 			continue;
 		}
 		const range = event.shape.kind === "count" ? `n${event.shape.messages ?? 100}` : event.shape.kind === "since" ? `s${SINCE_SECONDS[event.shape.since]}` : `f${newest[event.channel] - event.shape.back}`;
-		const shape = `${event.channel}:${range}:${event.style ?? "brief"}:${event.locale}`;
+		const shape = `${event.channel}:${range}:${event.style ?? "brief"}:${summaryLanguage(event.locale)}`;
 		const key = `${shape}@${newest[event.channel]}`;
 		const ttlMs = event.shape.kind === "since" ? 600_000 : 3_600_000;
 		const madeAt = made.get(key);

@@ -103,7 +103,7 @@ async function main() {
 		// Hits: 50 channels whose summaries the seeder caches, requested round-robin.
 		const channels = Array.from({ length: 50 }, () => ({ guildId: snowflake(), channelId: snowflake(), lastMessageId: snowflake() }));
 		for (const channel of channels) {
-			const key = `${channel.channelId}:n100:brief:en-US@${channel.lastMessageId}`;
+			const key = `${channel.channelId}:n100:brief:en@${channel.lastMessageId}`;
 			const summary = { embeds: [{ title: "Summary", description: "A cached summary. ".repeat(40) }] };
 			const response = await fetch(`http://127.0.0.1:${seederPort}/`, { method: "POST", body: JSON.stringify({ ...channel, key, summary }) });
 			if (response.status !== 204) throw new Error(`seeding failed: ${response.status} ${await response.text()}`);

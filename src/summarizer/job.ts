@@ -101,11 +101,19 @@ export function isExactKey(key: string): boolean {
 	return key.includes("@");
 }
 
+/**
+ * The language a summary is written in, as its key names it: a summary serves every locale of its
+ * language (en-US and en-GB), except Chinese, whose two locales are two scripts.
+ */
+export function summaryLanguage(locale: string): string {
+	return locale.startsWith("zh") ? locale : locale.split("-")[0];
+}
+
 export function summaryKey(
 	request: Pick<SummaryRequest, "channelId" | "range" | "style" | "locale">,
 	lastMessageId: string | undefined,
 ): { key: string; cacheTtlSeconds: number } {
-	const base = `${request.channelId}:${rangeKey(request.range)}:${request.style}:${request.locale}`;
+	const base = `${request.channelId}:${rangeKey(request.range)}:${request.style}:${summaryLanguage(request.locale)}`;
 	if (!lastMessageId) return { key: base, cacheTtlSeconds: 60 };
 	// A time range slides with the clock even when no message arrives, so it stays fresh for less.
 	return { key: `${base}@${lastMessageId}`, cacheTtlSeconds: request.range.kind === "since" ? 600 : 3600 };

@@ -8,6 +8,7 @@ import { renderLine } from "./compact";
 import { extractive, links, participants } from "./extractive";
 import type { Line } from "./line";
 import { callModel, checkOutput, LlmUnavailable, type LlmFailure, type LlmResult } from "./llm";
+import { summaryLanguage } from "./job";
 import type { ActionItem, Cited, Summary } from "./summary";
 
 /** Tokens of conversation per LLM call: well inside any current model's context, small enough to run chunks in parallel. */
@@ -63,7 +64,7 @@ async function mapReduce(lines: Line[], request: { style: Style; locale: string 
 	const chunks = chunk(lines, CHUNK_TOKENS);
 	if (chunks.length <= 1) return call(lines);
 
-	const keys = chunks.map((window) => `${windowKey(window)}:${request.style}:${request.locale}:${llm.model}`);
+	const keys = chunks.map((window) => `${windowKey(window)}:${request.style}:${summaryLanguage(request.locale)}:${llm.model}`);
 	const known = (await deps.partials?.get(keys)) ?? new Map<string, string>();
 	const made = new Map<string, string>();
 	const partials = await mapLimited(chunks, PARALLEL_CALLS, async (window, i) => {

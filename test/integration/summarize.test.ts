@@ -2,7 +2,7 @@
 // cache, single-flight and the enqueue-failure path.
 import { env } from "cloudflare:workers";
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
-import { MessageFlags, type APIInteractionResponse } from "discord-api-types/v10";
+import { Locale, MessageFlags, type APIInteractionResponse } from "discord-api-types/v10";
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from "vitest";
 import { CACHE_LIMITS, type GuildObject, type SummaryMessage } from "../../src/guild/guild-object";
 import type { SummaryJob } from "../../src/summarizer/job";
@@ -47,7 +47,7 @@ describe("admission", () => {
 		expect(jobs()).toEqual([
 			{
 				version: 1,
-				key: `${channelId}:s21600n10000:bullets:en-US@${lastMessageId}`,
+				key: `${channelId}:s21600n10000:bullets:en@${lastMessageId}`,
 				cacheTtlSeconds: 600,
 				interactionId: interaction.id,
 				applicationId: env.DISCORD_APPLICATION_ID,
@@ -119,11 +119,14 @@ describe("cache", () => {
 		expect(publicHit).toMatchObject({ type: 4, data: { ...SUMMARY, allowed_mentions: { parse: [] } } });
 		expect(publicHit.type === 4 && publicHit.data?.flags).toBeFalsy();
 		expect(JSON.stringify(publicHit)).not.toContain("Post publicly");
+		// A summary is written in a language, not a locale: British English is served the American one.
+		expect((await sendOk(summarize({}, { guildId, channelId, lastMessageId, locale: Locale.EnglishGB }))).type).toBe(4);
 		expect(enqueue).not.toHaveBeenCalled();
 
 		expect((await sendOk(summarize({}, { guildId, channelId, lastMessageId: id() }))).type).toBe(5);
 		expect((await sendOk(summarize({ style: "detailed" }, { guildId, channelId, lastMessageId }))).type).toBe(5);
-		expect(enqueue).toHaveBeenCalledTimes(2);
+		expect((await sendOk(summarize({}, { guildId, channelId, lastMessageId, locale: Locale.German }))).type).toBe(5);
+		expect(enqueue).toHaveBeenCalledTimes(3);
 	});
 
 	it("an exact hit is then served from the Worker isolate without the Durable Object; other keys are not", async () => {

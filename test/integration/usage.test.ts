@@ -23,7 +23,7 @@ describe("usage records", () => {
 		const guildId = id();
 		const channelId = id();
 		const lastMessageId = id();
-		await env.GUILD.get(env.GUILD.idFromName(guildId)).finish({ key: `${channelId}:n100:brief:en-US@${lastMessageId}`, cacheTtlSeconds: 3600 }, { content: "cached" });
+		await env.GUILD.get(env.GUILD.idFromName(guildId)).finish({ key: `${channelId}:n100:brief:en@${lastMessageId}`, cacheTtlSeconds: 3600 }, { content: "cached" });
 		const hit = summarize({}, { guildId, channelId, lastMessageId });
 		expect((await sendOk(hit)).type).toBe(4);
 		expect(await outcomeOf(hit.id)).toBe("cached");

@@ -109,4 +109,9 @@ describe("summaryKey", () => {
 		]);
 		expect(keys.size).toBe(6);
 	});
+	it("shares a summary between the locales of one language, but not between Chinese scripts", () => {
+		expect(summaryKey({ ...request, locale: "en-GB" }, "9").key).toBe(summaryKey(request, "9").key);
+		expect(summaryKey({ ...request, locale: "es-419" }, "9").key).toBe(summaryKey({ ...request, locale: "es-ES" }, "9").key);
+		expect(summaryKey({ ...request, locale: "zh-TW" }, "9").key).not.toBe(summaryKey({ ...request, locale: "zh-CN" }, "9").key);
+	});
 });
