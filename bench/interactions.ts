@@ -8,7 +8,7 @@
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { freePort, percentile, ping, publicKeyHex, report, ROOT, signed, snowflake, startBot, startWrangler, stopProcess, summarize, waitFor } from "./harness.ts";
-import { groupProcesses } from "./proc.ts";
+import { groupProcesses, isAppWorkerd } from "./proc.ts";
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
@@ -25,8 +25,7 @@ interface Cpu {
 function serverCpu(wrangler: number, publicPort: number): Cpu {
 	const cpu: Cpu = { app: 0, other: 0 };
 	for (const process of groupProcesses(wrangler)) {
-		const isApp = process.comm.startsWith("workerd") && !process.cmdline.includes(`:${publicPort}`);
-		cpu[isApp ? "app" : "other"] += process.cpuSeconds;
+		cpu[isAppWorkerd(process, publicPort) ? "app" : "other"] += process.cpuSeconds;
 	}
 	return cpu;
 }

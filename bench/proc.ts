@@ -46,10 +46,21 @@ export function groupProcesses(pgid: number): ProcessUsage[] {
 		.flatMap((name) => usage(Number(name), pgid) ?? []);
 }
 
-/** Resident memory of the group's workerd processes, in MiB. */
-export function workerdRssMiB(pgid: number): number {
-	const bytes = groupProcesses(pgid)
-		.filter((process) => process.comm.startsWith("workerd"))
-		.reduce((sum, process) => sum + process.rssBytes, 0);
-	return Math.round((bytes / 2 ** 20) * 10) / 10;
+/**
+ * Whether a process of a `wrangler dev` group is the workerd that runs the app (the Worker, its Durable
+ * Objects, Queue and D1), not wrangler's proxy workerd, whose socket is the public port.
+ */
+export function isAppWorkerd(process: ProcessUsage, publicPort: number): boolean {
+	return process.comm.startsWith("workerd") && !process.cmdline.includes(`:${publicPort}`);
+}
+
+const mib = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
+
+/** Resident memory, in MiB, of the group's app workerd and of wrangler's proxy workerd. */
+export function workerdRssMiB(pgid: number, publicPort: number): { app: number; proxy: number } {
+	const rss = { app: 0, proxy: 0 };
+	for (const process of groupProcesses(pgid)) {
+		if (process.comm.startsWith("workerd")) rss[isAppWorkerd(process, publicPort) ? "app" : "proxy"] += process.rssBytes;
+	}
+	return { app: mib(rss.app), proxy: mib(rss.proxy) };
 }
