@@ -62,13 +62,14 @@ export function cleanText(message: APIMessage, options: CompactOptions = {}): st
  * How a reply starts: `>>12 ` answers a message on line 12 (two tokens, and a convention models know);
  * `↪ name: ` answers one that is on no line (a bot's, or from before the range).
  */
-function replyMark(message: APIMessage, lineOf: ReadonlyMap<string, number>): string {
+function replyMark(message: APIMessage, lineOf: ReadonlyMap<string, number>, excluded: ReadonlySet<string> | undefined): string {
 	if (message.type !== MessageType.Reply) return "";
 	const target = message.message_reference?.message_id ?? message.referenced_message?.id;
 	const line = target === undefined ? undefined : lineOf.get(target);
 	if (line !== undefined) return `>>${line} `;
 	const author = message.referenced_message?.author;
-	return author ? `↪ ${displayName(author)}: ` : "";
+	// A member who opted out is not named for having been answered either.
+	return author && !excluded?.has(author.id) ? `↪ ${displayName(author)}: ` : "";
 }
 
 function cut(text: string, max: number): string {
@@ -89,7 +90,7 @@ export function compact(messages: APIMessage[], options: CompactOptions = {}): L
 		if (options.excludedUserIds?.has(message.author.id)) continue;
 		const body = cleanText(message, options);
 		if (!body) continue;
-		const reply = replyMark(message, lineOf);
+		const reply = replyMark(message, lineOf, options.excludedUserIds);
 		const text = cut(reply + body, max);
 		const last = lines.at(-1);
 		const time = timeOf(message);

@@ -59,10 +59,11 @@ describe("compact", () => {
 				message(bob, "   ", 3),
 				message(carol, "I opted out", 4),
 				message(bob, "real message", 5),
+				message(alice, "agreed with carol", 6, { type: MessageType.Reply, referenced_message: message(carol, "I opted out", 4) }),
 			],
 			{ excludedUserIds: new Set([carol.id]) },
 		);
-		expect(lines.map((line) => line.text)).toEqual(["real message"]);
+		expect(lines.map((line) => line.text)).toEqual(["real message", "agreed with carol"]);
 	});
 
 	it("merges an author's messages while each follows the last within five minutes", () => {
