@@ -15,6 +15,7 @@ import { DiscordError, restFor } from "../discord/rest";
 import { compact } from "./compact";
 import { deliver, progressReporter, type Target, type WebhookMessage } from "./deliver";
 import { fetchHistory } from "./history";
+import { roleNames } from "./role-names";
 import { TOKEN_LIFETIME_MS, type QueueJob, type SummaryJob } from "./job";
 import { summarize, type Outcome } from "./summarize";
 
@@ -112,7 +113,8 @@ export async function run(job: Work, env: Env, startedAt: number, progress: Pick
 		await progress.settled();
 		return { messages: errorMessage(refusal.message), denied: { status: error.status, code: error.code } };
 	}
-	const lines = compact(messages, { excludedUserIds: await optedOutMembers(drizzle(env.DB), job.guildId) });
+	const [excludedUserIds, roles] = await Promise.all([optedOutMembers(drizzle(env.DB), job.guildId), roleNames(job.guildId, messages, (path) => client.get(path))]);
+	const lines = compact(messages, { excludedUserIds, names: { roles } });
 	if (!lines.length) {
 		await progress.settled();
 		return { messages: errorMessage("There is nothing to summarize in that range: no messages from members I can include.") };

@@ -172,6 +172,18 @@ describe("the consumer", () => {
 		expect(JSON.stringify(edit.body)).not.toContain("migration failed on staging");
 	});
 
+	it("names the roles a message mentions, and still delivers when Discord won't list them", async () => {
+		const [named, unlisted] = [job({ style: "detailed" }), job({ style: "detailed" })];
+		const role = id();
+		await fetch("http://discord.test/__emulator/guilds", { method: "POST", body: JSON.stringify({ id: named.guildId, name: "Acme", channels: [], roles: [{ id: role, name: "Release Managers", color: 0 }] }) });
+		const ask = message(alice, `<@&${role}> please sign off the release checklist for the database migration before Friday`, 10, { mention_roles: [role] });
+		for (const summaryJob of [named, unlisted]) await seedChannel(summaryJob.channelId, [...conversation().slice(0, 3), ask]);
+		await consume(named, unlisted);
+		const delivered = async (summaryJob: SummaryJob) => JSON.stringify((await resultsFor(summaryJob.token))[0].body);
+		expect(await delivered(named)).toContain("@Release Managers please sign off");
+		expect(await delivered(unlisted)).toContain("@role please sign off");
+	});
+
 	it("delivers even when D1 refuses every write, and logs the lost record instead of retrying the job", async () => {
 		const summaryJob = job();
 		await seedChannel(summaryJob.channelId, conversation());

@@ -6,9 +6,9 @@
 // rateLimit?: {limit, windowMs}} (generated history: see discord-messages.ts),
 // POST /__emulator/channels/:id/messages {messages} (new messages arrive), POST /__emulator/faults {path, status, times,
 // retryAfter?, method?}, DELETE /__emulator/faults, GET /__emulator/stats, GET /__records[?token=] (webhook calls),
-// POST|GET /__emulator/guilds (a guild's name, channels and roles, for pages that show it),
+// POST|GET /__emulator/guilds (a guild's name, channels and roles, for pages that show it and for GET /guilds/:id/roles),
 // GET /__emulator/channels/:id/messages (paged like the API, without auth or rate limits).
-import type { APIMessage, APIRole, ChannelType, RESTPostAPIChannelMessageJSONBody, RESTPutAPIApplicationCommandsJSONBody } from "discord-api-types/v10";
+import type { APIMessage, APIRole, ChannelType, RoleFlags, RESTPostAPIChannelMessageJSONBody, RESTPutAPIApplicationCommandsJSONBody } from "discord-api-types/v10";
 import { generateMessages, messageObject, type GenerateOptions } from "./discord-messages.ts";
 
 export interface RecordedEdit {
@@ -126,6 +126,13 @@ export function createDiscordEmulator(options: { botToken?: string; latencyMs?: 
 	const posted = new Map<string, APIMessage>();
 	const botToken = options.botToken ?? EMULATOR_BOT_TOKEN;
 
+	/** Discord's 401 for a request without the bot's token (an invalid request, as Discord counts them). */
+	const unauthorized = (request: Request): Response | undefined => {
+		if (request.headers.get("authorization") === `Bot ${botToken}`) return undefined;
+		invalid++;
+		return discordError(401, "401: Unauthorized");
+	};
+
 	const routes: [string, RegExp, (request: Request, match: RegExpMatchArray, url: URL) => Promise<Response>][] = [
 		["POST", /^\/__emulator\/channels$/, async (request) => {
 			const { id, messages: given, generate, rateLimit } = (await request.json()) as {
@@ -174,10 +181,8 @@ export function createDiscordEmulator(options: { botToken?: string; latencyMs?: 
 		}],
 		["GET", /^\/__emulator\/stats$/, async () => Response.json({ invalid, requests: [...buckets.values()].reduce((n, b) => n + b.used, 0) })],
 		["GET", new RegExp(`^${API}/channels/(\\d+)/messages$`), async (request, match, url) => {
-			if (request.headers.get("authorization") !== `Bot ${botToken}`) {
-				invalid++;
-				return discordError(401, "401: Unauthorized");
-			}
+			const refused = unauthorized(request);
+			if (refused) return refused;
 			const { headers, limited } = take(match[1]);
 			if (limited) return limited;
 			const messages = channels.get(match[1]);
@@ -187,10 +192,8 @@ export function createDiscordEmulator(options: { botToken?: string; latencyMs?: 
 			return result instanceof Response ? result : Response.json(result, { headers });
 		}],
 		["POST", new RegExp(`^${API}/channels/(\\d+)/messages$`), async (request, match) => {
-			if (request.headers.get("authorization") !== `Bot ${botToken}`) {
-				invalid++;
-				return discordError(401, "401: Unauthorized");
-			}
+			const refused = unauthorized(request);
+			if (refused) return refused;
 			const messages = channels.get(match[1]);
 			if (!messages) return discordError(404, "Unknown Channel", 10003);
 			const body = (await request.json()) as RESTPostAPIChannelMessageJSONBody;
@@ -214,11 +217,17 @@ export function createDiscordEmulator(options: { botToken?: string; latencyMs?: 
 			if (nonceKey) posted.set(nonceKey, message);
 			return Response.json(message);
 		}],
+		["GET", new RegExp(`^${API}/guilds/(\\d+)/roles$`), async (request, match) => {
+			const refused = unauthorized(request);
+			if (refused) return refused;
+			const guild = guilds.get(match[1]);
+			if (!guild) return discordError(404, "Unknown Guild", 10004);
+			const roles: APIRole[] = guild.roles.map((role, position) => ({ hoist: false, position, permissions: "0", managed: false, mentionable: true, flags: 0 as RoleFlags, colors: { primary_color: role.color, secondary_color: null, tertiary_color: null }, ...role }));
+			return Response.json(roles);
+		}],
 		["PUT", new RegExp(`^${API}/applications/(\\d+)(?:/guilds/(\\d+))?/commands$`), async (request, match) => {
-			if (request.headers.get("authorization") !== `Bot ${botToken}`) {
-				invalid++;
-				return discordError(401, "401: Unauthorized");
-			}
+			const refused = unauthorized(request);
+			if (refused) return refused;
 			const commands = (await request.json()) as RESTPutAPIApplicationCommandsJSONBody;
 			const registered = commands.map((command, i) => ({ ...command, id: String(BigInt(match[1]) + BigInt(i + 1)), application_id: match[1], guild_id: match[2], version: "1" }));
 			registeredCommands.set(match[2] ?? "global", registered);
