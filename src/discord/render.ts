@@ -66,10 +66,11 @@ export function rangeLabel(range: Range): string {
 	}
 }
 
-/** "gpt-4o-mini · 1,234 tokens · 3.2 s", "extractive summary (no LLM) · 0.4 s", then " · cached" when cached. */
+/** "gpt-4o-mini · 1,234 tokens · 3.2 s", "extractive summary (no LLM) · 0.4 s", then " · cached" when cached (and no tokens spent). */
 export function footerText(footer: RenderContext["footer"]): string {
 	const seconds = `${(footer.elapsedMs / 1000).toFixed(1)} s`;
-	const parts = footer.model === "extractive" ? ["extractive summary (no LLM)", seconds] : [footer.model, plural(footer.tokens, "token"), seconds];
+	const tokens = footer.tokens ? [plural(footer.tokens, "token")] : [];
+	const parts = footer.model === "extractive" ? ["extractive summary (no LLM)", seconds] : [footer.model, ...tokens, seconds];
 	return cut([...parts, ...(footer.cached ? ["cached"] : [])].join(" · "), LIMITS.footer);
 }
 

@@ -135,7 +135,7 @@ export async function run(job: Work, env: Env, startedAt: number, progress: Pick
 		lines,
 		style: job.style,
 		components: summaryButtons(job),
-		footer: { model: outcome.summary.model, tokens: outcome.summary.usage.tokensIn + outcome.summary.usage.tokensOut, elapsedMs, cached: false },
+		footer: { model: outcome.summary.model, tokens: outcome.summary.usage.tokensIn + outcome.summary.usage.tokensOut, elapsedMs, cached: outcome.reused },
 	});
 	await progress.settled();
 	return {
@@ -163,6 +163,7 @@ export async function run(job: Work, env: Env, startedAt: number, progress: Pick
 			tokensOut: outcome.summary.usage.tokensOut,
 			costMicroUsd: estimateCostMicroUsd(outcome.summary.model, outcome.summary.usage.tokensIn, outcome.summary.usage.tokensOut) ?? 0,
 			timeToResultMs: elapsedMs,
+			cached: outcome.reused,
 			fallback: outcome.fallback !== null && outcome.fallback !== "no_key",
 		},
 	};

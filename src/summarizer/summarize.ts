@@ -1,6 +1,7 @@
 // Turns compacted lines into a Summary: map-reduce over chunks with the LLM when a key is set and the
-// LLM answers, the extractive summarizer otherwise. Map results are kept per window of messages,
-// so a later request that overlaps this one reuses them.
+// LLM answers, the extractive summarizer otherwise. The LLM's results are kept per window of messages
+// and for the whole range, so a later request that overlaps this one reuses them, and one for the same
+// messages in another style (a view of the same summary: styles.ts) needs no call at all.
 import type OpenAI from "openai";
 import type { Style } from "../discord/commands";
 import { chunk, windowKey } from "./chunk";
@@ -9,6 +10,7 @@ import { extractive, links, participants } from "./extractive";
 import type { Line } from "./line";
 import { callModel, checkOutput, LlmUnavailable, type LlmFailure, type LlmResult } from "./llm";
 import { summaryLanguage } from "./job";
+import { view } from "./styles";
 import type { ActionItem, Cited, Summary } from "./summary";
 
 /** Tokens of conversation per LLM call: well inside any current model's context, small enough to run chunks in parallel. */
@@ -35,6 +37,8 @@ export interface Outcome {
 	summary: Summary;
 	/** Why the extractive summarizer stood in for the LLM, when it did. */
 	fallback: LlmFailure | "no_key" | "breaker_open" | null;
+	/** The LLM's summary of exactly these messages was kept from an earlier request: no call was made. */
+	reused: boolean;
 }
 
 // After repeated failures the LLM is left alone for a while, so jobs don't each wait out its timeouts.
@@ -42,40 +46,50 @@ const breaker = { failures: 0, openUntil: 0 };
 const BREAKER = { failures: 3, openMs: 60_000, quotaOpenMs: 10 * 60_000 };
 
 export async function summarize(lines: Line[], request: { style: Style; locale: string }, deps: SummarizeDeps, now = Date.now()): Promise<Outcome> {
-	if (!deps.llm) return { summary: extractive(lines, { style: request.style }), fallback: "no_key" };
-	if (breaker.openUntil > now) return { summary: extractive(lines, { style: request.style }), fallback: "breaker_open" };
+	const fallback = (reason: Outcome["fallback"]): Outcome => ({ summary: extractive(lines, { style: request.style }), fallback: reason, reused: false });
+	if (!deps.llm) return fallback("no_key");
+	if (breaker.openUntil > now) return fallback("breaker_open");
 	try {
-		const result = await mapReduce(lines, request, deps.llm, deps);
+		const { reused, ...result } = await mapReduce(lines, request.locale, deps.llm, deps);
 		breaker.failures = 0;
-		return { summary: { ...result, model: deps.llm.model, participants: participants(lines), links: links(lines) }, fallback: null };
+		return { summary: view({ ...result, model: deps.llm.model, participants: participants(lines), links: links(lines) }, request.style), fallback: null, reused };
 	} catch (error) {
 		if (!(error instanceof LlmUnavailable)) throw error;
 		breaker.failures++;
 		if (error.reason === "quota") breaker.openUntil = now + BREAKER.quotaOpenMs;
 		else if (breaker.failures >= BREAKER.failures) breaker.openUntil = now + BREAKER.openMs;
 		console.error(JSON.stringify({ event: "llm.fallback", reason: error.reason }));
-		return { summary: extractive(lines, { style: request.style }), fallback: error.reason };
+		return fallback(error.reason);
 	}
 }
 
-async function mapReduce(lines: Line[], request: { style: Style; locale: string }, llm: { client: OpenAI; model: string }, deps: SummarizeDeps): Promise<LlmResult> {
-	const options = { model: llm.model, style: request.style, language: request.locale, timeoutMs: deps.timeoutMs ?? CALL_TIMEOUT_MS };
+async function mapReduce(lines: Line[], locale: string, llm: { client: OpenAI; model: string }, deps: SummarizeDeps): Promise<LlmResult & { reused: boolean }> {
+	const options = { model: llm.model, language: locale, timeoutMs: deps.timeoutMs ?? CALL_TIMEOUT_MS };
 	const call = (chunkLines: Line[]) => callWithRetries(llm.client, chunkLines, options, deps.sleep);
+	const keyOf = (window: Line[]) => `${windowKey(window)}:${summaryLanguage(locale)}:${llm.model}`;
 	const chunks = chunk(lines, CHUNK_TOKENS);
-	if (chunks.length <= 1) return call(lines);
-
-	const keys = chunks.map((window) => `${windowKey(window)}:${request.style}:${summaryLanguage(request.locale)}:${llm.model}`);
+	const whole = keyOf(lines);
+	const keys = chunks.length > 1 ? [whole, ...chunks.map(keyOf)] : [whole];
 	const known = (await deps.partials?.get(keys)) ?? new Map<string, string>();
+	const kept = known.get(whole);
+	if (kept) return { ...fromStored(kept, lines), reused: true };
+
 	const made = new Map<string, string>();
-	const partials = await mapLimited(chunks, PARALLEL_CALLS, async (window, i) => {
-		const stored = known.get(keys[i]);
-		if (stored) return fromStored(stored, window);
-		const partial = await call(window);
-		made.set(keys[i], toStored(partial, window));
-		return partial;
-	});
-	if (made.size) await deps.partials?.put(made);
-	return reduce(partials, call);
+	let result: LlmResult;
+	if (chunks.length <= 1) result = await call(lines);
+	else {
+		const partials = await mapLimited(chunks, PARALLEL_CALLS, async (window) => {
+			const stored = known.get(keyOf(window));
+			if (stored) return fromStored(stored, window);
+			const partial = await call(window);
+			made.set(keyOf(window), toStored(partial, window));
+			return partial;
+		});
+		result = await reduce(partials, call);
+	}
+	made.set(whole, toStored(result, lines));
+	await deps.partials?.put(made);
+	return { ...result, reused: false };
 }
 
 /**

@@ -88,6 +88,16 @@ describe("the consumer", () => {
 		const [row] = await db.select().from(summaries).where(eq(summaries.id, summaryJob.interactionId));
 		expect(row.model).toBe("gpt-4o-mini");
 		expect(row.tokensIn).toBeGreaterThan(0);
+
+		// "More detail" on it: the same messages in another style are a view of the same LLM summary.
+		const calls = (await llmCalls("We decided to ship")).length;
+		const detail = job({ guildId: summaryJob.guildId, channelId: summaryJob.channelId, style: "detailed" });
+		expect((await consumeWith({ ...env, OPENAI_API_KEY: "test-key" }, 1, detail)).explicitAcks).toEqual(["m0"]);
+		expect(await llmCalls("We decided to ship")).toHaveLength(calls);
+		const [detailed] = await resultsFor(detail.token);
+		expect((detailed.body as typeof body).embeds.at(-1)!.footer.text).toMatch(/^gpt-4o-mini · [\d.]+ s · cached$/);
+		const [detailRow] = await db.select().from(summaries).where(eq(summaries.id, detail.interactionId));
+		expect(detailRow).toMatchObject({ style: "detailed", cached: true, tokensIn: 0, tokensOut: 0 });
 	});
 
 	it("after the last retry, tells the user and lets the message go to the dead-letter queue", async () => {

@@ -36,13 +36,34 @@ describe("LLM summaries", () => {
 		const first = await summarize(lines, request, { llm: llm(), sleep: noSleep, partials });
 		const calls = (await llmCalls(tag)).length;
 		expect(calls).toBeGreaterThan(2);
-		expect(stored.size).toBe(calls - 1);
+		// A result per window (calls less the reduce), and one for the whole range.
+		expect(stored.size).toBe(calls);
 		for (const point of first.summary.points) for (const source of point.sources) expect(lines[source]).toBeDefined();
 
 		const overlapping = lines.slice(1000).map((line, index) => ({ ...line, index }));
 		await summarize(overlapping, request, { llm: llm(), sleep: noSleep, partials });
 		const second = (await llmCalls(tag)).length - calls;
 		expect(second).toBeLessThan(calls - 1);
+	});
+
+	it("makes one call for the same messages in every style and language variant: the others are views of it", async () => {
+		const tag = marker();
+		const lines = conversation(tag);
+		const stored = new Map<string, string>();
+		const partials: Partials = {
+			get: async (keys) => new Map(keys.flatMap((key) => (stored.has(key) ? [[key, stored.get(key)!] as const] : []))),
+			put: async (entries) => entries.forEach((value, key) => stored.set(key, value)),
+		};
+		const detailed = await summarize(lines, { style: "detailed", locale: "en-US" }, { llm: llm(), sleep: noSleep, partials });
+		const brief = await summarize(lines, { style: "brief", locale: "en-GB" }, { llm: llm(), sleep: noSleep, partials });
+		expect(await llmCalls(tag)).toHaveLength(1);
+		expect([detailed.reused, brief.reused]).toEqual([false, true]);
+		expect(brief.summary.usage).toEqual({ tokensIn: 0, tokensOut: 0 });
+		expect(brief.summary.points).toEqual(detailed.summary.points.slice(0, brief.summary.points.length));
+		expect(brief.summary.participants).toEqual(detailed.summary.participants);
+
+		await summarize(lines, { style: "brief", locale: "de" }, { llm: llm(), sleep: noSleep, partials });
+		expect(await llmCalls(tag)).toHaveLength(2);
 	});
 
 	it("drops citations outside the conversation and owners who aren't in it", async () => {

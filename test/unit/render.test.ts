@@ -86,6 +86,7 @@ describe("render", () => {
 			render(summary([{ text: "x", sources: [] }], { model }), { ...context, footer: { ...context.footer, ...f } })[0].embeds[0].footer?.text;
 		expect(footer({})).toBe("gpt-4o-mini · 1,234 tokens · 3.2 s");
 		expect(footer({ tokens: 1, cached: true })).toBe("gpt-4o-mini · 1 token · 3.2 s · cached");
+		expect(footer({ tokens: 0, cached: true })).toBe("gpt-4o-mini · 3.2 s · cached");
 		expect(footer({ model: "extractive", tokens: 0, elapsedMs: 400 }, "extractive")).toBe("extractive summary (no LLM) · 0.4 s");
 	});
 
