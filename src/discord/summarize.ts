@@ -2,7 +2,8 @@
 // whose decision becomes the answer. No history is read here; the queue consumer does that.
 import type { APIInteraction, APIInteractionResponse } from "discord-api-types/v10";
 import type { Admission, Decision, SummaryMessage } from "../guild/guild-object";
-import { recordInteraction, type Usage } from "../metrics/record";
+import type { Usage } from "../metrics/analytics";
+import { recordInteraction } from "../metrics/record";
 import { summaryButtons } from "./buttons";
 import { IsolateCache } from "../guild/isolate-cache";
 import { isExactKey, summaryKey, type SummaryJob, type Unchosen } from "../summarizer/job";

@@ -5,7 +5,7 @@ import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { describe, expect, it, vi } from "vitest";
 import { usageEvents } from "../../src/db/schema";
-import { dataPoint } from "../../src/metrics/record";
+import { dataPoint } from "../../src/metrics/analytics";
 import { usage, type Work } from "../../src/summarizer/consumer";
 import { id, sendOk, summarize } from "../helpers/interactions";
 
