@@ -188,6 +188,7 @@ describe("the consumer", () => {
 		await fetch("http://discord.test/__emulator/guilds", { method: "POST", body: JSON.stringify({ id: named.guildId, name: "Acme", channels: [], roles: [{ id: role, name: "Release Managers", color: 0 }] }) });
 		const ask = message(alice, `<@&${role}> please sign off the release checklist for the database migration before Friday`, 10, { mention_roles: [role] });
 		for (const summaryJob of [named, unlisted]) await seedChannel(summaryJob.channelId, [...conversation().slice(0, 3), ask]);
+		await injectFault(`/guilds/${unlisted.guildId}/roles`, 403);
 		await consume(named, unlisted);
 		const delivered = async (summaryJob: SummaryJob) => JSON.stringify((await resultsFor(summaryJob.token))[0].body);
 		expect(await delivered(named)).toContain("@Release Managers please sign off");

@@ -220,9 +220,9 @@ export function createDiscordEmulator(options: { botToken?: string; latencyMs?: 
 		["GET", new RegExp(`^${API}/guilds/(\\d+)/roles$`), async (request, match) => {
 			const refused = unauthorized(request);
 			if (refused) return refused;
-			const guild = guilds.get(match[1]);
-			if (!guild) return discordError(404, "Unknown Guild", 10004);
-			const roles: APIRole[] = guild.roles.map((role, position) => ({ hoist: false, position, permissions: "0", managed: false, mentionable: true, flags: 0 as RoleFlags, colors: { primary_color: role.color, secondary_color: null, tertiary_color: null }, ...role }));
+			// Every guild has @everyone, whose id is the guild's; a bot is only ever asked about guilds it is in.
+			const everyone = { id: match[1], name: "@everyone", color: 0 };
+			const roles: APIRole[] = [everyone, ...(guilds.get(match[1])?.roles ?? [])].map((role, position) => ({ hoist: false, position, permissions: "0", managed: false, mentionable: true, flags: 0 as RoleFlags, colors: { primary_color: role.color, secondary_color: null, tertiary_color: null }, ...role }));
 			return Response.json(roles);
 		}],
 		["PUT", new RegExp(`^${API}/applications/(\\d+)(?:/guilds/(\\d+))?/commands$`), async (request, match) => {
