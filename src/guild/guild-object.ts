@@ -206,10 +206,14 @@ export class GuildObject extends DurableObject<Env> {
 	}
 
 	/**
-	 * Ends a job: caches its summary (none when it failed) and hands back the interactions that joined it,
-	 * so the consumer delivers to each of them.
+	 * Ends a job: caches its summary (none when it failed), and the same summary in other styles when
+	 * they came free, and hands back the interactions that joined it, so the consumer delivers to each.
 	 */
-	async finish(job: Pick<SummaryJob, "key" | "cacheTtlSeconds"> & { interactionId?: string }, summary: SummaryMessage | null): Promise<Joiner[]> {
+	async finish(
+		job: Pick<SummaryJob, "key" | "cacheTtlSeconds"> & { interactionId?: string },
+		summary: SummaryMessage | null,
+		views: { key: string; summary: SummaryMessage }[] = [],
+	): Promise<Joiner[]> {
 		const now = Date.now();
 		const expiresAt = now + job.cacheTtlSeconds * 1000;
 		const joiners = this.sql
@@ -226,7 +230,7 @@ export class GuildObject extends DurableObject<Env> {
 				this.sql.exec("INSERT OR REPLACE INTO done (interaction_id, expires_at) VALUES (?, ?)", job.interactionId, now + DONE_TTL_MS);
 				this.sql.exec("DELETE FROM results WHERE interaction_id = ?", job.interactionId);
 			}
-			if (summary) this.cache(job.key, summary, now, expiresAt);
+			if (summary) for (const entry of [...views, { key: job.key, summary }]) this.cache(entry.key, entry.summary, now, expiresAt);
 		});
 		await this.alarmBy(summary ? Math.min(expiresAt, now + DONE_TTL_MS) : now + DONE_TTL_MS);
 		return joiners;

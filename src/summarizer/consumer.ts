@@ -11,13 +11,16 @@ import { estimateCostMicroUsd } from "../metrics/cost";
 import { writeDataPoint, type Usage } from "../metrics/analytics";
 import { usageRow } from "../metrics/record";
 import { summaryButtons } from "../discord/buttons";
+import { STYLES, type Style } from "../discord/commands";
 import { errorMessage, rangeLabel, render, type RenderedMessage } from "../discord/render";
 import { DiscordError, restFor } from "../discord/rest";
 import { compact } from "./compact";
 import { deliver, progressReporter, type Target, type WebhookMessage } from "./deliver";
 import { fetchHistory } from "./history";
 import { roleNames } from "./role-names";
-import { TOKEN_LIFETIME_MS, type QueueJob, type SummaryJob } from "./job";
+import { restyled, TOKEN_LIFETIME_MS, type QueueJob, type SummaryJob } from "./job";
+import { view } from "./styles";
+import type { Summary } from "./summary";
 import { summarize, type Outcome } from "./summarize";
 
 /** Longest a job may run before another delivery may take it over. */
@@ -67,7 +70,8 @@ export async function consumeSummary(message: Message<QueueJob>, job: SummaryJob
 		await deliver(client, job, result.messages, !job.public);
 		// A summary that fits one message is cached: a cache hit can answer with one message only.
 		const cacheable = result.history && result.messages.length === 1 && result.summary ? { embeds: result.summary.embeds } : null;
-		const waiting = await guild.finish(job, cacheable ?? null);
+		const views = cacheable ? (result.views ?? []).map((other) => ({ key: restyled(job, { style: other.style, locale: job.locale }).key, summary: { embeds: other.summary.embeds } })) : [];
+		const waiting = await guild.finish(job, cacheable ?? null, views);
 		await Promise.all(waiting.map((target: Target) => deliver(client, target, result.messages, !job.public).catch(() => undefined)));
 		const history = result.history && { ...result.history, createdAt: new Date(startedAt) };
 		await recordSummary(db, history, usage(env, job, result.history ? "delivered" : "refused", startedAt, result));
@@ -90,6 +94,8 @@ export async function consumeSummary(message: Message<QueueJob>, job: SummaryJob
 export interface Result {
 	messages: WebhookMessage[];
 	summary?: RenderedMessage;
+	/** The same summary in the other styles that fit one message, for the cache. */
+	views?: { style: Style; summary: RenderedMessage }[];
 	outcome?: Outcome;
 	/** Discord's refusal to read the channel (403, 404), when that is why there is no summary. */
 	denied?: { status: number; code?: number };
@@ -128,21 +134,32 @@ export async function run(job: Work, env: Env, startedAt: number, progress: Pick
 		partials: { get: (keys) => guild.getPartials(keys), put: (entries) => guild.putPartials(entries) },
 	});
 	const elapsedMs = Date.now() - startedAt;
-	const rendered = render(outcome.summary, {
-		guildId: job.guildId,
-		channelId: job.channelId,
-		rangeLabel: rangeLabel(job.range),
-		messageCount: messages.length,
-		lines,
-		style: job.style,
-		components: summaryButtons(job),
-		footer: { model: outcome.summary.model, tokens: outcome.summary.usage.tokensIn + outcome.summary.usage.tokensOut, elapsedMs, cached: outcome.reused },
-	});
+	const renderAs = (summary: Summary, style: Style) =>
+		render(summary, {
+			guildId: job.guildId,
+			channelId: job.channelId,
+			rangeLabel: rangeLabel(job.range),
+			messageCount: messages.length,
+			lines,
+			style,
+			components: summaryButtons({ ...job, style }),
+			footer: { model: summary.model, tokens: summary.usage.tokensIn + summary.usage.tokensOut, elapsedMs, cached: outcome.reused },
+		});
+	const rendered = renderAs(outcome.summary, job.style);
+	// The other styles of an LLM summary cost no call (styles.ts): cached too, Shorter and More detail answer at once.
+	const { whole } = outcome;
+	const views = whole
+		? (Object.keys(STYLES) as Style[]).flatMap((style) => {
+				const shown = style === job.style ? [] : renderAs(view(whole, style), style);
+				return shown.length === 1 ? [{ style, summary: shown[0] }] : [];
+			})
+		: [];
 	await progress.settled();
 	return {
 		messages: rendered,
 		summary: rendered[0],
-		outcome,
+		views,
+		outcome: { ...outcome, whole: undefined },
 		history: {
 			id: job.interactionId,
 			guildId: job.guildId,

@@ -39,6 +39,8 @@ export interface Outcome {
 	fallback: LlmFailure | "no_key" | "breaker_open" | null;
 	/** The LLM's summary of exactly these messages was kept from an earlier request: no call was made. */
 	reused: boolean;
+	/** The LLM's whole summary, of which `summary` is the style's view: every other style can be shown from it. */
+	whole?: Summary;
 }
 
 // After repeated failures the LLM is left alone for a while, so jobs don't each wait out its timeouts.
@@ -52,7 +54,8 @@ export async function summarize(lines: Line[], request: { style: Style; locale: 
 	try {
 		const { reused, ...result } = await mapReduce(lines, request.locale, deps.llm, deps);
 		breaker.failures = 0;
-		return { summary: view({ ...result, model: deps.llm.model, participants: participants(lines), links: links(lines) }, request.style), fallback: null, reused };
+		const whole = { ...result, model: deps.llm.model, participants: participants(lines), links: links(lines) };
+		return { summary: view(whole, request.style), fallback: null, reused, whole };
 	} catch (error) {
 		if (!(error instanceof LlmUnavailable)) throw error;
 		breaker.failures++;

@@ -7,7 +7,7 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
 import { memberOptOuts, summaries, usageEvents } from "../../src/db/schema";
 import worker from "../../src/index";
-import { summaryKey, type SummaryJob } from "../../src/summarizer/job";
+import { restyled, summaryKey, type SummaryJob } from "../../src/summarizer/job";
 import { id } from "../helpers/interactions";
 import { llmCalls } from "../helpers/llm";
 import { message, user } from "../helpers/messages";
@@ -89,7 +89,14 @@ describe("the consumer", () => {
 		expect(row.model).toBe("gpt-4o-mini");
 		expect(row.tokensIn).toBeGreaterThan(0);
 
-		// "More detail" on it: the same messages in another style are a view of the same LLM summary.
+		// Every other style of it was cached with it: "More detail" or "Shorter" is answered at once.
+		const guild = env.GUILD.get(env.GUILD.idFromName(summaryJob.guildId));
+		for (const style of ["detailed", "bullets", "action_items"] as const) {
+			const admission = await guild.admit({ ...restyled(summaryJob, { style, locale: "en-GB" }), interactionId: id(), token: `t-${style}` });
+			expect(admission).toMatchObject({ outcome: "hit", summary: { embeds: [{ footer: { text: expect.stringMatching(/^gpt-4o-mini · [\d,]+ tokens/) } }] } });
+		}
+
+		// A job for another style all the same (its entry was evicted, say) makes no LLM call either.
 		const calls = (await llmCalls("We decided to ship")).length;
 		const detail = job({ guildId: summaryJob.guildId, channelId: summaryJob.channelId, style: "detailed" });
 		expect((await consumeWith({ ...env, OPENAI_API_KEY: "test-key" }, 1, detail)).explicitAcks).toEqual(["m0"]);
