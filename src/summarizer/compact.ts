@@ -72,6 +72,21 @@ function replyMark(message: APIMessage, lineOf: ReadonlyMap<string, number>, exc
 	return author && !excluded?.has(author.id) ? `↪ ${displayName(author)}: ` : "";
 }
 
+/**
+ * A line's text with its replies to lines the reader can't see written `↪ name: `, as compaction writes a
+ * reply to a message on no line: for people (no line is visible) and for a chunk the model reads alone.
+ */
+export function nameReplies(text: string, authorAt: ReadonlyMap<number, string>, visible: (line: number) => boolean = () => false): string {
+	return text
+		.split(MESSAGE_SEPARATOR)
+		.map((message) =>
+			message.replace(REPLY_MARK, (mark, line: string | undefined, name: string | undefined) =>
+				line !== undefined && visible(Number(line)) ? mark : `↪ ${name ?? authorAt.get(Number(line)) ?? "…"}: `,
+			),
+		)
+		.join(MESSAGE_SEPARATOR);
+}
+
 function cut(text: string, max: number): string {
 	if (text.length <= max) return text;
 	const marker = " …[cut]";

@@ -3,7 +3,7 @@
 // across points and authors), lists action-like lines with their owners, and counts participants and
 // links. Pure and deterministic: the same lines always give the same summary.
 import type { Style } from "../discord/commands";
-import { MESSAGE_SEPARATOR, REPLY_MARK } from "./compact";
+import { MESSAGE_SEPARATOR, nameReplies, REPLY_MARK } from "./compact";
 import type { Line } from "./line";
 import type { ActionItem, Cited, Summary } from "./summary";
 import { centrality, select, terms, vectorize } from "./text-rank";
@@ -107,14 +107,6 @@ function repliedTo(message: string, authorAt: ReadonlyMap<number, string>): stri
 	return mark ? (mark[2] ?? authorAt.get(Number(mark[1])) ?? null) : null;
 }
 
-/** A line's text for people: a reply to line 12 reads "↪ name: ", as compaction writes it for messages on no line. */
-function readable(text: string, authorAt: ReadonlyMap<number, string>): string {
-	return text
-		.split(MESSAGE_SEPARATOR)
-		.map((message) => message.replace(REPLY_MARK, (mark) => `↪ ${repliedTo(mark, authorAt) ?? "…"}: `))
-		.join(MESSAGE_SEPARATOR);
-}
-
 /**
  * How clearly a message asks for or promises action (0 for not at all), and who is to act: the person
  * addressed when asked, the author when they commit, the person replied to when asked without a name.
@@ -182,13 +174,13 @@ export function extractive(lines: Line[], options: { style: Style; maxPoints?: n
 		.sort((a, b) => b.score - a.score || relevance[b.i] - relevance[a.i] || a.i - b.i)
 		.slice(0, wantedActions)
 		.sort((a, b) => a.i - b.i);
-	const actionItems: ActionItem[] = actions.map(({ i, text, owner }) => ({ text: shorten(readable(text, authorAt)), owner, sources: [lines[i].index] }));
+	const actionItems: ActionItem[] = actions.map(({ i, text, owner }) => ({ text: shorten(nameReplies(text, authorAt)), owner, sources: [lines[i].index] }));
 
 	const asAction = new Set(actions.map((action) => action.i));
 	const floor = RELEVANCE_FLOOR * substantive.reduce((max, i) => Math.max(max, relevance[i]), 0);
 	const candidates = substantive.filter((i) => !asAction.has(i) && relevance[i] >= floor);
 	const wanted = Math.min(options.maxPoints ?? pointCount(options.style, substantive.length), candidates.length);
-	const points: Cited[] = select(candidates, relevance, vectors, authors, wanted).map((i) => ({ text: shorten(readable(lines[i].text, authorAt)), sources: [lines[i].index] }));
+	const points: Cited[] = select(candidates, relevance, vectors, authors, wanted).map((i) => ({ text: shorten(nameReplies(lines[i].text, authorAt)), sources: [lines[i].index] }));
 
 	return { model: "extractive", points, actionItems, participants: participants(lines), links: links(lines), usage: { tokensIn: 0, tokensOut: 0 } };
 }

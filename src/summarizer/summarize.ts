@@ -5,7 +5,7 @@
 import type OpenAI from "openai";
 import type { Style } from "../discord/commands";
 import { chunk, windowKey } from "./chunk";
-import { renderLine } from "./compact";
+import { nameReplies, renderLine } from "./compact";
 import { extractive, links, participants } from "./extractive";
 import type { Line } from "./line";
 import { callModel, checkOutput, LlmUnavailable, type LlmFailure, type LlmResult } from "./llm";
@@ -81,10 +81,13 @@ async function mapReduce(lines: Line[], locale: string, llm: { client: OpenAI; m
 	let result: LlmResult;
 	if (chunks.length <= 1) result = await call(lines);
 	else {
+		const authorAt = new Map(lines.map((line) => [line.index, line.author]));
 		const partials = await mapLimited(chunks, PARALLEL_CALLS, async (window) => {
 			const stored = known.get(keyOf(window));
 			if (stored) return fromStored(stored, window);
-			const partial = await call(window);
+			// The model reads a chunk alone: a reply to a line in another chunk names whom it answers.
+			const inside = new Set(window.map((line) => line.index));
+			const partial = await call(window.map((line) => ({ ...line, text: nameReplies(line.text, authorAt, (index) => inside.has(index)) })));
 			made.set(keyOf(window), toStored(partial, window));
 			return partial;
 		});

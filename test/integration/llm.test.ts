@@ -28,12 +28,16 @@ describe("LLM summaries", () => {
 	it("map-reduce a long range, citing original lines, and reuse map results for an overlapping one", async () => {
 		const tag = marker();
 		const lines = conversation(tag, 4000);
+		// The last line answers the first, which the model reads in another chunk.
+		lines[3999] = { ...lines[3999], text: `>>0 ${lines[3999].text}` };
 		const stored = new Map<string, string>();
 		const partials: Partials = {
 			get: async (keys) => new Map(keys.flatMap((key) => (stored.has(key) ? [[key, stored.get(key)!] as const] : []))),
 			put: async (entries) => entries.forEach((value, key) => stored.set(key, value)),
 		};
 		const first = await summarize(lines, request, { llm: llm(), sleep: noSleep, partials });
+		const prompts = ((await llmCalls(tag)) as { messages: { content: string }[] }[]).map((call) => call.messages[1].content);
+		expect(prompts.find((prompt) => prompt.includes(`${tag} message 3999`))).toContain(`\n3999 dave: ↪ alice: ${tag} message 3999`);
 		const calls = (await llmCalls(tag)).length;
 		expect(calls).toBeGreaterThan(2);
 		// A result per window (calls less the reduce), and one for the whole range.

@@ -1,7 +1,7 @@
 import { MessageType, type APIMessage } from "discord-api-types/v10";
 import { describe, expect, it } from "vitest";
 import { chunk, windowKey } from "../../src/summarizer/chunk";
-import { compact, MAX_LINE_CHARS, naiveRender, renderLine } from "../../src/summarizer/compact";
+import { compact, nameReplies, MAX_LINE_CHARS, naiveRender, renderLine } from "../../src/summarizer/compact";
 import { extractive } from "../../src/summarizer/extractive";
 import { countTokens } from "../../src/summarizer/tokens";
 import { message, user } from "../helpers/messages";
@@ -40,6 +40,14 @@ describe("compact", () => {
 		const reference = (to: APIMessage) => ({ type: MessageType.Reply, message_reference: { message_id: to.id, channel_id: to.channel_id }, referenced_message: to });
 		const lines = compact([original, message(carol, "wait", 1), notice, message(alice, "yes", 2, reference(original)), message(alice, "on it", 3, reference(notice))]);
 		expect(lines.map(renderLine)).toEqual(["0 bob: ship it?", "1 carol: wait", "2 Alice: >>0 yes / ↪ deploybot: on it"]);
+	});
+
+	it("names whom a reply answers when the reader can't see that line: a person, or a chunk read alone", () => {
+		const authorAt = new Map([[3, "bob"], [9, "carol"]]);
+		const text = ">>3 yes / plain / >>9 no / ↪ deploybot: done";
+		expect(nameReplies(text, authorAt)).toBe("↪ bob: yes / plain / ↪ carol: no / ↪ deploybot: done");
+		expect(nameReplies(text, authorAt, (line) => line === 9)).toBe("↪ bob: yes / plain / >>9 no / ↪ deploybot: done");
+		expect(nameReplies(">>42 what?", authorAt)).toBe("↪ …: what?");
 	});
 
 	it("names whom a reply by line number answers, in an extractive summary", () => {
