@@ -1,5 +1,6 @@
-// Summaries the guild Durable Object recently answered from its cache, kept in this Worker isolate
-// for a short while, so a popular summary is served without even a Durable Object call.
+// A small least-recently-used cache with a short lifetime, kept in a Worker isolate. Its main use:
+// summaries the guild Durable Object recently answered from its cache, so a popular summary is served
+// without even a Durable Object call (the consumer also keeps guilds' role names in one).
 // Only exact keys (those naming the channel's last message) are kept: their summary can't change.
 // The short lifetime bounds how long an entry the Durable Object has dropped can still be served, and
 // how long a request that left its style or language to the guild's defaults can still get the summary
