@@ -19,9 +19,8 @@ import { deliver, progressReporter, type Target, type WebhookMessage } from "./d
 import { fetchHistory } from "./history";
 import { roleNames } from "./role-names";
 import { restyled, TOKEN_LIFETIME_MS, type QueueJob, type SummaryJob } from "./job";
-import { view } from "./styles";
 import type { Summary } from "./summary";
-import { summarize, type Outcome } from "./summarize";
+import { inStyle, summarize, type Outcome } from "./summarize";
 
 /** Longest a job may run before another delivery may take it over. */
 export const LEASE_MS = 10 * 60 * 1000;
@@ -64,7 +63,7 @@ export async function consumeSummary(message: Message<QueueJob>, job: SummaryJob
 		if (claim === "running") return message.retry({ delaySeconds: 30 });
 
 		const kept = await guild.keptResult(job.interactionId);
-		const result: Result = kept ? JSON.parse(kept) : await run(job, env, startedAt, progressReporter(restFor(env), job, startedAt));
+		const result: Result = kept ? JSON.parse(kept) : await run(job, env, startedAt, progressReporter(restFor(env), job, startedAt), true);
 		if (!kept) await guild.keepResult(job.interactionId, JSON.stringify(result), job.requestedAt + TOKEN_LIFETIME_MS);
 		const client = restFor(env);
 		await deliver(client, job, result.messages, !job.public);
@@ -94,7 +93,7 @@ export async function consumeSummary(message: Message<QueueJob>, job: SummaryJob
 export interface Result {
 	messages: WebhookMessage[];
 	summary?: RenderedMessage;
-	/** The same summary in the other styles that fit one message, for the cache. */
+	/** The same summary in the other styles that fit one message, for the guild's cache. */
 	views?: { style: Style; summary: RenderedMessage }[];
 	outcome?: Outcome;
 	/** Discord's refusal to read the channel (403, 404), when that is why there is no summary. */
@@ -106,7 +105,14 @@ export interface Result {
 /** What the pipeline needs of a job: a summary request, its id, and the moment its range ends. */
 export type Work = Pick<SummaryJob, "guildId" | "channelId" | "userId" | "range" | "style" | "locale" | "public" | "interactionId" | "requestedAt" | "admittedAt">;
 
-export async function run(job: Work, env: Env, startedAt: number, progress: Pick<ReturnType<typeof progressReporter>, "report" | "settled">): Promise<Result> {
+/** `otherStyles`: also render the summary in the other styles, for the guild's cache (an interaction's job). */
+export async function run(
+	job: Work,
+	env: Env,
+	startedAt: number,
+	progress: Pick<ReturnType<typeof progressReporter>, "report" | "settled">,
+	otherStyles = false,
+): Promise<Result> {
 	const client = restFor(env);
 	let messages: APIMessage[];
 	try {
@@ -146,14 +152,11 @@ export async function run(job: Work, env: Env, startedAt: number, progress: Pick
 			footer: { model: summary.model, tokens: summary.usage.tokensIn + summary.usage.tokensOut, elapsedMs, cached: outcome.reused },
 		});
 	const rendered = renderAs(outcome.summary, job.style);
-	// The other styles of an LLM summary cost no call (styles.ts): cached too, Shorter and More detail answer at once.
-	const { whole } = outcome;
-	const views = whole
-		? (Object.keys(STYLES) as Style[]).flatMap((style) => {
-				const shown = style === job.style ? [] : renderAs(view(whole, style), style);
-				return shown.length === 1 ? [{ style, summary: shown[0] }] : [];
-			})
-		: [];
+	// Other styles cost no LLM call (styles.ts), so they are cached too: Shorter and More detail answer at once.
+	const views = (otherStyles ? (Object.keys(STYLES) as Style[]) : []).flatMap((style) => {
+		const shown = style === job.style ? [] : renderAs(inStyle(outcome, lines, style), style);
+		return shown.length === 1 ? [{ style, summary: shown[0] }] : [];
+	});
 	await progress.settled();
 	return {
 		messages: rendered,

@@ -1,7 +1,7 @@
 // What each style shows of an LLM summary. The model writes one summary per range and language, its
 // points most important first (llm.ts), and a style is a view of it: every style of a range, and the
 // Shorter and More detail buttons, rest on one LLM call. The extractive summarizer picks per style
-// itself (extractive.ts): running it again costs nothing.
+// itself (extractive.ts): running it again costs a few milliseconds per hundred lines.
 import type { Style } from "../discord/commands";
 import type { Summary } from "./summary";
 

@@ -76,6 +76,9 @@ describe("the consumer", () => {
 
 		const admission = await env.GUILD.get(env.GUILD.idFromName(summaryJob.guildId)).admit({ ...summaryJob, interactionId: id(), token: "t2" });
 		expect(admission.outcome).toBe("hit");
+		// The other styles, picked by the extractive summarizer for each, were cached with it.
+		const detailed = await env.GUILD.get(env.GUILD.idFromName(summaryJob.guildId)).admit({ ...restyled(summaryJob, { style: "detailed", locale: "en-US" }), interactionId: id(), token: "t3" });
+		expect(detailed).toMatchObject({ outcome: "hit", summary: { embeds: [{ description: expect.stringContaining("We decided to ship the release candidate") }] } });
 	});
 
 	it("summarizes with the LLM when a key is set", async () => {
