@@ -22,6 +22,8 @@ import { restyled, TOKEN_LIFETIME_MS, type QueueJob, type SummaryJob } from "./j
 import type { Summary } from "./summary";
 import { inStyle, summarize, type Outcome } from "./summarize";
 
+/** Up to this many lines, an extractive summary is also made in the other styles, for the cache. */
+const EXTRACTIVE_VIEWS_MAX_LINES = 1000;
 /** Longest a job may run before another delivery may take it over. */
 export const LEASE_MS = 10 * 60 * 1000;
 /** Retries the queue allows (wrangler.toml's max_retries): the last delivery tells the user. */
@@ -152,8 +154,10 @@ export async function run(
 			footer: { model: summary.model, tokens: summary.usage.tokensIn + summary.usage.tokensOut, elapsedMs, cached: outcome.reused },
 		});
 	const rendered = renderAs(outcome.summary, job.style);
-	// Other styles cost no LLM call (styles.ts), so they are cached too: Shorter and More detail answer at once.
-	const views = (otherStyles ? (Object.keys(STYLES) as Style[]) : []).flatMap((style) => {
+	// Other styles cost no LLM call (styles.ts), so they are cached too: Shorter and More detail answer at
+	// once. The extractive summarizer's picks cost ~20 ms per style per 1,000 lines, before the delivery.
+	const cheap = outcome.whole !== undefined || lines.length <= EXTRACTIVE_VIEWS_MAX_LINES;
+	const views = (otherStyles && cheap ? (Object.keys(STYLES) as Style[]) : []).flatMap((style) => {
 		const shown = style === job.style ? [] : renderAs(inStyle(outcome, lines, style), style);
 		return shown.length === 1 ? [{ style, summary: shown[0] }] : [];
 	});
