@@ -90,7 +90,8 @@ export class RateLimits {
 
 	private forgetIdle(now: number): void {
 		for (const [route, bucket] of this.buckets) {
-			if (bucket.inFlight === 0 && !(bucket.resetAt > now && Number.isFinite(bucket.resetAt))) this.buckets.delete(route);
+			const waiting = Number.isFinite(bucket.resetAt) && bucket.resetAt > now;
+			if (bucket.inFlight === 0 && !waiting) this.buckets.delete(route);
 		}
 		// When most buckets are busy, sweeping again at the next insertion would cost O(n) each time.
 		this.sweepAt = Math.max(REMEMBERED_BUCKETS, 2 * this.buckets.size);

@@ -71,7 +71,7 @@ export async function consumeSummary(message: Message<QueueJob>, job: SummaryJob
 		await deliver(client, job, result.messages, !job.public);
 		// A summary that fits one message is cached: a cache hit can answer with one message only.
 		const cacheable = result.history && result.messages.length === 1 && result.summary ? { embeds: result.summary.embeds } : null;
-		const views = cacheable ? (result.views ?? []).map((other) => ({ key: restyled(job, { style: other.style, locale: job.locale }).key, summary: { embeds: other.summary.embeds } })) : [];
+		const views = (result.views ?? []).map((other) => ({ key: restyled(job, { style: other.style, locale: job.locale }).key, summary: { embeds: other.summary.embeds } }));
 		const waiting = await guild.finish(job, cacheable ?? null, views);
 		await Promise.all(waiting.map((target: Target) => deliver(client, target, result.messages, !job.public).catch(() => undefined)));
 		const history = result.history && { ...result.history, createdAt: new Date(startedAt) };
@@ -157,8 +157,9 @@ export async function run(
 	// Other styles cost no LLM call (styles.ts), so they are cached too: Shorter and More detail answer at
 	// once. The extractive summarizer's picks cost ~20 ms per style per 1,000 lines, before the delivery.
 	const cheap = outcome.whole !== undefined || lines.length <= EXTRACTIVE_VIEWS_MAX_LINES;
-	const views = (otherStyles && cheap ? (Object.keys(STYLES) as Style[]) : []).flatMap((style) => {
-		const shown = style === job.style ? [] : renderAs(inStyle(outcome, lines, style), style);
+	const others = otherStyles && cheap ? (Object.keys(STYLES) as Style[]).filter((style) => style !== job.style) : [];
+	const views = others.flatMap((style) => {
+		const shown = renderAs(inStyle(outcome, lines, style), style);
 		return shown.length === 1 ? [{ style, summary: shown[0] }] : [];
 	});
 	await progress.settled();

@@ -7,6 +7,18 @@ import { conversation, injectLlmFault, llm, llmCalls, noSleep } from "../helpers
 const request = { style: "bullets" as const, locale: "en-US" };
 const marker = () => `m${crypto.randomUUID().slice(0, 8)}`;
 
+/** Where map results are kept, as the guild object keeps them, in memory. */
+function memoryPartials(): { stored: Map<string, string>; partials: Partials } {
+	const stored = new Map<string, string>();
+	return {
+		stored,
+		partials: {
+			get: async (keys) => new Map(keys.flatMap((key) => (stored.has(key) ? [[key, stored.get(key)!] as const] : []))),
+			put: async (entries) => entries.forEach((value, key) => stored.set(key, value)),
+		},
+	};
+}
+
 describe("LLM summaries", () => {
 	it("cite lines of the conversation, with usage and participants", async () => {
 		const tag = marker();
@@ -30,11 +42,7 @@ describe("LLM summaries", () => {
 		const lines = conversation(tag, 4000);
 		// The last line answers the first, which the model reads in another chunk.
 		lines[3999] = { ...lines[3999], text: `>>0 ${lines[3999].text}` };
-		const stored = new Map<string, string>();
-		const partials: Partials = {
-			get: async (keys) => new Map(keys.flatMap((key) => (stored.has(key) ? [[key, stored.get(key)!] as const] : []))),
-			put: async (entries) => entries.forEach((value, key) => stored.set(key, value)),
-		};
+		const { stored, partials } = memoryPartials();
 		const first = await summarize(lines, request, { llm: llm(), sleep: noSleep, partials });
 		const prompts = ((await llmCalls(tag)) as { messages: { content: string }[] }[]).map((call) => call.messages[1].content);
 		expect(prompts.find((prompt) => prompt.includes(`${tag} message 3999`))).toContain(`\n3999 dave: ↪ alice: ${tag} message 3999`);
@@ -53,11 +61,7 @@ describe("LLM summaries", () => {
 	it("makes one call for the same messages in every style and language variant: the others are views of it", async () => {
 		const tag = marker();
 		const lines = conversation(tag);
-		const stored = new Map<string, string>();
-		const partials: Partials = {
-			get: async (keys) => new Map(keys.flatMap((key) => (stored.has(key) ? [[key, stored.get(key)!] as const] : []))),
-			put: async (entries) => entries.forEach((value, key) => stored.set(key, value)),
-		};
+		const { partials } = memoryPartials();
 		const detailed = await summarize(lines, { style: "detailed", locale: "en-US" }, { llm: llm(), sleep: noSleep, partials });
 		const brief = await summarize(lines, { style: "brief", locale: "en-GB" }, { llm: llm(), sleep: noSleep, partials });
 		expect(await llmCalls(tag)).toHaveLength(1);
