@@ -100,13 +100,23 @@ function jumpLinks(item: Cited, lines: Map<number, Line>, context: RenderContext
 	return links.length ? ` ${links.join(" ")}` : "";
 }
 
+/** A point as a bullet; a quoted one is someone's message as written, so it says whose. */
+function pointBlock(point: Cited, quoted: boolean, lines: Map<number, Line>, context: RenderContext): Block {
+	const author = quoted ? lines.get(point.sources[0])?.author : undefined;
+	return { head: "• ", body: `${author ? `**${escapeName(author)}**: ` : ""}${inlineText(point.text)}`, tail: jumpLinks(point, lines, context) };
+}
+
 function pointBlocks(summary: Summary, lines: Map<number, Line>, context: RenderContext): Block[] {
-	const extractive = summary.model === "extractive";
-	return summary.points.map((point) => {
-		// An extractive point is someone's message as written: say whose.
-		const author = extractive ? lines.get(point.sources[0])?.author : undefined;
-		return { head: "• ", body: `${author ? `**${escapeName(author)}**: ` : ""}${inlineText(point.text)}`, tail: jumpLinks(point, lines, context) };
-	});
+	return summary.points.map((point) => pointBlock(point, summary.model === "extractive", lines, context));
+}
+
+/** The newest messages the LLM has not summarized yet, quoted, and how to have them summarized. */
+function newestBlocks(summary: Summary, lines: Map<number, Line>, context: RenderContext): Block[] {
+	if (!summary.newest) return [];
+	const heading = `**Newest ${plural(summary.newest.messages, "message")}**, not summarized yet: *Refresh* adds them.\n`;
+	const quotes = summary.newest.points.map((point) => pointBlock(point, true, lines, context));
+	if (!quotes.length) return [{ head: heading, body: "*Nothing in them to quote.*", tail: "" }];
+	return quotes.map((quote, i) => (i === 0 ? { ...quote, head: `${heading}${quote.head}` } : quote));
 }
 
 function actionBlocks(summary: Summary, lines: Map<number, Line>, context: RenderContext): Block[] {
@@ -150,7 +160,7 @@ function blocks(summary: Summary, context: RenderContext): Block[] {
 		context.style === "action_items"
 			? [...actions, ...(points.length ? [{ ...points[0], head: `**Context**\n${points[0].head}` }, ...points.slice(1)] : [])]
 			: [...pointsOrNote, ...actions];
-	return [intro, ...notice, ...body, ...participantsBlock(summary), ...linkBlocks(summary)];
+	return [intro, ...notice, ...body, ...newestBlocks(summary, lines, context), ...participantsBlock(summary), ...linkBlocks(summary)];
 }
 
 function title(context: RenderContext, continued: boolean): string {

@@ -134,7 +134,7 @@ export function parseSummarizeFromHere(interaction: APIMessageApplicationCommand
 	};
 }
 
-/** A click on a summary's button: the same request again, shorter, more detailed or public. */
+/** A click on a summary's button: the same request again, refreshed, shorter, more detailed or public. */
 export function parseSummaryButton(interaction: APIMessageComponentInteraction, button: ButtonRequest): Parsed {
 	const from = origin(interaction);
 	if (!from) return { ok: false, error: GUILD_ONLY };
@@ -156,6 +156,7 @@ export function parseSummaryButton(interaction: APIMessageComponentInteraction, 
 			range: button.range,
 			style: button.style,
 			public: button.action === "public",
+			...(button.action === "refresh" ? { fresh: true } : {}),
 			unchosen: { style: false, language: true },
 		},
 	};

@@ -4,7 +4,7 @@ import type { APIInteraction, APIInteractionResponse } from "discord-api-types/v
 import type { Admission, Decision, SummaryMessage } from "../guild/guild-object";
 import type { Usage } from "../metrics/analytics";
 import { recordInteraction } from "../metrics/record";
-import { summaryButtons } from "./buttons";
+import { offersRefresh, summaryButtons } from "./buttons";
 import { IsolateCache } from "../guild/isolate-cache";
 import { isExactKey, summaryKey, type SummaryJob, type Unchosen } from "../summarizer/job";
 import { ephemeral, message, thinking } from "./responses";
@@ -30,7 +30,7 @@ function fromCache(summary: SummaryMessage, job: SummaryJob): SummaryMessage {
 	const embeds = summary.embeds?.map((embed, i, all) =>
 		i === all.length - 1 && embed.footer && !embed.footer.text.endsWith("· cached") ? { ...embed, footer: { ...embed.footer, text: `${embed.footer.text} · cached` } } : embed,
 	);
-	const components = summaryButtons(job);
+	const components = summaryButtons({ ...job, refreshable: offersRefresh(summary.components) });
 	return { ...summary, embeds, ...(components.length ? { components } : {}) };
 }
 
@@ -89,7 +89,7 @@ export async function summarize(interaction: APIInteraction, parsed: Parsed, env
 	}
 	const asked = toJob(interaction, parsed.request, now);
 	const key = askedKey(asked, parsed.request.unchosen);
-	const recent = isolateCache.get(key, now);
+	const recent = asked.fresh ? undefined : isolateCache.get(key, now);
 	if (recent) {
 		const job = { ...asked, style: recent.style };
 		record("cached", job.style);

@@ -3,7 +3,8 @@
 // storage, so they survive eviction.
 import { DurableObject } from "cloudflare:workers";
 import type { APIInteractionResponseCallbackData } from "discord-api-types/v10";
-import { TOKEN_LIFETIME_MS, type SummaryJob, type Unchosen } from "../summarizer/job";
+import type { Span } from "../summarizer/coverage";
+import { flightKey, TOKEN_LIFETIME_MS, type SummaryJob, type Unchosen } from "../summarizer/job";
 import { limitsOf, resolveJob, UNCONFIGURED, type GuildConfig } from "./settings";
 import { giveBack, take, type BucketRule } from "./token-bucket";
 
@@ -30,8 +31,8 @@ export interface Joiner {
 }
 
 export const CACHE_LIMITS = { entries: 200, bytes: 4 * 1024 * 1024 };
-/** Map results of windows of messages (see summarizer/summarize.ts), kept for reuse by overlapping requests. */
-export const PARTIAL_LIMITS = { entries: 1000, ttlMs: 60 * 60 * 1000 };
+/** The LLM's results per span of messages (summarizer/coverage.ts), kept for reuse by overlapping requests. */
+export const SPAN_LIMITS = { entries: 1000, ttlMs: 60 * 60 * 1000 };
 /** How long a finished job is remembered, so a repeated queue delivery does nothing: past any queue retry. */
 const DONE_TTL_MS = 24 * 60 * 60 * 1000;
 
@@ -46,7 +47,10 @@ CREATE TABLE IF NOT EXISTS summaries (
 CREATE TABLE IF NOT EXISTS jobs (
 	key TEXT PRIMARY KEY, interaction_id TEXT NOT NULL, expires_at INTEGER NOT NULL, lease_until INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS done (interaction_id TEXT PRIMARY KEY, expires_at INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS partials (key TEXT PRIMARY KEY, value TEXT NOT NULL, expires_at INTEGER NOT NULL);
+DROP TABLE IF EXISTS partials;
+CREATE TABLE IF NOT EXISTS spans (
+	scope TEXT NOT NULL, first_id TEXT NOT NULL, last_id TEXT NOT NULL, value TEXT NOT NULL, expires_at INTEGER NOT NULL,
+	PRIMARY KEY (scope, first_id, last_id));
 CREATE TABLE IF NOT EXISTS results (interaction_id TEXT PRIMARY KEY, value TEXT NOT NULL, expires_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS joiners (
 	interaction_id TEXT PRIMARY KEY, key TEXT NOT NULL, application_id TEXT NOT NULL, token TEXT NOT NULL);
@@ -98,20 +102,24 @@ export class GuildObject extends DurableObject<Env> {
 
 	private async decide(job: SummaryJob, config: GuildConfig): Promise<Admission> {
 		const now = Date.now();
-		const cached = this.sql
-			.exec<{ message: string; expires_at: number }>("SELECT message, expires_at FROM summaries WHERE key = ? AND expires_at > ?", job.key, now)
-			.toArray()[0];
+		// A Refresh asks for more than the cached summary holds.
+		const cached = job.fresh
+			? undefined
+			: this.sql
+					.exec<{ message: string; expires_at: number }>("SELECT message, expires_at FROM summaries WHERE key = ? AND expires_at > ?", job.key, now)
+					.toArray()[0];
 		if (cached) return { outcome: "hit", summary: JSON.parse(cached.message), expiresAt: cached.expires_at };
 
-		if (this.sql.exec("SELECT 1 FROM jobs WHERE key = ? AND expires_at > ?", job.key, now).toArray().length) {
+		const flight = flightKey(job);
+		if (this.sql.exec("SELECT 1 FROM jobs WHERE key = ? AND expires_at > ?", flight, now).toArray().length) {
 			this.sql.exec(
 				"INSERT OR IGNORE INTO joiners (interaction_id, key, application_id, token) VALUES (?, ?, ?, ?)",
 				job.interactionId,
-				job.key,
+				flight,
 				job.applicationId,
 				job.token,
 			);
-			const leader = this.enqueues.get(job.key);
+			const leader = this.enqueues.get(flight);
 			return leader ? leader.then((): Admission => ({ outcome: "joined" }), (): Admission => ({ outcome: "failed" })) : { outcome: "joined" };
 		}
 
@@ -127,41 +135,41 @@ export class GuildObject extends DurableObject<Env> {
 		this.setTat(buckets.user, user.tat);
 		this.sql.exec(
 			"INSERT OR REPLACE INTO jobs (key, interaction_id, expires_at) VALUES (?, ?, ?)",
-			job.key,
+			flight,
 			job.interactionId,
 			job.requestedAt + TOKEN_LIFETIME_MS,
 		);
 
 		const enqueue = this.env.SUMMARY_QUEUE.send({ ...job, admittedAt: Date.now() });
-		this.enqueues.set(job.key, enqueue);
+		this.enqueues.set(flight, enqueue);
 		try {
 			await enqueue;
 		} catch (error) {
 			this.refund(buckets.guild, limits.guild);
 			this.refund(buckets.user, limits.user);
-			this.sql.exec("DELETE FROM jobs WHERE key = ?", job.key);
-			this.sql.exec("DELETE FROM joiners WHERE key = ?", job.key);
+			this.sql.exec("DELETE FROM jobs WHERE key = ?", flight);
+			this.sql.exec("DELETE FROM joiners WHERE key = ?", flight);
 			console.error(JSON.stringify({ event: "job.enqueue_failed", guild: job.guildId, reason: String(error) }));
 			return { outcome: "failed" };
 		} finally {
-			this.enqueues.delete(job.key);
+			this.enqueues.delete(flight);
 		}
 		await this.alarmBy(job.requestedAt + TOKEN_LIFETIME_MS);
 		return { outcome: "admitted" };
 	}
 
 	/** Claims a job for one queue delivery for `leaseMs`; a delivery that finds it claimed or done leaves it. */
-	claim(job: Pick<SummaryJob, "key" | "interactionId" | "requestedAt">, leaseMs: number): Claim {
+	claim(job: Pick<SummaryJob, "key" | "fresh" | "interactionId" | "requestedAt">, leaseMs: number): Claim {
 		const now = Date.now();
 		if (this.sql.exec("SELECT 1 FROM done WHERE interaction_id = ?", job.interactionId).toArray().length) return "done";
 		const row = this.sql
-			.exec<{ interaction_id: string; lease_until: number }>("SELECT interaction_id, lease_until FROM jobs WHERE key = ?", job.key)
+			.exec<{ interaction_id: string; lease_until: number }>("SELECT interaction_id, lease_until FROM jobs WHERE key = ?", flightKey(job))
 			.toArray()[0];
 		if (row?.interaction_id === job.interactionId && row.lease_until > now) return "running";
 		if (row && row.interaction_id !== job.interactionId) return "running";
 		this.sql.exec(
 			"INSERT OR REPLACE INTO jobs (key, interaction_id, expires_at, lease_until) VALUES (?, ?, ?, ?)",
-			job.key,
+			flightKey(job),
 			job.interactionId,
 			job.requestedAt + TOKEN_LIFETIME_MS,
 			now + leaseMs,
@@ -180,27 +188,41 @@ export class GuildObject extends DurableObject<Env> {
 	}
 
 	/** Gives a claimed job back, so the next delivery can run it at once. */
-	release(job: Pick<SummaryJob, "key" | "interactionId">): void {
-		this.sql.exec("UPDATE jobs SET lease_until = 0 WHERE key = ? AND interaction_id = ?", job.key, job.interactionId);
+	release(job: Pick<SummaryJob, "key" | "fresh" | "interactionId">): void {
+		this.sql.exec("UPDATE jobs SET lease_until = 0 WHERE key = ? AND interaction_id = ?", flightKey(job), job.interactionId);
 	}
 
-	getPartials(keys: string[]): Map<string, string> {
-		const now = Date.now();
-		const found = new Map<string, string>();
-		for (const key of keys) {
-			const row = this.sql.exec<{ value: string }>("SELECT value FROM partials WHERE key = ? AND expires_at > ?", key, now).toArray()[0];
-			if (row) found.set(key, row.value);
-		}
-		return found;
+	/** The kept spans of `scope` that overlap the messages from `firstId` to `lastId`, oldest first. */
+	spans(scope: string, firstId: string, lastId: string): Span[] {
+		return this.sql
+			.exec<{ value: string }>(
+				"SELECT value FROM spans WHERE scope = ? AND first_id <= ? AND last_id >= ? AND expires_at > ? ORDER BY first_id",
+				scope,
+				sortable(lastId),
+				sortable(firstId),
+				Date.now(),
+			)
+			.toArray()
+			.map((row) => JSON.parse(row.value) as Span);
 	}
 
-	async putPartials(entries: Map<string, string>): Promise<void> {
-		const expiresAt = Date.now() + PARTIAL_LIMITS.ttlMs;
+	async putSpans(scope: string, spans: Span[]): Promise<void> {
+		const expiresAt = Date.now() + SPAN_LIMITS.ttlMs;
 		this.ctx.storage.transactionSync(() => {
-			for (const [key, value] of entries) {
-				this.sql.exec("INSERT OR REPLACE INTO partials (key, value, expires_at) VALUES (?, ?, ?)", key, value, expiresAt);
+			for (const span of spans) {
+				this.sql.exec(
+					"INSERT OR REPLACE INTO spans (scope, first_id, last_id, value, expires_at) VALUES (?, ?, ?, ?, ?)",
+					scope,
+					sortable(span.firstId),
+					sortable(span.lastId),
+					JSON.stringify(span),
+					expiresAt,
+				);
 			}
-			this.sql.exec("DELETE FROM partials WHERE key IN (SELECT key FROM partials ORDER BY expires_at DESC LIMIT -1 OFFSET ?)", PARTIAL_LIMITS.entries);
+			this.sql.exec(
+				"DELETE FROM spans WHERE rowid IN (SELECT rowid FROM spans ORDER BY expires_at DESC LIMIT -1 OFFSET ?)",
+				SPAN_LIMITS.entries,
+			);
 		});
 		await this.alarmBy(expiresAt);
 	}
@@ -210,7 +232,7 @@ export class GuildObject extends DurableObject<Env> {
 	 * they came free, and hands back the interactions that joined it, so the consumer delivers to each.
 	 */
 	async finish(
-		job: Pick<SummaryJob, "key" | "cacheTtlSeconds"> & { interactionId?: string },
+		job: Pick<SummaryJob, "key" | "fresh" | "cacheTtlSeconds"> & { interactionId?: string },
 		summary: SummaryMessage | null,
 		views: { key: string; summary: SummaryMessage }[] = [],
 	): Promise<Joiner[]> {
@@ -219,13 +241,13 @@ export class GuildObject extends DurableObject<Env> {
 		const joiners = this.sql
 			.exec<{ interaction_id: string; application_id: string; token: string }>(
 				"SELECT interaction_id, application_id, token FROM joiners WHERE key = ?",
-				job.key,
+				flightKey(job),
 			)
 			.toArray()
 			.map((row) => ({ interactionId: row.interaction_id, applicationId: row.application_id, token: row.token }));
 		this.ctx.storage.transactionSync(() => {
-			this.sql.exec("DELETE FROM joiners WHERE key = ?", job.key);
-			this.sql.exec("DELETE FROM jobs WHERE key = ?", job.key);
+			this.sql.exec("DELETE FROM joiners WHERE key = ?", flightKey(job));
+			this.sql.exec("DELETE FROM jobs WHERE key = ?", flightKey(job));
 			if (job.interactionId) {
 				this.sql.exec("INSERT OR REPLACE INTO done (interaction_id, expires_at) VALUES (?, ?)", job.interactionId, now + DONE_TTL_MS);
 				this.sql.exec("DELETE FROM results WHERE interaction_id = ?", job.interactionId);
@@ -236,10 +258,10 @@ export class GuildObject extends DurableObject<Env> {
 		return joiners;
 	}
 
-	/** Forgets every cached summary and stored map result: after an opt-out, they may hold the member's messages. */
+	/** Forgets every cached summary and kept span: after an opt-out, they may hold the member's messages. */
 	clearCache(): void {
 		this.sql.exec("DELETE FROM summaries");
-		this.sql.exec("DELETE FROM partials");
+		this.sql.exec("DELETE FROM spans");
 	}
 
 	/** Drops what has expired, then sleeps until the next expiry. */
@@ -251,7 +273,7 @@ export class GuildObject extends DurableObject<Env> {
 			this.sql.exec("DELETE FROM jobs WHERE expires_at <= ?", now);
 			this.sql.exec("DELETE FROM buckets WHERE tat <= ?", now);
 			this.sql.exec("DELETE FROM done WHERE expires_at <= ?", now);
-			this.sql.exec("DELETE FROM partials WHERE expires_at <= ?", now);
+			this.sql.exec("DELETE FROM spans WHERE expires_at <= ?", now);
 			this.sql.exec("DELETE FROM results WHERE expires_at <= ?", now);
 		});
 		// Next: the first entry to expire; with none left, the moment the last bucket is full again.
@@ -260,7 +282,7 @@ export class GuildObject extends DurableObject<Env> {
 				`SELECT COALESCE(
 					(SELECT MIN(at) FROM (
 						SELECT MIN(expires_at) AS at FROM summaries UNION ALL SELECT MIN(expires_at) FROM jobs
-						UNION ALL SELECT MIN(expires_at) FROM done UNION ALL SELECT MIN(expires_at) FROM partials
+						UNION ALL SELECT MIN(expires_at) FROM done UNION ALL SELECT MIN(expires_at) FROM spans
 						UNION ALL SELECT MIN(expires_at) FROM results)),
 					(SELECT MAX(tat) FROM buckets)) AS at`,
 			)
@@ -312,4 +334,9 @@ export class GuildObject extends DurableObject<Env> {
 		await this.ctx.storage.setAlarm(time);
 		this.alarmAt = time;
 	}
+}
+
+/** A snowflake as text that sorts as its number does (SQLite compares the column as text). */
+function sortable(id: string): string {
+	return id.padStart(20, "0");
 }

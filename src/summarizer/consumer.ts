@@ -105,7 +105,7 @@ export interface Result {
 }
 
 /** What the pipeline needs of a job: a summary request, its id, and the moment its range ends. */
-export type Work = Pick<SummaryJob, "guildId" | "channelId" | "userId" | "range" | "style" | "locale" | "public" | "interactionId" | "requestedAt" | "admittedAt">;
+export type Work = Pick<SummaryJob, "guildId" | "channelId" | "userId" | "range" | "style" | "locale" | "public" | "fresh" | "interactionId" | "requestedAt" | "admittedAt">;
 
 /** `otherStyles`: also render the summary in the other styles, for the guild's cache (an interaction's job). */
 export async function run(
@@ -139,7 +139,7 @@ export async function run(
 	const guild = env.GUILD.get(env.GUILD.idFromName(job.guildId));
 	const outcome = await summarize(lines, job, {
 		llm: llmFor(env),
-		partials: { get: (keys) => guild.getPartials(keys), put: (entries) => guild.putPartials(entries) },
+		spans: { get: (scope, firstId, lastId) => guild.spans(scope, firstId, lastId), put: (scope, spans) => guild.putSpans(scope, spans) },
 	});
 	const elapsedMs = Date.now() - startedAt;
 	const renderAs = (summary: Summary, style: Style) =>
@@ -150,7 +150,7 @@ export async function run(
 			messageCount: messages.length,
 			lines,
 			style,
-			components: summaryButtons({ ...job, style }),
+			components: summaryButtons({ ...job, style, refreshable: summary.newest !== undefined }),
 			footer: { model: summary.model, tokens: summary.usage.tokensIn + summary.usage.tokensOut, elapsedMs, cached: outcome.reused },
 		});
 	const rendered = renderAs(outcome.summary, job.style);

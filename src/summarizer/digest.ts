@@ -29,6 +29,8 @@ export function digestWork(job: DigestJob, botId: string): Work {
 		style: job.style,
 		locale: job.locale,
 		public: true,
+		// A digest is posted for all to read, once: no message of its period is left unsummarized.
+		fresh: true,
 		interactionId: job.id,
 		requestedAt: job.scheduledAt,
 	};

@@ -18,6 +18,11 @@ export interface SummaryRequest {
 	style: Style;
 	locale: string;
 	public: boolean;
+	/**
+	 * Have the LLM summarize every message, the newest few too, which a summary may otherwise quote as
+	 * written (summarizer/coverage.ts): the Refresh button. Not answered from the cache.
+	 */
+	fresh?: boolean;
 }
 
 export interface SummaryJob extends SummaryRequest {
@@ -117,6 +122,14 @@ export function summaryKey(
 	if (!lastMessageId) return { key: base, cacheTtlSeconds: 60 };
 	// A time range slides with the clock even when no message arrives, so it stays fresh for less.
 	return { key: `${base}@${lastMessageId}`, cacheTtlSeconds: request.range.kind === "since" ? 600 : 3600 };
+}
+
+/**
+ * The key a job runs under, for single-flight: a Refresh gets its own, since joining a job that may quote
+ * the newest messages would not give it what it asked; its summary replaces the one cached under `key`.
+ */
+export function flightKey(job: Pick<SummaryJob, "key" | "fresh">): string {
+	return job.fresh ? `${job.key}!fresh` : job.key;
 }
 
 /** The same job in another style or language: it names another summary, so it gets that summary's key. */

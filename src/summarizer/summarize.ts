@@ -1,17 +1,19 @@
-// Turns compacted lines into a Summary: map-reduce over chunks with the LLM when a key is set and the
-// LLM answers, the extractive summarizer otherwise. The LLM's results are kept per window of messages
-// and for the whole range, so a later request that overlaps this one reuses them, and one for the same
-// messages in another style (a view of the same summary: styles.ts) needs no call at all.
+// Turns compacted lines into a Summary: with the LLM when a key is set and it answers, the extractive
+// summarizer otherwise. What the LLM says is kept per span of messages (coverage.ts), so a range pays
+// only for the messages no earlier range has summarized, and another style of it (a view: styles.ts)
+// for none. When those are only the newest few, they are quoted as written instead of making a call,
+// and the summary's Refresh button asks for them to be summarized too.
 import type OpenAI from "openai";
 import type { Style } from "../discord/commands";
-import { chunk, windowKey } from "./chunk";
+import { chunk } from "./chunk";
 import { nameReplies, renderLine } from "./compact";
+import { merge, newestOnly, toSpan, uncovered, type Span } from "./coverage";
 import { extractive, links, participants } from "./extractive";
 import type { Line } from "./line";
 import { callModel, checkOutput, LlmUnavailable, type LlmFailure, type LlmResult } from "./llm";
 import { summaryLanguage } from "./job";
 import { view } from "./styles";
-import type { ActionItem, Cited, Summary } from "./summary";
+import type { Summary } from "./summary";
 
 /** Tokens of conversation per LLM call: well inside any current model's context, small enough to run chunks in parallel. */
 export const CHUNK_TOKENS = 12_000;
@@ -19,25 +21,38 @@ const PARALLEL_CALLS = 4;
 /** Per call, and tries per call: with backoff this stays far inside the interaction token's 15 minutes. */
 const CALL_TIMEOUT_MS = 60_000;
 const ATTEMPTS = 3;
+/** Lines before a window that the model reads to follow it (about one exchange), not to summarize. */
+const CONTEXT_LINES = 6;
+/** The newest messages left unsummarized are shown as this many quotes at most. */
+const NEWEST_POINTS = 3;
 
-/** Where map results are kept between requests (the guild Durable Object), as JSON. */
-export interface Partials {
-	get(keys: string[]): Promise<Map<string, string>>;
-	put(entries: Map<string, string>): Promise<void>;
+/** Where the LLM's spans are kept between requests (the guild Durable Object), per channel, language and model. */
+export interface SpanStore {
+	/** The kept spans that overlap the messages from `firstId` to `lastId`. */
+	get(scope: string, firstId: string, lastId: string): Promise<Span[]>;
+	put(scope: string, spans: Span[]): Promise<void>;
 }
 
 export interface SummarizeDeps {
 	llm: { client: OpenAI; model: string } | undefined;
-	partials?: Partials;
+	spans?: SpanStore;
 	sleep?: (ms: number) => Promise<void>;
 	timeoutMs?: number;
+}
+
+export interface SummaryAsk {
+	channelId: string;
+	style: Style;
+	locale: string;
+	/** Have the LLM summarize every message, the newest few too (the Refresh button, digests). */
+	fresh?: boolean;
 }
 
 export interface Outcome {
 	summary: Summary;
 	/** Why the extractive summarizer stood in for the LLM, when it did. */
 	fallback: LlmFailure | "no_key" | "breaker_open" | null;
-	/** The LLM's summary of exactly these messages was kept from an earlier request: no call was made. */
+	/** Earlier requests' spans covered the range: no call was made. */
 	reused: boolean;
 	/** The LLM's whole summary, of which `summary` is the style's view: every other style can be shown from it. */
 	whole?: Summary;
@@ -47,14 +62,14 @@ export interface Outcome {
 const breaker = { failures: 0, openUntil: 0 };
 const BREAKER = { failures: 3, openMs: 60_000, quotaOpenMs: 10 * 60_000 };
 
-export async function summarize(lines: Line[], request: { style: Style; locale: string }, deps: SummarizeDeps, now = Date.now()): Promise<Outcome> {
+export async function summarize(lines: Line[], request: SummaryAsk, deps: SummarizeDeps, now = Date.now()): Promise<Outcome> {
 	const fallback = (reason: Outcome["fallback"]): Outcome => ({ summary: extractive(lines, { style: request.style }), fallback: reason, reused: false });
 	if (!deps.llm) return fallback("no_key");
 	if (breaker.openUntil > now) return fallback("breaker_open");
 	try {
-		const { reused, ...result } = await mapReduce(lines, request.locale, deps.llm, deps);
+		const { reused, newest, ...result } = await fromSpans(lines, request, deps.llm, deps);
 		breaker.failures = 0;
-		const whole = { ...result, model: deps.llm.model, participants: participants(lines), links: links(lines) };
+		const whole: Summary = { ...result, model: deps.llm.model, participants: participants(lines), links: links(lines), ...(newest ? { newest } : {}) };
 		return { summary: view(whole, request.style), fallback: null, reused, whole };
 	} catch (error) {
 		if (!(error instanceof LlmUnavailable)) throw error;
@@ -74,87 +89,62 @@ export function inStyle(outcome: Outcome, lines: Line[], style: Style): Summary 
 	return outcome.whole ? view(outcome.whole, style) : extractive(lines, { style });
 }
 
-async function mapReduce(lines: Line[], locale: string, llm: { client: OpenAI; model: string }, deps: SummarizeDeps): Promise<LlmResult & { reused: boolean }> {
-	const options = { model: llm.model, language: locale, timeoutMs: deps.timeoutMs ?? CALL_TIMEOUT_MS };
-	const call = (chunkLines: Line[]) => callWithRetries(llm.client, chunkLines, options, deps.sleep);
-	const keyOf = (window: Line[]) => `${windowKey(window)}:${summaryLanguage(locale)}:${llm.model}`;
-	const chunks = chunk(lines, CHUNK_TOKENS);
-	const whole = keyOf(lines);
-	const keys = chunks.length > 1 ? [whole, ...chunks.map(keyOf)] : [whole];
-	const known = (await deps.partials?.get(keys)) ?? new Map<string, string>();
-	const kept = known.get(whole);
-	if (kept) return { ...fromStored(kept, lines), reused: true };
+type FromSpans = Pick<LlmResult, "points" | "actionItems" | "usage"> & Pick<Summary, "newest"> & { reused: boolean };
 
-	const made = new Map<string, string>();
-	let result: LlmResult;
-	if (chunks.length <= 1) result = await call(lines);
-	else {
-		const authorAt = new Map(lines.map((line) => [line.index, line.author]));
-		const partials = await mapLimited(chunks, PARALLEL_CALLS, async (window) => {
-			const stored = known.get(keyOf(window));
-			if (stored) return fromStored(stored, window);
-			// The model reads a chunk alone: a reply to a line in another chunk names whom it answers.
-			const inside = new Set(window.map((line) => line.index));
-			const partial = await call(window.map((line) => ({ ...line, text: nameReplies(line.text, authorAt, (index) => inside.has(index)) })));
-			made.set(keyOf(window), toStored(partial, window));
-			return partial;
-		});
-		result = await reduce(partials, call);
-	}
-	made.set(whole, toStored(result, lines));
-	await deps.partials?.put(made);
-	return { ...result, reused: false };
-}
-
-/**
- * Merges the chunks' points with one more call. Each partial point becomes a numbered line, so the
- * model cites partial points, which map back to the lines they cited.
- */
-async function reduce(partials: LlmResult[], call: (lines: Line[]) => Promise<LlmResult>): Promise<LlmResult> {
-	const notes = partials.flatMap((partial) => [...partial.points, ...partial.actionItems]);
-	const noteLines: Line[] = notes.map((note, index) => ({
-		index,
-		messageIds: [],
-		authorId: "notes",
-		author: "owner" in note && note.owner ? `notes (owner ${note.owner})` : "notes",
-		time: 0,
-		text: note.text,
-	}));
-	const merged = await call(noteLines);
-	const sourcesOf = (cited: number[]) => [...new Set(cited.flatMap((k) => notes[k]?.sources ?? []))].sort((a, b) => a - b);
-	const usage = [...partials, merged].reduce((sum, part) => ({ tokensIn: sum.tokensIn + part.usage.tokensIn, tokensOut: sum.tokensOut + part.usage.tokensOut }), { tokensIn: 0, tokensOut: 0 });
-	return {
-		points: merged.points.map((point) => ({ ...point, sources: sourcesOf(point.sources) })),
-		actionItems: merged.actionItems.map((item) => ({ ...item, sources: sourcesOf(item.sources) })),
-		usage,
+/** The kept spans of the range, a call for each window of what they don't cover, and one summary of it all. */
+async function fromSpans(lines: Line[], request: SummaryAsk, llm: { client: OpenAI; model: string }, deps: SummarizeDeps): Promise<FromSpans> {
+	const scope = `${request.channelId}:${summaryLanguage(request.locale)}:${llm.model}`;
+	const kept = (await deps.spans?.get(scope, lines[0].messageIds[0], lines.at(-1)!.messageIds.at(-1)!)) ?? [];
+	const runs = uncovered(lines, kept);
+	const newest = request.fresh ? undefined : newestOnly(lines, runs);
+	const authorAt = new Map(lines.map((line) => [line.index, line.author]));
+	const options = { model: llm.model, language: request.locale, timeoutMs: deps.timeoutMs ?? CALL_TIMEOUT_MS };
+	const windows = newest ? [] : runs.flatMap((run) => chunk(run, CHUNK_TOKENS));
+	const call = async (window: Line[]) => {
+		const start = lines.indexOf(window[0]);
+		const context = lines.slice(Math.max(0, start - CONTEXT_LINES), start);
+		// The model reads a window alone: a reply to a line it can't see names whom it answers.
+		const shown = new Set([...context, ...window].map((line) => line.index));
+		const readable = (some: Line[]) => some.map((line) => ({ ...line, text: nameReplies(line.text, authorAt, (index) => shown.has(index)) }));
+		const result = await callWithRetries(llm.client, readable(context), readable(window), options, deps.sleep);
+		return { span: toSpan(result, window), usage: result.usage };
 	};
+	const settled = await mapLimited(windows, PARALLEL_CALLS, (window) => call(window).then((done) => ({ done }), (error: unknown) => ({ error })));
+	const made = settled.flatMap((result) => ("done" in result ? [result.done] : []));
+	// What was said is kept even when another window failed: the retry of the job pays only for the rest.
+	if (made.length) await deps.spans?.put(scope, made.map(({ span }) => span));
+	const failure = settled.find((result) => "error" in result);
+	if (failure) throw failure.error;
+	const usage = made.reduce((sum, { usage }) => ({ tokensIn: sum.tokensIn + usage.tokensIn, tokensOut: sum.tokensOut + usage.tokensOut }), { tokensIn: 0, tokensOut: 0 });
+	const merged = merge(lines, [...kept, ...made.map(({ span }) => span)]);
+	if (!newest) return { ...merged, usage, reused: !made.length };
+	// Quoted with the names of whom they answer, as people read them.
+	const quoted = newest.map((line) => ({ ...line, text: nameReplies(line.text, authorAt) }));
+	const points = extractive(quoted, { style: "brief", maxPoints: NEWEST_POINTS }).points;
+	return { ...merged, usage, reused: true, newest: { messages: newest.reduce((sum, line) => sum + line.messageIds.length, 0), points } };
 }
 
-// Line numbers differ between requests, so stored results cite messages (a line's first message id).
-function toStored(partial: LlmResult, window: Line[]): string {
-	const ids = new Map(window.map((line) => [line.index, line.messageIds[0]]));
-	const cite = <T extends Cited>(item: T) => ({ ...item, sources: item.sources.map((source) => ids.get(source)) });
-	return JSON.stringify({ points: partial.points.map(cite), actionItems: partial.actionItems.map(cite) });
-}
-
-function fromStored(stored: string, window: Line[]): LlmResult {
-	const indices = new Map(window.map((line) => [line.messageIds[0], line.index]));
-	const parsed = JSON.parse(stored) as { points: (Cited & { sources: string[] })[]; actionItems: (ActionItem & { sources: string[] })[] };
-	const cite = <T extends { sources: string[] }>(item: T) => ({ ...item, sources: item.sources.flatMap((id) => indices.get(id) ?? []) });
-	return { points: parsed.points.map(cite), actionItems: parsed.actionItems.map(cite), usage: { tokensIn: 0, tokensOut: 0 } };
-}
-
-async function callWithRetries(client: OpenAI, lines: Line[], options: Parameters<typeof callModel>[2], sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))): Promise<LlmResult> {
+/** One call for `lines`, read after `context`; an answer cut short is asked again as two halves. */
+async function callWithRetries(
+	client: OpenAI,
+	context: Line[],
+	lines: Line[],
+	options: Parameters<typeof callModel>[2],
+	sleep = (ms: number) => new Promise((r) => setTimeout(r, ms)),
+): Promise<LlmResult> {
 	for (let attempt = 1; ; attempt++) {
 		try {
-			const { raw, usage } = await callModel(client, lines.map(renderLine).join("\n"), options);
+			const rendered = [...context, ...lines].map(renderLine).join("\n");
+			const { raw, usage } = await callModel(client, rendered, { ...options, firstLine: context.length ? lines[0].index : undefined });
 			return { ...checkOutput(raw, lines), usage };
 		} catch (error) {
 			if (!(error instanceof LlmUnavailable)) throw error;
-			// An answer cut short: the same lines in two halves fit.
 			if (error.reason === "truncated" && lines.length > 1) {
 				const half = Math.ceil(lines.length / 2);
-				const [first, second] = await Promise.all([lines.slice(0, half), lines.slice(half)].map((part) => callWithRetries(client, part, options, sleep)));
+				const [first, second] = await Promise.all([
+					callWithRetries(client, context, lines.slice(0, half), options, sleep),
+					callWithRetries(client, lines.slice(Math.max(0, half - CONTEXT_LINES), half), lines.slice(half), options, sleep),
+				]);
 				return {
 					points: [...first.points, ...second.points],
 					actionItems: [...first.actionItems, ...second.actionItems],

@@ -21,4 +21,9 @@ export interface Summary {
 	/** Links that appeared in the messages, in order of first appearance. */
 	links: string[];
 	usage: { tokensIn: number; tokensOut: number };
+	/**
+	 * The range's newest messages, when the LLM has not summarized them (coverage.ts): how many, and the
+	 * extractive summarizer's pick of them, quoted as written.
+	 */
+	newest?: { messages: number; points: Cited[] };
 }

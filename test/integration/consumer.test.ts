@@ -110,6 +110,40 @@ describe("the consumer", () => {
 		expect(detailRow).toMatchObject({ style: "detailed", cached: true, tokensIn: 0, tokensOut: 0 });
 	});
 
+	it("quotes the few messages that came after an LLM summary, with a Refresh button, and a Refresh summarizes them", async () => {
+		const llmEnv = { ...env, OPENAI_API_KEY: "test-key" };
+		const marker = `marker${id()}`;
+		const earlier = Array.from({ length: 30 }, (_, i) => message([alice, bob, carol][i % 3], `${marker} ${i}: the staging migration plan, step ${i}, needs a review before Friday`, i));
+		const first = job();
+		await seedChannel(first.channelId, earlier);
+		await consumeWith(llmEnv, 1, first);
+		expect(await llmCalls(marker)).toHaveLength(1);
+
+		const newer = [message(bob, `${marker} the release moved to Monday because the index build is still running`, 40)];
+		await seedChannel(first.channelId, [...earlier, ...newer]);
+		const later = job({ guildId: first.guildId, channelId: first.channelId, ...summaryKey({ ...first }, newer[0].id) });
+		await consumeWith(llmEnv, 1, later);
+		expect(await llmCalls(marker)).toHaveLength(1);
+		const [quoted] = await resultsFor(later.token);
+		const body = quoted.body as { embeds: { description: string; footer: { text: string } }[]; components: { components: { label: string; custom_id: string }[] }[] };
+		expect(body.embeds[0].description).toContain("**Newest 1 message**, not summarized yet");
+		expect(body.embeds[0].description).toContain("the release moved to Monday");
+		expect(body.embeds[0].footer.text).toMatch(/ · cached$/);
+		const refresh = body.components[0].components.find((button) => button.label === "Refresh")!;
+		expect(refresh.custom_id).toBe(`summary:refresh:${first.channelId}:n100:brief`);
+
+		const refreshed = { ...job({ guildId: first.guildId, channelId: first.channelId, fresh: true }), key: later.key };
+		await consumeWith(llmEnv, 1, refreshed);
+		expect(await llmCalls(marker)).toHaveLength(2);
+		const [result] = await resultsFor(refreshed.token);
+		const refreshedBody = result.body as typeof body;
+		expect(refreshedBody.embeds[0].description).not.toContain("Newest");
+		expect(JSON.stringify(refreshedBody.components)).not.toContain("Refresh");
+		// It replaced the cached summary that quoted the newest message.
+		const admission = await env.GUILD.get(env.GUILD.idFromName(first.guildId)).admit({ ...later, interactionId: id(), token: "t2" });
+		expect(admission).toMatchObject({ outcome: "hit", summary: { embeds: [{ description: expect.not.stringContaining("Newest") }] } });
+	});
+
 	it("after the last retry, tells the user and lets the message go to the dead-letter queue", async () => {
 		const summaryJob = job();
 		await seedChannel(summaryJob.channelId, conversation());

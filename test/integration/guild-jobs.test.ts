@@ -1,5 +1,5 @@
 // The guild Durable Object's side of the consumer: claiming a job once, giving it back, remembering
-// it done, and keeping map results per window.
+// it done, and keeping the LLM's spans of messages.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { id } from "../helpers/interactions";
@@ -34,10 +34,24 @@ describe("job claims", () => {
 	});
 });
 
-describe("partials", () => {
-	it("keeps map results per window for reuse", async () => {
+describe("spans", () => {
+	const span = (firstId: string, lastId: string) => ({ firstId, lastId, points: [{ text: `${firstId}-${lastId}`, sources: [firstId] }], actionItems: [] });
+
+	it("finds the kept spans that overlap a range of messages, in the order of the ids' numbers", async () => {
 		const stub = guild();
-		await stub.putPartials(new Map([["w1", '{"points":[]}']]));
-		expect(await stub.getPartials(["w1", "w2"])).toEqual(new Map([["w1", '{"points":[]}']]));
+		// Ids of different lengths: compared as numbers, 999 comes before 1000.
+		await stub.putSpans("c:en:m", [span("990", "999"), span("1000", "1100"), span("1101", "1200")]);
+		await stub.putSpans("c:de:m", [span("1000", "1100")]);
+		expect((await stub.spans("c:en:m", "995", "1050")).map((s) => s.firstId)).toEqual(["990", "1000"]);
+		expect((await stub.spans("c:en:m", "1150", "5000")).map((s) => s.firstId)).toEqual(["1101"]);
+		expect(await stub.spans("c:en:m", "1201", "5000")).toEqual([]);
+		expect(await stub.spans("c:de:m", "0", "5000")).toEqual([span("1000", "1100")]);
+	});
+
+	it("are forgotten with the cache, as after an opt-out", async () => {
+		const stub = guild();
+		await stub.putSpans("c:en:m", [span("1", "2")]);
+		await stub.clearCache();
+		expect(await stub.spans("c:en:m", "0", "9")).toEqual([]);
 	});
 });

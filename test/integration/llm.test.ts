@@ -1,23 +1,32 @@
-// Summaries by the LLM through the openai SDK, against the OpenAI stand-in: the map-reduce, the checks
-// on its output, retries, and the extractive fallback.
+// Summaries by the LLM through the openai SDK, against the OpenAI stand-in: calls per window, spans kept
+// and reused across ranges, the newest messages quoted, the checks on its output, retries, and the
+// extractive fallback.
 import { describe, expect, it } from "vitest";
-import { summarize, type Partials } from "../../src/summarizer/summarize";
+import type { Span } from "../../src/summarizer/coverage";
+import type { Line } from "../../src/summarizer/line";
+import { summarize, type SpanStore } from "../../src/summarizer/summarize";
 import { conversation, injectLlmFault, llm, llmCalls, noSleep } from "../helpers/llm";
 
-const request = { style: "bullets" as const, locale: "en-US" };
+const request = { channelId: "1", style: "bullets" as const, locale: "en-US" };
 const marker = () => `m${crypto.randomUUID().slice(0, 8)}`;
 
-/** Where map results are kept, as the guild object keeps them, in memory. */
-function memoryPartials(): { stored: Map<string, string>; partials: Partials } {
-	const stored = new Map<string, string>();
+/** Where spans are kept, as the guild object keeps them, in memory. */
+function memorySpans(): { stored: Span[]; spans: SpanStore } {
+	const stored: (Span & { scope: string })[] = [];
+	const overlaps = (span: Span, first: string, last: string) => BigInt(span.firstId) <= BigInt(last) && BigInt(span.lastId) >= BigInt(first);
 	return {
 		stored,
-		partials: {
-			get: async (keys) => new Map(keys.flatMap((key) => (stored.has(key) ? [[key, stored.get(key)!] as const] : []))),
-			put: async (entries) => entries.forEach((value, key) => stored.set(key, value)),
+		spans: {
+			get: async (scope, first, last) => stored.filter((span) => span.scope === scope && overlaps(span, first, last)),
+			put: async (scope, spans) => void stored.push(...spans.map((span) => ({ ...span, scope }))),
 		},
 	};
 }
+
+type Call = { messages: { role: string; content: string }[]; response_format: { type: string } };
+const prompts = async (tag: string) => ((await llmCalls(tag)) as Call[]).map((call) => call.messages[1].content);
+/** Lines from..to-1 of a conversation, numbered from 0 as a range of their own. */
+const range = (lines: Line[], from: number, to: number) => lines.slice(from, to).map((line, index) => ({ ...line, index }));
 
 describe("LLM summaries", () => {
 	it("cite lines of the conversation, with usage and participants", async () => {
@@ -37,40 +46,74 @@ describe("LLM summaries", () => {
 		expect(call.messages[1].content).toContain(`\n3 dave: ${tag} message 3`);
 	});
 
-	it("map-reduce a long range, citing original lines, and reuse map results for an overlapping one", async () => {
+	it("summarizes a long range in windows, one call each, and a later range pays only for what no span covers", async () => {
 		const tag = marker();
-		const lines = conversation(tag, 4000);
-		// The last line answers the first, which the model reads in another chunk.
-		lines[3999] = { ...lines[3999], text: `>>0 ${lines[3999].text}` };
-		const { stored, partials } = memoryPartials();
-		const first = await summarize(lines, request, { llm: llm(), sleep: noSleep, partials });
-		const prompts = ((await llmCalls(tag)) as { messages: { content: string }[] }[]).map((call) => call.messages[1].content);
-		expect(prompts.find((prompt) => prompt.includes(`${tag} message 3999`))).toContain(`\n3999 dave: ↪ alice: ${tag} message 3999`);
+		const lines = conversation(tag, 3400);
+		// In the range from line 1000, the last line answers that range's first, which the model reads in another window.
+		lines[3399] = { ...lines[3399], text: `>>0 ${lines[3399].text}` };
+		const { stored, spans } = memorySpans();
+		const first = await summarize(lines.slice(0, 3000), request, { llm: llm(), sleep: noSleep, spans });
 		const calls = (await llmCalls(tag)).length;
 		expect(calls).toBeGreaterThan(2);
-		// A result per window (calls less the reduce), and one for the whole range.
-		expect(stored.size).toBe(calls);
+		expect(stored).toHaveLength(calls);
 		for (const point of first.summary.points) for (const source of point.sources) expect(lines[source]).toBeDefined();
 
-		const overlapping = lines.slice(1000).map((line, index) => ({ ...line, index }));
-		await summarize(overlapping, request, { llm: llm(), sleep: noSleep, partials });
-		const second = (await llmCalls(tag)).length - calls;
-		expect(second).toBeLessThan(calls - 1);
+		const overlapping = await summarize(range(lines, 1000, 3000), request, { llm: llm(), sleep: noSleep, spans });
+		expect([(await llmCalls(tag)).length, overlapping.reused, overlapping.summary.newest]).toEqual([calls, true, undefined]);
+		expect(overlapping.summary.points.length).toBeGreaterThan(0);
+
+		const longer = await summarize(range(lines, 1000, 3400), request, { llm: llm(), sleep: noSleep, spans });
+		const added = (await prompts(tag)).slice(calls);
+		expect(added.length).toBe(1);
+		expect(added[0]).toContain(`\n2399 dave: ↪ alice: ${tag} message 3399`);
+		expect(added[0]).not.toContain(`${tag} message 2990 `);
+		expect(longer.reused).toBe(false);
+		expect(longer.summary.points.some((point) => point.sources.some((source) => source >= 2000))).toBe(true);
+	});
+
+	it("quotes the newest few messages instead of a call for them, and summarizes them when asked to", async () => {
+		const tag = marker();
+		const lines = conversation(tag, 150);
+		const { spans } = memorySpans();
+		await summarize(lines.slice(0, 100), request, { llm: llm(), sleep: noSleep, spans });
+		expect(await llmCalls(tag)).toHaveLength(1);
+
+		const later = await summarize(lines.slice(0, 110), request, { llm: llm(), sleep: noSleep, spans });
+		expect(await llmCalls(tag)).toHaveLength(1);
+		expect(later.reused).toBe(true);
+		expect(later.summary.newest?.messages).toBe(10);
+		expect(later.summary.newest?.points.length).toBeGreaterThan(0);
+		for (const point of later.summary.newest!.points) expect(point.sources.every((source) => source >= 100)).toBe(true);
+
+		const refreshed = await summarize(lines.slice(0, 110), { ...request, fresh: true }, { llm: llm(), sleep: noSleep, spans });
+		const [, prompt] = await prompts(tag);
+		expect(refreshed.summary.newest).toBeUndefined();
+		expect(refreshed.summary.points.some((point) => point.sources.some((source) => source >= 100))).toBe(true);
+		// The window read after a few lines of context, which the model is told not to summarize.
+		expect(prompt.split("\n").slice(1, -1).map((line) => Number(line.split(" ")[0]))).toEqual([94, 95, 96, 97, 98, 99, ...Array.from({ length: 10 }, (_, i) => 100 + i)]);
+		const [, call] = (await llmCalls(tag)) as Call[];
+		expect(call.messages[0].content).toContain("Lines numbered below 100 come before the part to summarize");
+
+		// More than a quarter of the range new: a call, for the new lines only.
+		await summarize(lines, request, { llm: llm(), sleep: noSleep, spans });
+		const third = (await prompts(tag))[2];
+		expect(third).toContain(`\n110 `);
+		expect(third).not.toContain(`\n100 `);
 	});
 
 	it("makes one call for the same messages in every style and language variant: the others are views of it", async () => {
 		const tag = marker();
 		const lines = conversation(tag);
-		const { partials } = memoryPartials();
-		const detailed = await summarize(lines, { style: "detailed", locale: "en-US" }, { llm: llm(), sleep: noSleep, partials });
-		const brief = await summarize(lines, { style: "brief", locale: "en-GB" }, { llm: llm(), sleep: noSleep, partials });
+		const { spans } = memorySpans();
+		const detailed = await summarize(lines, { ...request, style: "detailed", locale: "en-US" }, { llm: llm(), sleep: noSleep, spans });
+		const brief = await summarize(lines, { ...request, style: "brief", locale: "en-GB" }, { llm: llm(), sleep: noSleep, spans });
 		expect(await llmCalls(tag)).toHaveLength(1);
 		expect([detailed.reused, brief.reused]).toEqual([false, true]);
 		expect(brief.summary.usage).toEqual({ tokensIn: 0, tokensOut: 0 });
 		expect(brief.summary.points).toEqual(detailed.summary.points.slice(0, brief.summary.points.length));
 		expect(brief.summary.participants).toEqual(detailed.summary.participants);
 
-		await summarize(lines, { style: "brief", locale: "de" }, { llm: llm(), sleep: noSleep, partials });
+		await summarize(lines, { ...request, style: "brief", locale: "de" }, { llm: llm(), sleep: noSleep, spans });
 		expect(await llmCalls(tag)).toHaveLength(2);
 	});
 
@@ -98,6 +141,18 @@ describe("LLM summaries", () => {
 		expect(fallback).toBeNull();
 		expect(await llmCalls(tag)).toHaveLength(3);
 		expect(summary.points.length).toBeGreaterThan(0);
+	});
+
+	it("keeps what the windows that answered said when another fails, so a retry pays only for the rest", async () => {
+		const tag = marker();
+		const lines = conversation(tag, 3000);
+		const { stored, spans } = memorySpans();
+		await injectLlmFault("server_error", `${tag} message 2999 `, 3);
+		expect(await summarize(lines, request, { llm: llm(), sleep: noSleep, spans })).toMatchObject({ fallback: "server" });
+		const windows = (await llmCalls(tag)).length - 2;
+		expect(stored).toHaveLength(windows - 1);
+		const retried = await summarize(lines, request, { llm: llm(), sleep: noSleep, spans });
+		expect([retried.fallback, (await llmCalls(tag)).length]).toEqual([null, windows + 3]);
 	});
 
 	it("falls back to the extractive summarizer when the LLM keeps failing or times out", async () => {

@@ -279,6 +279,24 @@ describe("buttons under a summary", () => {
 		expect(await sendOk(click)).toMatchObject({ type: 4, data: { ...SUMMARY, allowed_mentions: { parse: [] } } });
 	});
 
+	it("'Refresh' is never answered from the cache nor joins the job in flight, and its summary replaces the cached one", async () => {
+		const guildId = id();
+		const channelId = id();
+		const lastMessageId = id();
+		const refresh = () => buttonClick(buttonId("refresh", { channelId, range: { kind: "count", messages: 100 }, style: "brief" }), { guildId, channelId, lastMessageId });
+		await sendOk(summarize({}, { guildId, channelId, lastMessageId }));
+		expect(await sendOk(refresh())).toEqual({ type: 5, data: { flags: MessageFlags.Ephemeral } });
+		const [first, fresh] = jobs();
+		expect(fresh).toMatchObject({ key: first.key, fresh: true });
+
+		const newer: SummaryMessage = { embeds: [{ title: "#general: last 100 messages", description: "They agreed to ship on Monday." }] };
+		await guild(guildId).finish(first, SUMMARY);
+		await guild(guildId).finish(fresh, newer);
+		expect(await sendOk(summarize({}, { guildId, channelId, lastMessageId }))).toMatchObject({ type: 4, data: { embeds: newer.embeds } });
+		expect((await sendOk(refresh())).type).toBe(5);
+		expect(jobs()).toHaveLength(3);
+	});
+
 	it("checks permissions like a command, and keeps another channel's buttons to the member who asked", async () => {
 		const channelId = id();
 		const detail = (channel: string) => buttonId("detail", { channelId: channel, range: { kind: "count", messages: 100 }, style: "brief" });

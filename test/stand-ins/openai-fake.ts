@@ -1,7 +1,7 @@
 // Stand-in for an OpenAI-compatible chat completions API, shared by tests, benchmarks and `npm start`.
 // Answers are derived from the prompt, deterministically: the conversation arrives as lines
 // `n author: text` (the bot's prompt convention), and the answer's points are the longest lines,
-// citing their n. With a json_schema response format the answer has the bot's summary shape.
+// citing their n, leaving out the lines the system prompt gives as context only. With a json_schema response format the answer has the bot's summary shape.
 // Faults for tests: POST /__openai/faults {kind, times, match?}, DELETE /__openai/faults (all of them end);
 // recorded calls: GET /__openai/requests.
 
@@ -25,6 +25,8 @@ interface ChatRequest {
 }
 
 const LINE = /^(\d+) ([^:]+): (.*)$/;
+/** How the bot's system prompt says which lines are context only (llm.ts). */
+const CONTEXT_BELOW = /Lines numbered below (\d+) come before the part to summarize/;
 
 function error(status: number, type: string, message: string, headers: Record<string, string> = {}): Response {
 	return Response.json({ error: { message, type, param: null, code: type } }, { status, headers });
@@ -36,7 +38,8 @@ function answer(request: ChatRequest, badCitations: boolean): string {
 		.split("\n")
 		.map((line) => line.match(LINE))
 		.filter((match): match is RegExpMatchArray => match !== null)
-		.map((match) => ({ index: Number(match[1]), author: match[2], text: match[3] }));
+		.map((match) => ({ index: Number(match[1]), author: match[2], text: match[3] }))
+		.filter((line) => line.index >= Number(prompt.match(CONTEXT_BELOW)?.[1] ?? 0));
 	const chosen = [...lines].sort((a, b) => b.text.length - a.text.length || a.index - b.index).slice(0, 4).sort((a, b) => a.index - b.index);
 	const points = chosen.map((line) => ({ text: `${line.author} said: ${line.text.slice(0, 120)}`, sources: badCitations ? [line.index, 99_999] : [line.index] }));
 	const asks = chosen.filter((line) => /can you|i'll|please/i.test(line.text));

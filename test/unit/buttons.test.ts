@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buttonId, parseButtonId, summaryButtons } from "../../src/discord/buttons";
+import { buttonId, offersRefresh, parseButtonId, summaryButtons } from "../../src/discord/buttons";
 import { parseRangeKey, rangeKey } from "../../src/summarizer/job";
 
 describe("summary buttons", () => {
@@ -14,6 +14,7 @@ describe("summary buttons", () => {
 		expect(parseButtonId(buttonId("detail", request))).toEqual({ action: "detail", channelId: request.channelId, range: request.range, style: "detailed" });
 		expect(parseButtonId(buttonId("shorter", request))?.style).toBe("brief");
 		expect(parseButtonId(buttonId("public", request))?.style).toBe("bullets");
+		expect(parseButtonId(buttonId("refresh", request))).toEqual({ action: "refresh", channelId: request.channelId, range: request.range, style: "bullets" });
 	});
 
 	it("offer only what makes sense", () => {
@@ -21,6 +22,13 @@ describe("summary buttons", () => {
 		expect(labels(request)).toEqual(["Shorter", "More detail", "Post publicly"]);
 		expect(labels({ ...request, style: "brief", public: true })).toEqual(["More detail"]);
 		expect(labels({ ...request, style: "detailed" })).toEqual(["Shorter", "Post publicly"]);
+		expect(labels({ ...request, refreshable: true })).toEqual(["Refresh", "Shorter", "More detail", "Post publicly"]);
+	});
+
+	it("tell whether a result offers Refresh", () => {
+		expect(offersRefresh(summaryButtons({ ...request, refreshable: true }))).toBe(true);
+		expect(offersRefresh(summaryButtons(request))).toBe(false);
+		expect(offersRefresh(undefined)).toBe(false);
 	});
 
 	it("reject ids that are not theirs or are malformed", () => {

@@ -189,6 +189,17 @@ describe("render", () => {
 		expect(embed.color).not.toBe(render(summary([]), context)[0].embeds[0].color);
 	});
 
+	it("quotes the newest messages the LLM has not summarized yet, after its points, saying how to add them", () => {
+		const newest = { messages: 12, points: [{ text: "moved the release to Monday", sources: [41] }] };
+		const [message] = render(summary([{ text: "They agreed to ship.", sources: [3] }], { newest }), context);
+		const description = message.embeds[0].description!;
+		expect(description).toContain(
+			`• They agreed to ship. [1](${jump(3)})\n**Newest 12 messages**, not summarized yet: *Refresh* adds them.\n• **bob\\_the\\_builder**: moved the release to Monday [1](${jump(41)})`,
+		);
+		const [quiet] = render(summary([], { newest: { messages: 1, points: [] } }), context);
+		expect(quiet.embeds[0].description).toContain("**Newest 1 message**, not summarized yet: *Refresh* adds them.\n*Nothing in them to quote.*");
+	});
+
 	it("leads with action items in the action_items style, and says when there are none", () => {
 		const items = summary([{ text: "Context here", sources: [0] }], { actionItems: [{ text: "Write docs", owner: null, sources: [3] }] });
 		const description = render(items, { ...context, style: "action_items" })[0].embeds[0].description!;

@@ -1,0 +1,112 @@
+// What the LLM said is kept per span of messages (in the guild's Durable Object), whatever range asked
+// for it, so a later range pays only for the messages no earlier one has summarized: a "last 100"
+// after a "last 200", a "since 1h", a "Summarize from here", the same range after new messages. This
+// file finds what a range still needs, and makes one summary of the spans that cover it. Pure.
+import type { LlmResult } from "./llm";
+import type { Line } from "./line";
+import type { ActionItem, Cited } from "./summary";
+import { cosine, terms, vectorize } from "./text-rank";
+
+/** A cited item as kept: line numbers differ between ranges, so it cites messages by id. */
+type Kept<T extends Cited> = Omit<T, "sources"> & { sources: string[] };
+
+/** What the LLM said of a span of messages: every message from `firstId` to `lastId` was in what it read. */
+export interface Span {
+	firstId: string;
+	lastId: string;
+	/** Most important first, as the model wrote them. */
+	points: Kept<Cited>[];
+	actionItems: Kept<ActionItem>[];
+}
+
+/**
+ * The newest messages a summary may leave to the extractive summarizer, quoted under the LLM's points
+ * with a Refresh button, rather than make a call for them: a quarter of the range, and at most 50.
+ */
+export const NEWEST_UNSUMMARIZED = { share: 0.25, max: 50 };
+
+function messageCount(lines: Line[]): number {
+	return lines.reduce((sum, line) => sum + line.messageIds.length, 0);
+}
+
+function containing(spans: Pick<Span, "firstId" | "lastId">[]): (id: string) => boolean {
+	const bounds = spans.map((span) => [BigInt(span.firstId), BigInt(span.lastId)] as const);
+	return (id) => {
+		const n = BigInt(id);
+		return bounds.some(([first, last]) => first <= n && n <= last);
+	};
+}
+
+/** Runs of consecutive lines that no span covers, oldest first; a line is covered when each of its messages is. */
+export function uncovered(lines: Line[], spans: Pick<Span, "firstId" | "lastId">[]): Line[][] {
+	const covered = containing(spans);
+	const runs: Line[][] = [];
+	let run: Line[] = [];
+	for (const line of lines) {
+		if (line.messageIds.every(covered)) {
+			if (run.length) runs.push(run);
+			run = [];
+		} else run.push(line);
+	}
+	if (run.length) runs.push(run);
+	return runs;
+}
+
+/** The uncovered run, when it is only the range's newest few messages (NEWEST_UNSUMMARIZED) and the rest is covered. */
+export function newestOnly(lines: Line[], runs: Line[][]): Line[] | undefined {
+	if (runs.length !== 1) return undefined;
+	const [run] = runs;
+	if (run[0] === lines[0] || run.at(-1) !== lines.at(-1)) return undefined;
+	const allowed = Math.min(NEWEST_UNSUMMARIZED.max, Math.floor(messageCount(lines) * NEWEST_UNSUMMARIZED.share));
+	return messageCount(run) <= allowed ? run : undefined;
+}
+
+/** The model's result for `window` (the lines it was asked to summarize), as kept. */
+export function toSpan(result: Pick<LlmResult, "points" | "actionItems">, window: Line[]): Span {
+	const ids = new Map(window.map((line) => [line.index, line.messageIds[0]]));
+	const cite = <T extends Cited>(item: T): Kept<T> => ({ ...item, sources: item.sources.flatMap((source) => ids.get(source) ?? []) });
+	return { firstId: window[0].messageIds[0], lastId: window.at(-1)!.messageIds.at(-1)!, points: result.points.map(cite), actionItems: result.actionItems.map(cite) };
+}
+
+/** At least this similar (TF-IDF cosine) to a point taken from another span, a point says the same again. */
+const SAME_POINT = 0.8;
+
+/** `items` in order, without those that repeat an earlier one from another span. */
+function distinct<T extends Cited>(items: { item: T; span: number }[]): T[] {
+	const vectors = vectorize(items.map(({ item }) => terms(item.text)));
+	const kept: number[] = [];
+	items.forEach(({ span }, i) => {
+		if (!kept.some((k) => items[k].span !== span && cosine(vectors[k], vectors[i]) >= SAME_POINT)) kept.push(i);
+	});
+	return kept.map((i) => items[i].item);
+}
+
+/**
+ * One summary of `lines` from the spans that cover them. Citations of messages the range no longer holds
+ * (deleted since, or outside it) are dropped, and items left with none. Points are ranked by their place
+ * in their span's list over the share of the range that span covers, so a span covering most of the
+ * range leads and a small one still gets its first point in; action items keep conversation order.
+ */
+export function merge(lines: Line[], spans: Span[]): Pick<LlmResult, "points" | "actionItems"> {
+	const lineOf = new Map<string, number>();
+	for (const line of lines) for (const id of line.messageIds) lineOf.set(id, line.index);
+	const cite = <T extends Cited>(item: Kept<T>): T => ({ ...item, sources: [...new Set(item.sources.flatMap((id) => lineOf.get(id) ?? []))].sort((a, b) => a - b) }) as T;
+	const starts = lines.map((line) => BigInt(line.messageIds[0]));
+	const points: { item: Cited; span: number; score: number }[] = [];
+	const actions: { item: ActionItem; span: number }[] = [];
+	spans.forEach((span, n) => {
+		const [first, last] = [BigInt(span.firstId), BigInt(span.lastId)];
+		const inRange = starts.filter((start) => first <= start && start <= last).length;
+		span.points.forEach((point, rank) => {
+			const item = cite(point);
+			if (item.sources.length) points.push({ item, span: n, score: (rank + 1) / Math.max(1, inRange) });
+		});
+		for (const action of span.actionItems) {
+			const item = cite<ActionItem>(action);
+			if (item.sources.length) actions.push({ item, span: n });
+		}
+	});
+	points.sort((a, b) => a.score - b.score || a.item.sources[0] - b.item.sources[0]);
+	actions.sort((a, b) => a.item.sources[0] - b.item.sources[0]);
+	return { points: distinct(points), actionItems: distinct(actions) };
+}

@@ -1,0 +1,80 @@
+import { describe, expect, it } from "vitest";
+import { merge, newestOnly, toSpan, uncovered, type Span } from "../../src/summarizer/coverage";
+import type { Line } from "../../src/summarizer/line";
+
+/** Lines numbered from 0 whose messages have ids from `firstId`, one each unless `merged` says otherwise. */
+function lines(count: number, firstId = 1000, merged: Record<number, number> = {}): Line[] {
+	let next = firstId;
+	return Array.from({ length: count }, (_, index) => {
+		const messageIds = Array.from({ length: merged[index] ?? 1 }, () => String(next++));
+		return { index, messageIds, authorId: `u${index % 3}`, author: ["alice", "bob", "carol"][index % 3], time: index, text: `line ${index}` };
+	});
+}
+
+const span = (firstId: number, lastId: number, points: [string, number[]][] = [], actionItems: [string, number[]][] = []): Span => ({
+	firstId: String(firstId),
+	lastId: String(lastId),
+	points: points.map(([text, sources]) => ({ text, sources: sources.map(String) })),
+	actionItems: actionItems.map(([text, sources]) => ({ text, owner: null, sources: sources.map(String) })),
+});
+
+describe("uncovered", () => {
+	it("finds the runs of lines no span covers, a line being covered only when all its messages are", () => {
+		const range = lines(10, 1000, { 4: 2 });
+		// Line 4 holds messages 1004 and 1005; the first span ends within it.
+		const runs = uncovered(range, [span(1000, 1004), span(1008, 1009)]);
+		expect(runs.map((run) => run.map((line) => line.index))).toEqual([[4, 5, 6], [9]]);
+		expect(uncovered(range, [])).toEqual([range]);
+		expect(uncovered(range, [span(900, 2000)])).toEqual([]);
+	});
+});
+
+describe("newestOnly", () => {
+	const range = lines(100);
+
+	it("lets the newest quarter of a range go unsummarized, at most 50 messages", () => {
+		expect(newestOnly(range, uncovered(range, [span(1000, 1074)]))?.map((line) => line.index)).toEqual(Array.from({ length: 25 }, (_, i) => 75 + i));
+		expect(newestOnly(range, uncovered(range, [span(1000, 1073)]))).toBeUndefined();
+		const long = lines(1000);
+		expect(newestOnly(long, uncovered(long, [span(1000, 1949)]))).toHaveLength(50);
+		expect(newestOnly(long, uncovered(long, [span(1000, 1948)]))).toBeUndefined();
+	});
+
+	it("never when the oldest or middle lines need a call, or nothing is covered", () => {
+		expect(newestOnly(range, uncovered(range, [span(1010, 1099)]))).toBeUndefined();
+		expect(newestOnly(range, uncovered(range, [span(1000, 1040), span(1042, 1090)]))).toBeUndefined();
+		expect(newestOnly(range, uncovered(range, []))).toBeUndefined();
+	});
+});
+
+describe("toSpan and merge", () => {
+	it("keep citations as message ids, so another range with other line numbers finds them", () => {
+		const first = lines(10, 1000);
+		const kept = toSpan({ points: [{ text: "the plan", sources: [2, 3] }], actionItems: [{ text: "write it up", owner: "bob", sources: [4] }] }, first.slice(2, 6));
+		expect(kept).toEqual({ firstId: "1002", lastId: "1005", points: [{ text: "the plan", sources: ["1002", "1003"] }], actionItems: [{ text: "write it up", owner: "bob", sources: ["1004"] }] });
+		// The same messages, from line 0 of a range that starts later.
+		expect(merge(lines(5, 1002), [kept])).toEqual({ points: [{ text: "the plan", sources: [0, 1] }], actionItems: [{ text: "write it up", owner: "bob", sources: [2] }] });
+	});
+
+	it("drop citations of messages the range doesn't hold, and items left with none", () => {
+		const range = lines(5, 1000).filter((line) => line.messageIds[0] !== "1002");
+		const merged = merge(range, [span(990, 1004, [["before the range", [995]], ["deleted since", [1002]], ["partly", [995, 1003]]])]);
+		expect(merged.points).toEqual([{ text: "partly", sources: [3] }]);
+	});
+
+	it("rank points by their place in their span over the share of the range it covers", () => {
+		const range = lines(100);
+		const big = span(1000, 1079, [["big first", [1000]], ["big second", [1001]], ["big third", [1002]], ["big fourth", [1003]], ["big fifth", [1004]]]);
+		const small = span(1080, 1099, [["small first", [1080]], ["small second", [1081]]]);
+		expect(merge(range, [big, small]).points.map((point) => point.text)).toEqual(["big first", "big second", "big third", "big fourth", "small first", "big fifth", "small second"]);
+	});
+
+	it("leave out a point that another span already made, but never one of the same span", () => {
+		const range = lines(40);
+		const a = span(1000, 1019, [["release moved to Friday after the database migration", [1000]], ["release moved to Friday after the database migration", [1001]]]);
+		const b = span(1020, 1039, [["release moved to Friday after the database migration", [1020]], ["budget review next week", [1021]]], [["ship it", [1022]]]);
+		const merged = merge(range, [a, b]);
+		expect(merged.points.map((point) => point.sources)).toEqual([[0], [1], [21]]);
+		expect(merged.actionItems).toEqual([{ text: "ship it", owner: null, sources: [22] }]);
+	});
+});
