@@ -1,8 +1,8 @@
 // /config interactions as Discord sends them (a subcommand and its options), and their deferred answers.
 import { ApplicationCommandOptionType, PermissionFlagsBits, type APIApplicationCommandInteractionDataBasicOption, type APIEmbed, type APIInteractionDataResolvedChannel } from "discord-api-types/v10";
-import { expect, vi } from "vitest";
+import { expect } from "vitest";
 import { chatCommand, READ, sendOk, type Context } from "./interactions";
-import { resultsFor } from "./stand-in";
+import { firstResult } from "./stand-in";
 
 /** A member who may use /config: reads the channel and has Manage Server. */
 export const MANAGER = (BigInt(READ) | PermissionFlagsBits.ManageGuild).toString();
@@ -32,10 +32,7 @@ export function config(
 /** Sends a /config interaction that passes the checks: "thinking…" at once, then the answer that replaces it. */
 export async function configAnswer(interaction: ReturnType<typeof config>): Promise<{ content?: string; embed: APIEmbed; text: string }> {
 	expect(await sendOk(interaction)).toEqual({ type: 5, data: { flags: 64 } });
-	const [result] = await vi.waitUntil(async () => {
-		const found = await resultsFor(interaction.token);
-		return found.length ? found : false;
-	});
+	const result = await firstResult(interaction.token);
 	const body = result.body as { content?: string; embeds?: APIEmbed[] };
 	const embed = body.embeds?.[0] ?? {};
 	return { content: body.content, embed, text: [body.content, embed.description, ...(embed.fields ?? []).map((field) => `${field.name}: ${field.value}`)].join("\n") };

@@ -1,5 +1,6 @@
 // Reads what the Discord stand-in (test/stand-ins/discord.ts) received from the Worker.
 import type { APIMessage } from "discord-api-types/v10";
+import { vi } from "vitest";
 import type { RecordedEdit } from "../stand-ins/discord-emulator";
 
 export async function editsFor(token: string): Promise<RecordedEdit[]> {
@@ -12,6 +13,18 @@ const PROGRESS = /^(Reading messages|Summarizing)/;
 /** What the bot delivered to an interaction: its webhook calls, less progress updates. */
 export async function resultsFor(token: string): Promise<RecordedEdit[]> {
 	return (await editsFor(token)).filter((edit) => !PROGRESS.test((edit.body as { content?: string }).content ?? ""));
+}
+
+/**
+ * The first result delivered to a deferred interaction, waited for: the answer comes from the Worker's
+ * `waitUntil`, which a loaded machine may take seconds to run.
+ */
+export async function firstResult(token: string): Promise<RecordedEdit> {
+	const [result] = await vi.waitUntil(async () => {
+		const found = await resultsFor(token);
+		return found.length ? found : false;
+	}, { timeout: 10_000, interval: 20 });
+	return result;
 }
 
 /** Puts a channel with these messages in the Discord emulator. */

@@ -3,20 +3,17 @@ import { env } from "cloudflare:workers";
 import { and, eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { ApplicationCommandOptionType, MessageFlags } from "discord-api-types/v10";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { memberOptOuts } from "../../src/db/schema";
 import { chatCommand, id, sendOk } from "../helpers/interactions";
-import { resultsFor } from "../helpers/stand-in";
+import { firstResult } from "../helpers/stand-in";
 
 const db = drizzle(env.DB);
 
 async function privacy(action: string, guildId: string, userId: string): Promise<string> {
 	const interaction = chatCommand("privacy", [{ name: "action", type: ApplicationCommandOptionType.String, value: action }], { guildId, userId });
 	expect(await sendOk(interaction)).toEqual({ type: 5, data: { flags: MessageFlags.Ephemeral } });
-	const [result] = await vi.waitUntil(async () => {
-		const found = await resultsFor(interaction.token);
-		return found.length ? found : false;
-	});
+	const result = await firstResult(interaction.token);
 	return (result.body as { content: string }).content;
 }
 

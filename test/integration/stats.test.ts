@@ -2,11 +2,11 @@
 import { env } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/d1";
 import { MessageFlags } from "discord-api-types/v10";
-import { expect, it, vi } from "vitest";
+import { expect, it } from "vitest";
 import { usageEvents } from "../../src/db/schema";
 import { guildStats } from "../../src/metrics/stats";
 import { chatCommand, id, sendOk } from "../helpers/interactions";
-import { resultsFor } from "../helpers/stand-in";
+import { firstResult } from "../helpers/stand-in";
 
 const db = drizzle(env.DB);
 const HOUR = 3_600_000;
@@ -39,10 +39,7 @@ it("counts outcomes, cache savings, percentiles and tokens per period", async ()
 
 	const interaction = chatCommand("stats", [], { guildId });
 	expect(await sendOk(interaction)).toEqual({ type: 5, data: { flags: MessageFlags.Ephemeral } });
-	const [result] = await vi.waitUntil(async () => {
-		const found = await resultsFor(interaction.token);
-		return found.length ? found : false;
-	});
+	const result = await firstResult(interaction.token);
 	const text = JSON.stringify(result.body);
 	expect(text).toContain("Last 24 hours");
 	expect(text).toContain("**10** requests");

@@ -192,7 +192,7 @@ describe("single-flight", () => {
 
 		const first = summarize({}, { guildId, channelId, lastMessageId });
 		const second = summarize({ public: true }, { guildId, channelId, lastMessageId });
-		const answers = [sendOk(first), vi.waitUntil(() => enqueue.mock.calls.length > 0).then(() => sendOk(second))];
+		const answers = [sendOk(first), vi.waitUntil(() => enqueue.mock.calls.length > 0, { timeout: 10_000 }).then(() => sendOk(second))];
 		await vi.waitUntil(async () => (await rows(guildId, "SELECT 1 FROM joiners")).length);
 		gate.resolve();
 		expect(await Promise.all(answers)).toEqual([
@@ -232,7 +232,7 @@ describe("enqueue failure", () => {
 			throw new Error("queue unavailable");
 		});
 		const first = sendOk(summarize({}, { guildId, channelId, lastMessageId: "7" }));
-		await vi.waitUntil(() => enqueue.mock.calls.length > 0);
+		await vi.waitUntil(() => enqueue.mock.calls.length > 0, { timeout: 10_000 });
 		const second = sendOk(summarize({}, { guildId, channelId, lastMessageId: "7" }));
 		await vi.waitUntil(async () => (await rows(guildId, "SELECT 1 FROM joiners")).length);
 		gate.resolve();
