@@ -26,10 +26,11 @@ interface Body {
 	embeds?: { footer?: { text?: string } }[];
 }
 
-function fate(final: Body | undefined): Fate {
+/** `last`: the result's last message, which carries the footer: the final edit, or its last follow-up. */
+function fate(final: Body | undefined, last: Body | undefined): Fate {
 	if (!final) return "lost";
 	if (!final.embeds?.length) return /couldn't|can't|nothing to summarize/i.test(final.content ?? "") ? "told" : "answered";
-	const footer = final.embeds.at(-1)?.footer?.text ?? "";
+	const footer = last?.embeds?.at(-1)?.footer?.text ?? "";
 	if (footer.startsWith("extractive summary")) return "fallback";
 	return footer ? "delivered" : "answered";
 }
@@ -42,8 +43,13 @@ export async function deliveries(emulatorUrl: string): Promise<Map<string, Deliv
 	const result = new Map<string, Delivery>();
 	for (const [token, edits] of byToken) {
 		const finals = edits.filter((edit) => edit.method === "PATCH" && !isProgress(edit.body));
-		const followups = edits.filter((edit) => edit.method === "POST").map((edit) => JSON.stringify(edit.body));
-		result.set(token, { fate: fate(finals.at(-1)?.body as Body | undefined), duplicates: Math.max(0, finals.length - 1) + (followups.length - new Set(followups).size) });
+		const posts = edits.filter((edit) => edit.method === "POST");
+		const followups = posts.map((edit) => JSON.stringify(edit.body));
+		const final = finals.at(-1)?.body as Body | undefined;
+		result.set(token, {
+			fate: fate(final, (posts.at(-1)?.body as Body | undefined) ?? final),
+			duplicates: Math.max(0, finals.length - 1) + (followups.length - new Set(followups).size),
+		});
 	}
 	return result;
 }

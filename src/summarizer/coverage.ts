@@ -81,13 +81,23 @@ function distinct<T extends Cited>(items: { item: T; span: number }[]): T[] {
 	return kept.map((i) => items[i].item);
 }
 
+/** The spans not inside another one: two jobs that read the same messages at once both kept what they said. */
+function outermost(spans: Span[]): Span[] {
+	const bounds = spans.map((span) => [BigInt(span.firstId), BigInt(span.lastId)] as const);
+	return spans.filter((_, i) => {
+		const [first, last] = bounds[i];
+		return !bounds.some(([otherFirst, otherLast], j) => j !== i && otherFirst <= first && last <= otherLast && (otherFirst < first || last < otherLast || j < i));
+	});
+}
+
 /**
  * One summary of `lines` from the spans that cover them. Citations of messages the range no longer holds
  * (deleted since, or outside it) are dropped, and items left with none. Points are ranked by their place
  * in their span's list over the share of the range that span covers, so a span covering most of the
  * range leads and a small one still gets its first point in; action items keep conversation order.
  */
-export function merge(lines: Line[], spans: Span[]): Pick<LlmResult, "points" | "actionItems"> {
+export function merge(lines: Line[], kept: Span[]): Pick<LlmResult, "points" | "actionItems"> {
+	const spans = outermost(kept);
 	const lineOf = new Map<string, number>();
 	for (const line of lines) for (const id of line.messageIds) lineOf.set(id, line.index);
 	const cite = <T extends Cited>(item: Kept<T>): T => ({ ...item, sources: [...new Set(item.sources.flatMap((id) => lineOf.get(id) ?? []))].sort((a, b) => a - b) }) as T;

@@ -1,13 +1,27 @@
-// The summary queue's handler: each message goes to the consumer of its kind, and is acked or retried on its own.
+// The summary queue's handler: each message goes to the consumer of its kind, and is acked or retried on
+// its own. The jobs of one channel and language run one after another, so that a later one reuses what
+// the LLM said for an earlier one (summarizer/coverage.ts) instead of having it read the same messages
+// at the same time; other channels run alongside.
 import { consumeSummary } from "./consumer";
 import { consumeDigest } from "./digest";
-import { isDigest, type QueueJob } from "./job";
+import { isDigest, summaryLanguage, type QueueJob } from "./job";
+
+function channelOf(job: QueueJob): string {
+	return `${job.guildId}:${job.channelId}:${summaryLanguage(job.locale)}`;
+}
 
 export async function consume(batch: MessageBatch<QueueJob>, env: Env): Promise<void> {
+	const byChannel = new Map<string, Message<QueueJob>[]>();
+	for (const message of batch.messages) {
+		const key = channelOf(message.body);
+		byChannel.set(key, [...(byChannel.get(key) ?? []), message]);
+	}
 	await Promise.all(
-		batch.messages.map((message) => {
-			const job = message.body;
-			return isDigest(job) ? consumeDigest(message, job, env) : consumeSummary(message, job, env);
+		[...byChannel.values()].map(async (messages) => {
+			for (const message of messages) {
+				const job = message.body;
+				await (isDigest(job) ? consumeDigest(message, job, env) : consumeSummary(message, job, env));
+			}
 		}),
 	);
 }

@@ -9,7 +9,7 @@ import { memberOptOuts, summaries, usageEvents } from "../../src/db/schema";
 import worker from "../../src/index";
 import { restyled, summaryKey, type SummaryJob } from "../../src/summarizer/job";
 import { id } from "../helpers/interactions";
-import { llmCalls } from "../helpers/llm";
+import { injectLlmFault, llmCalls } from "../helpers/llm";
 import { message, user } from "../helpers/messages";
 import { injectFault, resultsFor, seedChannel } from "../helpers/stand-in";
 
@@ -142,6 +142,22 @@ describe("the consumer", () => {
 		// It replaced the cached summary that quoted the newest message.
 		const admission = await env.GUILD.get(env.GUILD.idFromName(first.guildId)).admit({ ...later, interactionId: id(), token: "t2" });
 		expect(admission).toMatchObject({ outcome: "hit", summary: { embeds: [{ description: expect.not.stringContaining("Newest") }] } });
+	});
+
+	it("runs one batch's jobs for a channel one after another, so the second reuses what the LLM said for the first", async () => {
+		const marker = `marker${id()}`;
+		const history = Array.from({ length: 60 }, (_, i) => message([alice, bob, carol][i % 3], `${marker} ${i}: the index build for usage events needs another run on staging`, i));
+		const wide = job();
+		const narrow = job({ guildId: wide.guildId, channelId: wide.channelId, range: { kind: "count", messages: 20 }, ...summaryKey({ ...wide, range: { kind: "count", messages: 20 } }, id()) });
+		const elsewhere = job({ guildId: wide.guildId });
+		await seedChannel(wide.channelId, history);
+		await seedChannel(elsewhere.channelId, conversation());
+		// Slow enough that the two would overlap if they ran side by side.
+		await injectLlmFault("slow", marker, 2);
+		const result = await consumeWith({ ...env, OPENAI_API_KEY: "test-key" }, 1, wide, narrow, elsewhere);
+		expect(result.explicitAcks.sort()).toEqual(["m0", "m1", "m2"]);
+		expect(await llmCalls(marker)).toHaveLength(1);
+		for (const delivered of [wide, narrow]) expect(await resultsFor(delivered.token)).toHaveLength(1);
 	});
 
 	it("after the last retry, tells the user and lets the message go to the dead-letter queue", async () => {

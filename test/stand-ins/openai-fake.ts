@@ -3,13 +3,14 @@
 // `n author: text` (the bot's prompt convention), and the answer's points are the longest lines,
 // citing their n, leaving out the lines the system prompt gives as context only. With a json_schema response format the answer has the bot's summary shape.
 // Faults for tests: POST /__openai/faults {kind, times, match?}, DELETE /__openai/faults (all of them end);
+// `slow` answers as usual after half a second, so that calls overlap;
 // recorded calls: GET /__openai/requests.
 
 export interface OpenAIFake {
 	fetch(request: Request): Promise<Response>;
 }
 
-type FaultKind = "rate_limit" | "insufficient_quota" | "server_error" | "timeout" | "length" | "bad_citations";
+type FaultKind = "rate_limit" | "insufficient_quota" | "server_error" | "timeout" | "slow" | "length" | "bad_citations";
 
 interface Fault {
 	kind: FaultKind;
@@ -89,6 +90,7 @@ export function createOpenAIFake(options: { apiKey?: string } = {}): OpenAIFake 
 						setTimeout(give, 30_000).unref();
 					});
 			}
+			if (fault?.kind === "slow") await new Promise((resolve) => setTimeout(resolve, 500));
 			const content = answer(body, fault?.kind === "bad_citations");
 			const truncated = fault?.kind === "length";
 			return Response.json({

@@ -77,4 +77,12 @@ describe("toSpan and merge", () => {
 		expect(merged.points.map((point) => point.sources)).toEqual([[0], [1], [21]]);
 		expect(merged.actionItems).toEqual([{ text: "ship it", owner: null, sources: [22] }]);
 	});
+
+	it("use only the outer of two spans when one lies inside the other, as when two jobs read the same messages", () => {
+		const range = lines(20);
+		const outer = span(1000, 1019, [["the whole story", [1000]]]);
+		const inner = span(1010, 1019, [["the end of it", [1010]]]);
+		expect(merge(range, [inner, outer]).points.map((point) => point.text)).toEqual(["the whole story"]);
+		expect(merge(range, [outer, { ...outer, points: [{ text: "said twice", sources: ["1001"] }] }]).points.map((point) => point.text)).toEqual(["the whole story"]);
+	});
 });
