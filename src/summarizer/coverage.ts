@@ -5,7 +5,7 @@
 import type { LlmResult } from "./llm";
 import type { Line } from "./line";
 import type { ActionItem, Cited } from "./summary";
-import { cosine, terms, vectorize } from "./text-rank";
+import { centrality, cosine, terms, vectorize } from "./text-rank";
 
 /** A cited item as kept: line numbers differ between ranges, so it cites messages by id. */
 type Kept<T extends Cited> = Omit<T, "sources"> & { sources: string[] };
@@ -90,11 +90,46 @@ function outermost(spans: Span[]): Span[] {
 	});
 }
 
+/** A point with what ranks it among other spans' points: its place in its span's list, and that span's share of the range. */
+interface Ranked {
+	item: Cited;
+	span: number;
+	rank: number;
+	share: number;
+}
+
 /**
- * One summary of `lines` from the spans that cover them. Citations of messages the range no longer holds
- * (deleted since, or outside it) are dropped, and items left with none. Points are ranked by their place
- * in their span's list over the share of the range that span covers, so a span covering most of the
- * range leads and a small one still gets its first point in; action items keep conversation order.
+ * The points of all spans in one list, each span's in the order the model gave them (the gist first).
+ * The next point is the span head with the lowest (place + 1) / share, so a span covering most of the
+ * range leads and a small one still gets its first point in; among spans of equal share (the windows
+ * of a long range) a point on the range's common themes (TF-IDF centrality among all points) goes first.
+ */
+function interleave(points: Ranked[], spans: number): Ranked[] {
+	const vectors = vectorize(points.map(({ item }) => terms(item.text)));
+	const central = centrality(vectors, points.map(({ span }) => String(span)), points.map((_, i) => i));
+	// Centrality moves a point by at most a factor of 1.67 against another: it decides between near equals.
+	const key = (i: number) => ((points[i].rank + 1) / Math.max(1, points[i].share)) * (1.25 - central[i] / 2);
+	const heads = Array.from({ length: spans }, () => [] as number[]);
+	points.forEach(({ span }, i) => heads[span].push(i));
+	const out: Ranked[] = [];
+	for (;;) {
+		let best = -1;
+		for (const queue of heads) {
+			const head = queue[0];
+			if (head === undefined) continue;
+			if (best < 0 || key(head) < key(best) || (key(head) === key(best) && points[head].item.sources[0] < points[best].item.sources[0])) best = head;
+		}
+		if (best < 0) return out;
+		out.push(points[best]);
+		heads[points[best].span].shift();
+	}
+}
+
+/**
+ * One summary of `lines` from the spans that cover them, without a call: points interleaved (above),
+ * action items in conversation order, and from either, one that another span already made left out.
+ * Citations of messages the range no longer holds (deleted since, or outside it) are dropped, and items
+ * left with none.
  */
 export function merge(lines: Line[], kept: Span[]): Pick<LlmResult, "points" | "actionItems"> {
 	const spans = outermost(kept);
@@ -102,21 +137,20 @@ export function merge(lines: Line[], kept: Span[]): Pick<LlmResult, "points" | "
 	for (const line of lines) for (const id of line.messageIds) lineOf.set(id, line.index);
 	const cite = <T extends Cited>(item: Kept<T>): T => ({ ...item, sources: [...new Set(item.sources.flatMap((id) => lineOf.get(id) ?? []))].sort((a, b) => a - b) }) as T;
 	const starts = lines.map((line) => BigInt(line.messageIds[0]));
-	const points: { item: Cited; span: number; score: number }[] = [];
+	const points: Ranked[] = [];
 	const actions: { item: ActionItem; span: number }[] = [];
 	spans.forEach((span, n) => {
 		const [first, last] = [BigInt(span.firstId), BigInt(span.lastId)];
-		const inRange = starts.filter((start) => first <= start && start <= last).length;
+		const share = starts.filter((start) => first <= start && start <= last).length;
 		span.points.forEach((point, rank) => {
 			const item = cite(point);
-			if (item.sources.length) points.push({ item, span: n, score: (rank + 1) / Math.max(1, inRange) });
+			if (item.sources.length) points.push({ item, span: n, rank, share });
 		});
 		for (const action of span.actionItems) {
 			const item = cite<ActionItem>(action);
 			if (item.sources.length) actions.push({ item, span: n });
 		}
 	});
-	points.sort((a, b) => a.score - b.score || a.item.sources[0] - b.item.sources[0]);
 	actions.sort((a, b) => a.item.sources[0] - b.item.sources[0]);
-	return { points: distinct(points), actionItems: distinct(actions) };
+	return { points: distinct(interleave(points, spans.length)), actionItems: distinct(actions) };
 }

@@ -62,11 +62,25 @@ describe("toSpan and merge", () => {
 		expect(merged.points).toEqual([{ text: "partly", sources: [3] }]);
 	});
 
-	it("rank points by their place in their span over the share of the range it covers", () => {
+	it("keep each span's order, and take the next point from the span whose head ranks best for its share of the range", () => {
 		const range = lines(100);
-		const big = span(1000, 1079, [["big first", [1000]], ["big second", [1001]], ["big third", [1002]], ["big fourth", [1003]], ["big fifth", [1004]]]);
-		const small = span(1080, 1099, [["small first", [1080]], ["small second", [1081]]]);
-		expect(merge(range, [big, small]).points.map((point) => point.text)).toEqual(["big first", "big second", "big third", "big fourth", "small first", "big fifth", "small second"]);
+		const topics = ["release", "migration", "index", "budget", "rota", "onboarding", "review", "pricing"];
+		const big = span(1000, 1079, topics.map((topic, i): [string, number[]] => [`big ${topic}`, [1000 + i]]));
+		const small = span(1080, 1099, [["small deadline", [1080]], ["small holiday", [1081]]]);
+		const order = merge(range, [big, small]).points.map((point) => point.text);
+		expect(order.filter((text) => text.startsWith("big"))).toEqual(topics.map((topic) => `big ${topic}`));
+		expect(order.filter((text) => text.startsWith("small"))).toEqual(["small deadline", "small holiday"]);
+		// (2 / 80, 1 / 20, 8 / 80): the small span's first point comes after big's second, before its last.
+		expect(order.indexOf("small deadline")).toBeGreaterThan(order.indexOf("big migration"));
+		expect(order.indexOf("small deadline")).toBeLessThan(order.indexOf("big pricing"));
+	});
+
+	it("among the windows of a long range, lead with the point on the range's common themes", () => {
+		const range = lines(40);
+		const heads = ["the release slips to Friday", "the release needs the database migration first", "lunch is pizza today", "the database migration before the release"];
+		const windows = heads.map((head, w) => span(1000 + 10 * w, 1009 + 10 * w, [[head, [1000 + 10 * w]]]));
+		const order = merge(range, windows).points.map((point) => point.text);
+		expect(order.at(-1)).toBe("lunch is pizza today");
 	});
 
 	it("leave out a point that another span already made, but never one of the same span", () => {
