@@ -17,6 +17,7 @@ import { DiscordError, restFor } from "../discord/rest";
 import { compact } from "./compact";
 import { deliver, progressReporter, type Target, type WebhookMessage } from "./deliver";
 import { fetchHistory } from "./history";
+import { messageCount } from "./line";
 import { roleNames } from "./role-names";
 import { restyled, TOKEN_LIFETIME_MS, type QueueJob, type SummaryJob } from "./job";
 import type { Summary } from "./summary";
@@ -134,7 +135,7 @@ export async function run(
 		await progress.settled();
 		return { messages: errorMessage("There is nothing to summarize in that range: no messages from members I can include.") };
 	}
-	const included = lines.reduce((sum, line) => sum + line.messageIds.length, 0);
+	const included = messageCount(lines);
 	progress.report(`Summarizing ${included.toLocaleString("en-US")} messages…`);
 	const guild = env.GUILD.get(env.GUILD.idFromName(job.guildId));
 	const outcome = await summarize(lines, job, {

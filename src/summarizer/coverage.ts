@@ -3,7 +3,7 @@
 // after a "last 200", a "since 1h", a "Summarize from here", the same range after new messages. This
 // file finds what a range still needs, and makes one summary of the spans that cover it. Pure.
 import type { LlmResult } from "./llm";
-import type { Line } from "./line";
+import { messageCount, type Line } from "./line";
 import type { ActionItem, Cited } from "./summary";
 import { centrality, cosine, terms, vectorize } from "./text-rank";
 
@@ -24,10 +24,6 @@ export interface Span {
  * with a Refresh button, rather than make a call for them: a quarter of the range, and at most 50.
  */
 export const NEWEST_UNSUMMARIZED = { share: 0.25, max: 50 };
-
-function messageCount(lines: Line[]): number {
-	return lines.reduce((sum, line) => sum + line.messageIds.length, 0);
-}
 
 function containing(spans: Pick<Span, "firstId" | "lastId">[]): (id: string) => boolean {
 	const bounds = spans.map((span) => [BigInt(span.firstId), BigInt(span.lastId)] as const);

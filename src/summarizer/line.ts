@@ -13,3 +13,8 @@ export interface Line {
 	time: number;
 	text: string;
 }
+
+/** How many Discord messages the lines hold. */
+export function messageCount(lines: Line[]): number {
+	return lines.reduce((sum, line) => sum + line.messageIds.length, 0);
+}

@@ -9,7 +9,7 @@ import { chunk } from "./chunk";
 import { nameReplies, renderLine } from "./compact";
 import { merge, newestOnly, toSpan, uncovered, type Span } from "./coverage";
 import { extractive, links, participants } from "./extractive";
-import type { Line } from "./line";
+import { messageCount, type Line } from "./line";
 import { callModel, checkOutput, LlmUnavailable, type LlmFailure, type LlmResult } from "./llm";
 import { summaryLanguage } from "./job";
 import { view } from "./styles";
@@ -121,7 +121,7 @@ async function fromSpans(lines: Line[], request: SummaryAsk, llm: { client: Open
 	// Quoted with the names of whom they answer, as people read them.
 	const quoted = newest.map((line) => ({ ...line, text: nameReplies(line.text, authorAt) }));
 	const points = extractive(quoted, { style: "brief", maxPoints: NEWEST_POINTS }).points;
-	return { ...merged, usage, reused: true, newest: { messages: newest.reduce((sum, line) => sum + line.messageIds.length, 0), points } };
+	return { ...merged, usage, reused: true, newest: { messages: messageCount(newest), points } };
 }
 
 /** One call for `lines`, read after `context`; an answer cut short is asked again as two halves. */
