@@ -48,12 +48,12 @@ export function uncovered(lines: Line[], spans: Pick<Span, "firstId" | "lastId">
 	return runs;
 }
 
-/** The uncovered run, when it is only the range's newest few messages (NEWEST_UNSUMMARIZED) and the rest is covered. */
-export function newestOnly(lines: Line[], runs: Line[][]): Line[] | undefined {
+/** The uncovered run, when it is only the range's newest few messages (`limits`) and the rest is covered. */
+export function newestOnly(lines: Line[], runs: Line[][], limits = NEWEST_UNSUMMARIZED): Line[] | undefined {
 	if (runs.length !== 1) return undefined;
 	const [run] = runs;
 	if (run[0] === lines[0] || run.at(-1) !== lines.at(-1)) return undefined;
-	const allowed = Math.min(NEWEST_UNSUMMARIZED.max, Math.floor(messageCount(lines) * NEWEST_UNSUMMARIZED.share));
+	const allowed = Math.min(limits.max, Math.floor(messageCount(lines) * limits.share));
 	return messageCount(run) <= allowed ? run : undefined;
 }
 

@@ -2,7 +2,8 @@
 // summarizer otherwise. What the LLM says is kept per span of messages (coverage.ts), so a range pays
 // only for the messages no earlier range has summarized, and another style of it (a view: styles.ts)
 // for none. When those are only the newest few, they are quoted as written instead of making a call,
-// and the summary's Refresh button asks for them to be summarized too.
+// and the summary's Refresh button asks for them to be summarized too. When the LLM is unavailable, the
+// spans still serve a range they mostly cover; otherwise the extractive summarizer stands in.
 import type OpenAI from "openai";
 import type { Style } from "../discord/commands";
 import { chunk } from "./chunk";
@@ -50,7 +51,7 @@ export interface SummaryAsk {
 
 export interface Outcome {
 	summary: Summary;
-	/** Why the extractive summarizer stood in for the LLM, when it did. */
+	/** Why the LLM did not read the whole range: the extractive summarizer, or kept spans and quotes, stood in. */
 	fallback: LlmFailure | "no_key" | "breaker_open" | null;
 	/** Earlier requests' spans covered the range: no call was made. */
 	reused: boolean;
@@ -63,22 +64,35 @@ const breaker = { failures: 0, openUntil: 0 };
 const BREAKER = { failures: 3, openMs: 60_000, quotaOpenMs: 10 * 60_000 };
 
 export async function summarize(lines: Line[], request: SummaryAsk, deps: SummarizeDeps, now = Date.now()): Promise<Outcome> {
-	const fallback = (reason: Outcome["fallback"]): Outcome => ({ summary: extractive(lines, { style: request.style }), fallback: reason, reused: false });
-	if (!deps.llm) return fallback("no_key");
-	if (breaker.openUntil > now) return fallback("breaker_open");
-	try {
-		const { reused, newest, ...result } = await fromSpans(lines, request, deps.llm, deps);
-		breaker.failures = 0;
-		const whole: Summary = { ...result, model: deps.llm.model, participants: participants(lines), links: links(lines), ...(newest ? { newest } : {}) };
-		return { summary: view(whole, request.style), fallback: null, reused, whole };
-	} catch (error) {
-		if (!(error instanceof LlmUnavailable)) throw error;
-		breaker.failures++;
-		if (error.reason === "quota") breaker.openUntil = now + BREAKER.quotaOpenMs;
-		else if (breaker.failures >= BREAKER.failures) breaker.openUntil = now + BREAKER.openMs;
-		console.error(JSON.stringify({ event: "llm.fallback", reason: error.reason }));
-		return fallback(error.reason);
+	if (!deps.llm) return wholly(lines, request, "no_key");
+	const { llm } = deps;
+	const scope = `${request.channelId}:${summaryLanguage(request.locale)}:${llm.model}`;
+	const kept = () => deps.spans?.get(scope, lines[0].messageIds[0], lines.at(-1)!.messageIds.at(-1)!) ?? Promise.resolve([]);
+	const spans = await kept();
+	let reason: Outcome["fallback"] = "breaker_open";
+	if (breaker.openUntil <= now) {
+		try {
+			const runs = uncovered(lines, spans);
+			const newest = request.fresh ? undefined : newestOnly(lines, runs);
+			const made = newest ? NOTHING_MADE : await callsFor(lines, runs, request, llm, deps, scope);
+			breaker.failures = 0;
+			return fromSpans(lines, request, llm.model, spans, made, newest, null);
+		} catch (error) {
+			if (!(error instanceof LlmUnavailable)) throw error;
+			breaker.failures++;
+			if (error.reason === "quota") breaker.openUntil = now + BREAKER.quotaOpenMs;
+			else if (breaker.failures >= BREAKER.failures) breaker.openUntil = now + BREAKER.openMs;
+			console.error(JSON.stringify({ event: "llm.fallback", reason: error.reason }));
+			reason = error.reason;
+		}
 	}
+	// The LLM is unavailable, but what it said for earlier requests (and for this job's windows that
+	// answered) still serves when it covers the older half of the range or more: the rest is quoted.
+	const latest = reason === "breaker_open" ? spans : await kept();
+	const runs = uncovered(lines, latest);
+	const rest = runs.length ? newestOnly(lines, runs, WHEN_UNAVAILABLE) : [];
+	if (!rest) return wholly(lines, request, reason);
+	return fromSpans(lines, request, llm.model, latest, NOTHING_MADE, rest.length ? rest : undefined, reason);
 }
 
 /**
@@ -89,17 +103,56 @@ export function inStyle(outcome: Outcome, lines: Line[], style: Style): Summary 
 	return outcome.whole ? view(outcome.whole, style) : extractive(lines, { style });
 }
 
-type FromSpans = Pick<LlmResult, "points" | "actionItems" | "usage"> & Pick<Summary, "newest"> & { reused: boolean };
+/** What a job's calls made: spans, and the tokens they cost. */
+interface Made {
+	spans: Span[];
+	usage: LlmResult["usage"];
+}
 
-/** The kept spans of the range, a call for each window of what they don't cover, and one summary of it all. */
-async function fromSpans(lines: Line[], request: SummaryAsk, llm: { client: OpenAI; model: string }, deps: SummarizeDeps): Promise<FromSpans> {
-	const scope = `${request.channelId}:${summaryLanguage(request.locale)}:${llm.model}`;
-	const kept = (await deps.spans?.get(scope, lines[0].messageIds[0], lines.at(-1)!.messageIds.at(-1)!)) ?? [];
-	const runs = uncovered(lines, kept);
-	const newest = request.fresh ? undefined : newestOnly(lines, runs);
+const NOTHING_MADE: Made = { spans: [], usage: { tokensIn: 0, tokensOut: 0 } };
+/** With the LLM unavailable, kept spans are shown when they leave at most the newest half of the range unsummarized. */
+const WHEN_UNAVAILABLE = { share: 0.5, max: Number.POSITIVE_INFINITY };
+
+/** The extractive summarizer's summary of the whole range. */
+function wholly(lines: Line[], request: SummaryAsk, reason: NonNullable<Outcome["fallback"]>): Outcome {
+	return { summary: extractive(lines, { style: request.style }), fallback: reason, reused: false };
+}
+
+/** The range's summary from the spans kept and made, with its `newest` lines quoted when no span covers them. */
+function fromSpans(
+	lines: Line[],
+	request: SummaryAsk,
+	model: string,
+	kept: Span[],
+	made: Made,
+	newest: Line[] | undefined,
+	fallback: Outcome["fallback"],
+): Outcome {
+	let quoted: Summary["newest"];
+	if (newest) {
+		// Quoted with the names of whom they answer, as people read them.
+		const authorAt = new Map(lines.map((line) => [line.index, line.author]));
+		const readable = newest.map((line) => ({ ...line, text: nameReplies(line.text, authorAt) }));
+		quoted = { messages: messageCount(newest), points: extractive(readable, { style: "brief", maxPoints: NEWEST_POINTS }).points };
+	}
+	const whole: Summary = {
+		...merge(lines, [...kept, ...made.spans]),
+		usage: made.usage,
+		model,
+		participants: participants(lines),
+		links: links(lines),
+		...(quoted ? { newest: quoted } : {}),
+	};
+	return { summary: view(whole, request.style), fallback, reused: !made.spans.length, whole };
+}
+
+/**
+ * A call for each window of the runs no span covers, read after a few lines of context; the spans they
+ * make are kept, also when another window fails (the job's retry then pays only for the rest).
+ */
+async function callsFor(lines: Line[], runs: Line[][], request: SummaryAsk, llm: { client: OpenAI; model: string }, deps: SummarizeDeps, scope: string): Promise<Made> {
 	const authorAt = new Map(lines.map((line) => [line.index, line.author]));
 	const options = { model: llm.model, language: request.locale, timeoutMs: deps.timeoutMs ?? CALL_TIMEOUT_MS };
-	const windows = newest ? [] : runs.flatMap((run) => chunk(run, CHUNK_TOKENS));
 	const call = async (window: Line[]) => {
 		const start = lines.indexOf(window[0]);
 		const context = lines.slice(Math.max(0, start - CONTEXT_LINES), start);
@@ -109,19 +162,14 @@ async function fromSpans(lines: Line[], request: SummaryAsk, llm: { client: Open
 		const result = await callWithRetries(llm.client, readable(context), readable(window), options, deps.sleep);
 		return { span: toSpan(result, window), usage: result.usage };
 	};
+	const windows = runs.flatMap((run) => chunk(run, CHUNK_TOKENS));
 	const settled = await mapLimited(windows, PARALLEL_CALLS, (window) => call(window).then((done) => ({ done }), (error: unknown) => ({ error })));
 	const made = settled.flatMap((result) => ("done" in result ? [result.done] : []));
-	// What was said is kept even when another window failed: the retry of the job pays only for the rest.
 	if (made.length) await deps.spans?.put(scope, made.map(({ span }) => span));
 	const failure = settled.find((result) => "error" in result);
 	if (failure) throw failure.error;
-	const usage = made.reduce((sum, { usage }) => ({ tokensIn: sum.tokensIn + usage.tokensIn, tokensOut: sum.tokensOut + usage.tokensOut }), { tokensIn: 0, tokensOut: 0 });
-	const merged = merge(lines, [...kept, ...made.map(({ span }) => span)]);
-	if (!newest) return { ...merged, usage, reused: !made.length };
-	// Quoted with the names of whom they answer, as people read them.
-	const quoted = newest.map((line) => ({ ...line, text: nameReplies(line.text, authorAt) }));
-	const points = extractive(quoted, { style: "brief", maxPoints: NEWEST_POINTS }).points;
-	return { ...merged, usage, reused: true, newest: { messages: messageCount(newest), points } };
+	const usage = made.reduce((sum, { usage }) => ({ tokensIn: sum.tokensIn + usage.tokensIn, tokensOut: sum.tokensOut + usage.tokensOut }), NOTHING_MADE.usage);
+	return { spans: made.map(({ span }) => span), usage };
 }
 
 /** One call for `lines`, read after `context`; an answer cut short is asked again as two halves. */

@@ -48,9 +48,9 @@ describe("LLM summaries", () => {
 
 	it("summarizes a long range in windows, one call each, and a later range pays only for what no span covers", async () => {
 		const tag = marker();
-		const lines = conversation(tag, 3400);
+		const lines = conversation(tag, 3300);
 		// In the range from line 1000, the last line answers that range's first, which the model reads in another window.
-		lines[3399] = { ...lines[3399], text: `>>0 ${lines[3399].text}` };
+		lines[3299] = { ...lines[3299], text: `>>0 ${lines[3299].text}` };
 		const { stored, spans } = memorySpans();
 		const first = await summarize(lines.slice(0, 3000), request, { llm: llm(), sleep: noSleep, spans });
 		const windows = stored.length;
@@ -62,12 +62,13 @@ describe("LLM summaries", () => {
 		expect([(await llmCalls(tag)).length, overlapping.reused, overlapping.summary.newest]).toEqual([calls, true, undefined]);
 		expect(overlapping.summary.points.length).toBeGreaterThan(0);
 
-		// One window more, for the 400 lines no span covers, read after the 6 lines before them.
-		const longer = await summarize(range(lines, 1000, 3400), request, { llm: llm(), sleep: noSleep, spans });
+		// One window more (300 lines are well inside a call's tokens, whatever the marker), for the lines no span
+		// covers, read after the 6 lines before them.
+		const longer = await summarize(range(lines, 1000, 3300), request, { llm: llm(), sleep: noSleep, spans });
 		expect(stored).toHaveLength(windows + 1);
 		const [added] = (await prompts(tag)).slice(calls);
 		expect(added.split("\n")[1]).toMatch(new RegExp(`^1994 \\w+: ${tag} message 2994 `));
-		expect(added).toContain(`\n2399 dave: ↪ alice: ${tag} message 3399`);
+		expect(added).toContain(`\n2299 dave: ↪ alice: ${tag} message 3299`);
 		expect(longer.reused).toBe(false);
 		expect(longer.summary.points.some((point) => point.sources.some((source) => source >= 2000))).toBe(true);
 	});
@@ -149,11 +150,30 @@ describe("LLM summaries", () => {
 		const lines = conversation(tag, 3000);
 		const { stored, spans } = memorySpans();
 		await injectLlmFault("server_error", `${tag} message 2999 `, 3);
-		expect(await summarize(lines, request, { llm: llm(), sleep: noSleep, spans })).toMatchObject({ fallback: "server" });
+		const failed = await summarize(lines, request, { llm: llm(), sleep: noSleep, spans });
 		const windows = (await llmCalls(tag)).length - 2;
 		expect(stored).toHaveLength(windows - 1);
+		// The windows that answered cover all but the newest part: the summary rests on them and quotes the rest.
+		expect(failed).toMatchObject({ fallback: "server", summary: { model: "gpt-4o-mini", newest: { messages: expect.any(Number) } } });
+		expect(failed.summary.newest!.messages).toBeLessThan(1500);
 		const retried = await summarize(lines, request, { llm: llm(), sleep: noSleep, spans });
 		expect([retried.fallback, (await llmCalls(tag)).length]).toEqual([null, windows + 3]);
+	});
+
+	it("when the LLM fails, serves a range from earlier spans if they cover its older half, quoting the rest", async () => {
+		const tag = marker();
+		const lines = conversation(tag, 200);
+		const { spans } = memorySpans();
+		await summarize(lines.slice(0, 120), request, { llm: llm(), sleep: noSleep, spans });
+		await injectLlmFault("server_error", tag, 6);
+		const served = await summarize(lines, request, { llm: llm(), sleep: noSleep, spans });
+		expect(served).toMatchObject({ fallback: "server", reused: true, summary: { model: "gpt-4o-mini", newest: { messages: 80 } } });
+		expect(served.summary.points.length).toBeGreaterThan(0);
+		// Less than half covered: the extractive summarizer's summary of it all.
+		const wider = await summarize([...conversation(`${tag}x`, 200), ...lines].map((line, index) => ({ ...line, index, messageIds: [String(index)] })), request, { llm: llm(), sleep: noSleep, spans });
+		expect(wider).toMatchObject({ fallback: "server", summary: { model: "extractive" } });
+		// The LLM answers again, and its breaker counts failures from zero for the tests after this one.
+		expect((await summarize(lines, request, { llm: llm(), sleep: noSleep, spans })).fallback).toBeNull();
 	});
 
 	it("falls back to the extractive summarizer when the LLM keeps failing or times out", async () => {
