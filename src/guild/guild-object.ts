@@ -161,15 +161,16 @@ export class GuildObject extends DurableObject<Env> {
 	/** Claims a job for one queue delivery for `leaseMs`; a delivery that finds it claimed or done leaves it. */
 	claim(job: Pick<SummaryJob, "key" | "fresh" | "interactionId" | "requestedAt">, leaseMs: number): Claim {
 		const now = Date.now();
+		const flight = flightKey(job);
 		if (this.sql.exec("SELECT 1 FROM done WHERE interaction_id = ?", job.interactionId).toArray().length) return "done";
 		const row = this.sql
-			.exec<{ interaction_id: string; lease_until: number }>("SELECT interaction_id, lease_until FROM jobs WHERE key = ?", flightKey(job))
+			.exec<{ interaction_id: string; lease_until: number }>("SELECT interaction_id, lease_until FROM jobs WHERE key = ?", flight)
 			.toArray()[0];
 		if (row?.interaction_id === job.interactionId && row.lease_until > now) return "running";
 		if (row && row.interaction_id !== job.interactionId) return "running";
 		this.sql.exec(
 			"INSERT OR REPLACE INTO jobs (key, interaction_id, expires_at, lease_until) VALUES (?, ?, ?, ?)",
-			flightKey(job),
+			flight,
 			job.interactionId,
 			job.requestedAt + TOKEN_LIFETIME_MS,
 			now + leaseMs,
@@ -238,16 +239,17 @@ export class GuildObject extends DurableObject<Env> {
 	): Promise<Joiner[]> {
 		const now = Date.now();
 		const expiresAt = now + job.cacheTtlSeconds * 1000;
+		const flight = flightKey(job);
 		const joiners = this.sql
 			.exec<{ interaction_id: string; application_id: string; token: string }>(
 				"SELECT interaction_id, application_id, token FROM joiners WHERE key = ?",
-				flightKey(job),
+				flight,
 			)
 			.toArray()
 			.map((row) => ({ interactionId: row.interaction_id, applicationId: row.application_id, token: row.token }));
 		this.ctx.storage.transactionSync(() => {
-			this.sql.exec("DELETE FROM joiners WHERE key = ?", flightKey(job));
-			this.sql.exec("DELETE FROM jobs WHERE key = ?", flightKey(job));
+			this.sql.exec("DELETE FROM joiners WHERE key = ?", flight);
+			this.sql.exec("DELETE FROM jobs WHERE key = ?", flight);
 			if (job.interactionId) {
 				this.sql.exec("INSERT OR REPLACE INTO done (interaction_id, expires_at) VALUES (?, ?)", job.interactionId, now + DONE_TTL_MS);
 				this.sql.exec("DELETE FROM results WHERE interaction_id = ?", job.interactionId);

@@ -14,7 +14,9 @@ export async function consume(batch: MessageBatch<QueueJob>, env: Env): Promise<
 	const byChannel = new Map<string, Message<QueueJob>[]>();
 	for (const message of batch.messages) {
 		const key = channelOf(message.body);
-		byChannel.set(key, [...(byChannel.get(key) ?? []), message]);
+		const queued = byChannel.get(key);
+		if (queued) queued.push(message);
+		else byChannel.set(key, [message]);
 	}
 	await Promise.all(
 		[...byChannel.values()].map(async (messages) => {

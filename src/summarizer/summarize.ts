@@ -64,10 +64,10 @@ const breaker = { failures: 0, openUntil: 0 };
 const BREAKER = { failures: 3, openMs: 60_000, quotaOpenMs: 10 * 60_000 };
 
 export async function summarize(lines: Line[], request: SummaryAsk, deps: SummarizeDeps, now = Date.now()): Promise<Outcome> {
-	if (!deps.llm) return wholly(lines, request, "no_key");
+	if (!deps.llm) return wholly(lines, request.style, "no_key");
 	const { llm } = deps;
 	const scope = `${request.channelId}:${summaryLanguage(request.locale)}:${llm.model}`;
-	const kept = () => deps.spans?.get(scope, lines[0].messageIds[0], lines.at(-1)!.messageIds.at(-1)!) ?? Promise.resolve([]);
+	const kept = async () => (await deps.spans?.get(scope, lines[0].messageIds[0], lines.at(-1)!.messageIds.at(-1)!)) ?? [];
 	const spans = await kept();
 	let reason: Outcome["fallback"] = "breaker_open";
 	if (breaker.openUntil <= now) {
@@ -76,7 +76,7 @@ export async function summarize(lines: Line[], request: SummaryAsk, deps: Summar
 			const newest = request.fresh ? undefined : newestOnly(lines, runs);
 			const made = newest ? NOTHING_MADE : await callsFor(lines, runs, request, llm, deps, scope);
 			breaker.failures = 0;
-			return fromSpans(lines, request, llm.model, spans, made, newest, null);
+			return fromSpans(lines, request.style, llm.model, spans, made, newest, null);
 		} catch (error) {
 			if (!(error instanceof LlmUnavailable)) throw error;
 			breaker.failures++;
@@ -87,12 +87,13 @@ export async function summarize(lines: Line[], request: SummaryAsk, deps: Summar
 		}
 	}
 	// The LLM is unavailable, but what it said for earlier requests (and for this job's windows that
-	// answered) still serves when it covers the older half of the range or more: the rest is quoted.
-	const latest = reason === "breaker_open" ? spans : await kept();
+	// answered, hence asked again) still serves when it covers the older half of the range or more: the
+	// rest is quoted.
+	const latest = await kept();
 	const runs = uncovered(lines, latest);
 	const rest = runs.length ? newestOnly(lines, runs, WHEN_UNAVAILABLE) : [];
-	if (!rest) return wholly(lines, request, reason);
-	return fromSpans(lines, request, llm.model, latest, NOTHING_MADE, rest.length ? rest : undefined, reason);
+	if (!rest) return wholly(lines, request.style, reason);
+	return fromSpans(lines, request.style, llm.model, latest, NOTHING_MADE, rest.length ? rest : undefined, reason);
 }
 
 /**
@@ -114,14 +115,14 @@ const NOTHING_MADE: Made = { spans: [], usage: { tokensIn: 0, tokensOut: 0 } };
 const WHEN_UNAVAILABLE = { share: 0.5, max: Number.POSITIVE_INFINITY };
 
 /** The extractive summarizer's summary of the whole range. */
-function wholly(lines: Line[], request: SummaryAsk, reason: NonNullable<Outcome["fallback"]>): Outcome {
-	return { summary: extractive(lines, { style: request.style }), fallback: reason, reused: false };
+function wholly(lines: Line[], style: Style, reason: NonNullable<Outcome["fallback"]>): Outcome {
+	return { summary: extractive(lines, { style }), fallback: reason, reused: false };
 }
 
 /** The range's summary from the spans kept and made, with its `newest` lines quoted when no span covers them. */
 function fromSpans(
 	lines: Line[],
-	request: SummaryAsk,
+	style: Style,
 	model: string,
 	kept: Span[],
 	made: Made,
@@ -130,7 +131,8 @@ function fromSpans(
 ): Outcome {
 	let quoted: Summary["newest"];
 	if (newest) {
-		// Quoted with the names of whom they answer, as people read them.
+		// Quoted with the names of whom they answer, as people read them: the extractive summarizer names
+		// replies to the lines it is given, and these answer lines before them.
 		const authorAt = new Map(lines.map((line) => [line.index, line.author]));
 		const readable = newest.map((line) => ({ ...line, text: nameReplies(line.text, authorAt) }));
 		quoted = { messages: messageCount(newest), points: extractive(readable, { style: "brief", maxPoints: NEWEST_POINTS }).points };
@@ -143,7 +145,7 @@ function fromSpans(
 		links: links(lines),
 		...(quoted ? { newest: quoted } : {}),
 	};
-	return { summary: view(whole, request.style), fallback, reused: !made.spans.length, whole };
+	return { summary: view(whole, style), fallback, reused: !made.spans.length, whole };
 }
 
 /**

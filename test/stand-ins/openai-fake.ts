@@ -1,10 +1,10 @@
 // Stand-in for an OpenAI-compatible chat completions API, shared by tests, benchmarks and `npm start`.
 // Answers are derived from the prompt, deterministically: the conversation arrives as lines
 // `n author: text` (the bot's prompt convention), and the answer's points are the longest lines,
-// citing their n, leaving out the lines the system prompt gives as context only. With a json_schema response format the answer has the bot's summary shape.
+// citing their n, leaving out the lines the system prompt gives as context only. With a json_schema
+// response format the answer has the bot's summary shape.
 // Faults for tests: POST /__openai/faults {kind, times, match?}, DELETE /__openai/faults (all of them end);
-// `slow` answers as usual after half a second, so that calls overlap;
-// recorded calls: GET /__openai/requests.
+// `slow` answers as usual after half a second, so that calls overlap. Recorded calls: GET /__openai/requests.
 
 export interface OpenAIFake {
 	fetch(request: Request): Promise<Response>;
