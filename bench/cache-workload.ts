@@ -6,7 +6,7 @@
 // message 20–300 back; style `brief` 70%, `bullets` 12%, `detailed` 10%, `action_items` 8%; 10% public.
 // Also an ideal cache in simulated time: what an exact-key cache could save, with and without expiry.
 import { Locale } from "discord-api-types/v10";
-import { summaryLanguage } from "../src/summarizer/job.ts";
+import { summaryLanguage } from "../src/domain/job.ts";
 import { random } from "../test/stand-ins/discord-messages.ts";
 
 export const DAY_MS = 86_400_000;

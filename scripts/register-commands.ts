@@ -1,7 +1,7 @@
 // Uploads the command definitions to Discord, replacing whatever the application had.
 // Kept apart from the CLI (register.ts) with fetch and sleep passed in, so tests can drive it.
 import packageJson from "../package.json" with { type: "json" };
-import { COMMANDS } from "../src/discord/commands.ts";
+import { COMMANDS } from "../src/interactions/commands.ts";
 
 export interface RegisterOptions {
 	apiBase: string;

@@ -2,7 +2,7 @@
 // doesn't stop the other; a failure is logged and then fails the run, so it shows in the dashboard.
 import { drizzle } from "drizzle-orm/d1";
 import { enforceRetention } from "./db/retention";
-import { enqueueDueDigests } from "./digests/due";
+import { enqueueDueDigests } from "./jobs/digests-due";
 
 async function logged(task: "retention" | "digests", work: Promise<Record<string, number>>): Promise<void> {
 	try {

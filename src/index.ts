@@ -1,8 +1,8 @@
 // The Worker's entry point: wires the parts together and holds no logic of its own.
 import { hourly } from "./cron";
 import { router } from "./router";
-import { consume } from "./summarizer/queue";
-import type { QueueJob } from "./summarizer/job";
+import { consume } from "./jobs/queue";
+import type { QueueJob } from "./domain/job";
 
 export { GuildObject } from "./guild/guild-object";
 

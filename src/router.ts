@@ -2,8 +2,8 @@
 import { Router } from "itty-router";
 import { version } from "../package.json";
 import { dashboardRoute, loginRoute, logoutRoute, metricsRoute } from "./admin/handlers";
-import { handleInteractionRequest } from "./discord/interactions";
-import { errorResponse, HttpError, jsonResponse } from "./http-error";
+import { handleInteractionRequest } from "./interactions/dispatch";
+import { errorResponse, HttpError, jsonResponse } from "./lib/http-error";
 
 export const router = Router<Request, [Env, ExecutionContext]>({ catch: errorResponse });
 

@@ -10,7 +10,7 @@ import {
 	type APIApplicationCommandOption,
 	type ChannelType,
 } from "discord-api-types/v10";
-import { COMMAND, COMMANDS } from "../../src/discord/commands.ts";
+import { COMMAND, COMMANDS } from "../../src/interactions/commands.ts";
 
 export type InteractionRequest =
 	| { kind: "command"; name: string; options: APIApplicationCommandInteractionDataOption[]; label: string }

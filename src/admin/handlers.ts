@@ -1,7 +1,7 @@
 // The /admin routes: the metrics endpoint (JSON or CSV), the dashboard, and its login and logout.
 // Without ADMIN_TOKEN none of them exists (404); every one checks the token before reading anything.
 import { drizzle } from "drizzle-orm/d1";
-import { HttpError, jsonResponse } from "../http-error";
+import { HttpError, jsonResponse } from "../lib/http-error";
 import { CLEARED_COOKIE, isAuthorized, sameSecret, sessionCookie } from "./auth";
 import { CSV_TABLES, metricsCsv, type CsvTable } from "./csv";
 import { readMetrics } from "./metrics";

@@ -1,8 +1,8 @@
 // The `since` parameter of /admin and /admin/metrics: an ISO date or time, or a duration back from
 // now, reaching back no further than usage events are kept.
 import { USAGE_RETENTION_DAYS } from "../db/retention";
-import { parseDuration } from "../discord/duration";
-import { HttpError } from "../http-error";
+import { parseDuration } from "../lib/duration";
+import { HttpError } from "../lib/http-error";
 
 export const DEFAULT_SINCE = "7d";
 const DAY_MS = 86_400_000;

@@ -2,7 +2,7 @@
 // drizzle-kit turns it into migrations/; rows are typed from it. No message content is stored anywhere:
 // a summary is stored as the bot rendered it, and only for the guild's retention period.
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
-import { STYLES } from "../discord/commands";
+import { STYLES } from "../domain/styles";
 
 const styles = Object.keys(STYLES) as [keyof typeof STYLES, ...(keyof typeof STYLES)[]];
 const time = (name: string) => integer(name, { mode: "timestamp_ms" });

@@ -8,8 +8,8 @@ import {
 	type APIButtonComponent,
 	type APIMessageTopLevelComponent,
 } from "discord-api-types/v10";
-import { parseRangeKey, rangeKey, type Range, type SummaryRequest } from "../summarizer/job";
-import { STYLES, type Style } from "./commands";
+import { parseRangeKey, rangeKey, type Range, type SummaryRequest } from "../domain/job";
+import { STYLES, type Style } from "../domain/styles";
 
 export type ButtonAction = "refresh" | "shorter" | "detail" | "public";
 const ACTIONS: ButtonAction[] = ["refresh", "shorter", "detail", "public"];

@@ -1,10 +1,10 @@
 // Turns a Summary into the Discord messages that show it: one embed per message, each point followed by
 // jump links to the messages it rests on, split into follow-ups rather than dropping anything. Pure.
 import type { APIActionRowComponent, APIAllowedMentions, APIComponentInMessageActionRow, APIEmbed } from "discord-api-types/v10";
-import type { Range } from "../summarizer/job";
-import type { Line } from "../summarizer/line";
-import type { Cited, Summary } from "../summarizer/summary";
-import type { Style } from "./commands";
+import type { Range } from "../domain/job";
+import type { Line } from "../domain/line";
+import type { Cited, Summary } from "../domain/summary";
+import type { Style } from "../domain/styles";
 import { cut, LIMITS, pack } from "./limits";
 import { NO_MENTIONS } from "./responses";
 import { balance, BALANCE_GROWTH, escapeName, inlineText, neutralizeMentions } from "./sanitize";

@@ -3,8 +3,8 @@
 // storage, so they survive eviction.
 import { DurableObject } from "cloudflare:workers";
 import type { APIInteractionResponseCallbackData } from "discord-api-types/v10";
-import type { Span } from "../summarizer/coverage";
-import { flightKey, TOKEN_LIFETIME_MS, type SummaryJob, type Unchosen } from "../summarizer/job";
+import type { Span } from "../domain/summary";
+import { flightKey, TOKEN_LIFETIME_MS, type SummaryJob, type Unchosen } from "../domain/job";
 import { limitsOf, resolveJob, UNCONFIGURED, type GuildConfig } from "./settings";
 import { giveBack, take, type BucketRule } from "./token-bucket";
 

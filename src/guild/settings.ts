@@ -1,7 +1,7 @@
 // The part of a guild's settings its Durable Object enforces on every request: rate limits and the
 // defaults for what a member didn't choose. D1 holds the settings; /config pushes this part here. Pure.
 import type { GuildSettings } from "../db/schema";
-import { restyled, type SummaryJob, type Unchosen } from "../summarizer/job";
+import { restyled, type SummaryJob, type Unchosen } from "../domain/job";
 import { DEFAULT_LIMITS, type BucketRule } from "./token-bucket";
 
 export type GuildConfig = Pick<GuildSettings, "guildPerHour" | "userPer10Minutes" | "defaultStyle" | "defaultLanguage"> & {

@@ -1,7 +1,7 @@
 // Splits a run of lines into windows that each fit a token budget, one LLM call each: as few windows as
 // the budget allows, of about equal size, so that no call is left with a sliver of the run.
 import { renderLine } from "./compact";
-import type { Line } from "./line";
+import type { Line } from "../domain/line";
 import { countTokens } from "./tokens";
 
 /** Windows of consecutive lines, each within `budget` tokens (a single larger line stands alone). */

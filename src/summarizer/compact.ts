@@ -3,7 +3,7 @@
 // line they answer, consecutive messages of one author merged. Ids cost many tokens and say nothing
 // to a reader, so none survive in the text.
 import { MessageType, type APIAttachment, type APIMessage, type APIUser } from "discord-api-types/v10";
-import type { Line } from "./line";
+import type { Line } from "../domain/line";
 
 export interface CompactOptions {
 	/** Members who opted out: their messages are left out. */

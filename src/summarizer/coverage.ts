@@ -3,21 +3,9 @@
 // after a "last 200", a "since 1h", a "Summarize from here", the same range after new messages. This
 // file finds what a range still needs, and makes one summary of the spans that cover it. Pure.
 import type { LlmResult } from "./llm";
-import { messageCount, type Line } from "./line";
-import type { ActionItem, Cited } from "./summary";
+import { messageCount, type Line } from "../domain/line";
+import type { ActionItem, Cited, Kept, Span } from "../domain/summary";
 import { centrality, cosine, terms, vectorize } from "./text-rank";
-
-/** A cited item as kept: line numbers differ between ranges, so it cites messages by id. */
-type Kept<T extends Cited> = Omit<T, "sources"> & { sources: string[] };
-
-/** What the LLM said of a span of messages: every message from `firstId` to `lastId` was in what it read. */
-export interface Span {
-	firstId: string;
-	lastId: string;
-	/** Most important first, as the model wrote them. */
-	points: Kept<Cited>[];
-	actionItems: Kept<ActionItem>[];
-}
 
 /**
  * The newest messages a summary may leave to the extractive summarizer, quoted under the LLM's points

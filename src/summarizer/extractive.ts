@@ -2,10 +2,10 @@
 // most informative lines (ranked in text-rank.ts: TF-IDF centrality, then maximal marginal relevance
 // across points and authors), lists action-like lines with their owners, and counts participants and
 // links. Pure and deterministic: the same lines always give the same summary.
-import type { Style } from "../discord/commands";
+import type { Style } from "../domain/styles";
 import { MESSAGE_SEPARATOR, nameReplies, REPLY_MARK } from "./compact";
-import type { Line } from "./line";
-import type { ActionItem, Cited, Summary } from "./summary";
+import type { Line } from "../domain/line";
+import type { ActionItem, Cited, Summary } from "../domain/summary";
 import { centrality, select, terms, vectorize } from "./text-rank";
 
 /** Points by style, from a short conversation to a long one (about 500 substantive lines and up). */

@@ -2,8 +2,8 @@
 // large ones are read as disjoint snowflake windows in parallel (the REST client keeps to the rate
 // limits), since one page after another takes ~100 ms each: 10 s for 10,000 messages.
 import type { APIMessage } from "discord-api-types/v10";
-import { MESSAGES } from "../discord/commands";
-import type { Range } from "./job";
+import { MESSAGES } from "../domain/limits";
+import type { Range } from "../domain/job";
 
 const DISCORD_EPOCH = 1_420_070_400_000n;
 const PAGE = 100;

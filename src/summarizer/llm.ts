@@ -1,8 +1,8 @@
 // Summaries by an LLM, through the openai SDK against any OpenAI-compatible endpoint: one call per
 // chunk of lines with structured output, and a check of what came back before anyone sees it.
 import OpenAI from "openai";
-import type { Line } from "./line";
-import type { ActionItem, Cited } from "./summary";
+import type { Line } from "../domain/line";
+import type { ActionItem, Cited } from "../domain/summary";
 
 /** What one call returns, after the checks. */
 export interface LlmResult {

@@ -2,7 +2,7 @@
 // sees role names in Discord's client, so the summary may name them too. Channel mentions stay
 // `#channel`: the bot may see private channels whose names the member who asked may not.
 import type { APIMessage, RESTGetAPIGuildRolesResult } from "discord-api-types/v10";
-import { IsolateCache } from "../guild/isolate-cache";
+import { IsolateCache } from "../lib/isolate-cache";
 
 const ROLE_MENTION = /<@&\d+>/;
 /** A busy guild's jobs share one answer for a minute (IsolateCache's lifetime): role names rarely change. */

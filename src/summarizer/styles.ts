@@ -2,8 +2,8 @@
 // points most important first (llm.ts), and a style is a view of it: every style of a range, and the
 // Shorter and More detail buttons, rest on one LLM call. The extractive summarizer picks per style
 // itself (extractive.ts): running it again costs a few milliseconds per hundred lines.
-import type { Style } from "../discord/commands";
-import type { Summary } from "./summary";
+import type { Style } from "../domain/styles";
+import type { Summary } from "../domain/summary";
 
 export const VIEWS: Record<Style, { points: number; actionItems: number }> = {
 	brief: { points: 4, actionItems: 2 },

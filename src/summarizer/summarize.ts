@@ -5,16 +5,17 @@
 // and the summary's Refresh button asks for them to be summarized too. When the LLM is unavailable, the
 // spans still serve a range they mostly cover; otherwise the extractive summarizer stands in.
 import type OpenAI from "openai";
-import type { Style } from "../discord/commands";
+import type { Style } from "../domain/styles";
 import { chunk } from "./chunk";
 import { nameReplies, renderLine } from "./compact";
-import { merge, newestOnly, toSpan, uncovered, type Span } from "./coverage";
+import { merge, newestOnly, toSpan, uncovered } from "./coverage";
+import { type Span } from "../domain/summary";
 import { extractive, links, participants } from "./extractive";
-import { messageCount, type Line } from "./line";
+import { messageCount, type Line } from "../domain/line";
 import { callModel, checkOutput, LlmUnavailable, type LlmFailure, type LlmResult } from "./llm";
-import { summaryLanguage } from "./job";
+import { summaryLanguage } from "../domain/job";
 import { view } from "./styles";
-import type { Summary } from "./summary";
+import type { Summary } from "../domain/summary";
 
 /** Tokens of conversation per LLM call: well inside any current model's context, small enough to run chunks in parallel. */
 export const CHUNK_TOKENS = 12_000;

@@ -1,6 +1,6 @@
 // The openai SDK pointed at the OpenAI stand-in, and helpers to steer the stand-in.
 import OpenAI from "openai";
-import type { Line } from "../../src/summarizer/line";
+import type { Line } from "../../src/domain/line";
 
 export const llm = () => ({ client: new OpenAI({ apiKey: "test-key", baseURL: "http://openai.test/v1", maxRetries: 0 }), model: "gpt-4o-mini" });
 export const noSleep = async () => {};

@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } fr
 import { guildSettings, summaries, usageEvents } from "../../src/db/schema";
 import type { SummaryMessage } from "../../src/guild/guild-object";
 import worker from "../../src/index";
-import type { SummaryJob } from "../../src/summarizer/job";
+import type { SummaryJob } from "../../src/domain/job";
 import { config, configAnswer } from "../helpers/config";
 import { ADMIN, chatCommand, id, READ, sendOk, summarize } from "../helpers/interactions";
 import { message, user } from "../helpers/messages";

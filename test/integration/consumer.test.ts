@@ -7,7 +7,7 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
 import { memberOptOuts, summaries, usageEvents } from "../../src/db/schema";
 import worker from "../../src/index";
-import { restyled, summaryKey, type SummaryJob } from "../../src/summarizer/job";
+import { restyled, summaryKey, type SummaryJob } from "../../src/domain/job";
 import { id } from "../helpers/interactions";
 import { injectLlmFault, llmCalls } from "../helpers/llm";
 import { message, user } from "../helpers/messages";

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { digestSchedules, summaries, usageEvents } from "../../src/db/schema";
 import worker from "../../src/index";
 import { snowflakeAt } from "../../src/summarizer/history";
-import type { DigestJob, QueueJob } from "../../src/summarizer/job";
+import type { DigestJob, QueueJob } from "../../src/domain/job";
 import { messageObject } from "../stand-ins/discord-messages";
 import { config, configAnswer } from "../helpers/config";
 import { id } from "../helpers/interactions";

@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import type { APIMessage } from "discord-api-types/v10";
 import { describe, expect, it } from "vitest";
 import { registerCommands } from "../../scripts/register-commands";
-import { COMMANDS } from "../../src/discord/commands";
+import { COMMANDS } from "../../src/interactions/commands";
 import { id } from "../helpers/interactions";
 
 const base = "http://discord.test/api/v10";

@@ -2,8 +2,8 @@
 // and reused across ranges, the newest messages quoted, the checks on its output, retries, and the
 // extractive fallback.
 import { describe, expect, it } from "vitest";
-import type { Span } from "../../src/summarizer/coverage";
-import type { Line } from "../../src/summarizer/line";
+import type { Span } from "../../src/domain/summary";
+import type { Line } from "../../src/domain/line";
 import { summarize, type SpanStore } from "../../src/summarizer/summarize";
 import { conversation, injectLlmFault, llm, llmCalls, noSleep } from "../helpers/llm";
 

@@ -5,7 +5,7 @@ import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "c
 import { Locale, MessageFlags, type APIInteractionResponse } from "discord-api-types/v10";
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from "vitest";
 import { CACHE_LIMITS, type GuildObject, type SummaryMessage } from "../../src/guild/guild-object";
-import type { SummaryJob } from "../../src/summarizer/job";
+import type { SummaryJob } from "../../src/domain/job";
 import { buttonClick, id, sendOk, summarize, summarizeFromHere } from "../helpers/interactions";
 import { buttonId } from "../../src/discord/buttons";
 import { resultsFor } from "../helpers/stand-in";

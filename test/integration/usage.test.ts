@@ -6,7 +6,7 @@ import { drizzle } from "drizzle-orm/d1";
 import { describe, expect, it, vi } from "vitest";
 import { usageEvents } from "../../src/db/schema";
 import { dataPoint } from "../../src/metrics/analytics";
-import { usage, type Work } from "../../src/summarizer/consumer";
+import { usage, type Work } from "../../src/jobs/summary-job";
 import { id, sendOk, summarize } from "../helpers/interactions";
 
 const db = drizzle(env.DB);

@@ -2,7 +2,7 @@
 // at most 90 days back, never in the future; anything else a 400 saying what is accepted.
 import { describe, expect, it } from "vitest";
 import { parseSince } from "../../src/admin/since";
-import { HttpError } from "../../src/http-error";
+import { HttpError } from "../../src/lib/http-error";
 
 const NOW = Date.UTC(2026, 10, 22, 15, 30);
 const HOUR = 3_600_000;

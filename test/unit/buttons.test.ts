@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buttonId, offersRefresh, parseButtonId, summaryButtons } from "../../src/discord/buttons";
-import { parseRangeKey, rangeKey } from "../../src/summarizer/job";
+import { parseRangeKey, rangeKey } from "../../src/domain/job";
 
 describe("summary buttons", () => {
 	const request = { channelId: "123456789012345678", range: { kind: "since", seconds: 21_600, maxMessages: 10_000 } as const, style: "bullets" as const, public: false };

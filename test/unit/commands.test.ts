@@ -1,6 +1,6 @@
 import { ApplicationCommandOptionType, ApplicationCommandType, InteractionContextType, PermissionFlagsBits } from "discord-api-types/v10";
 import { describe, expect, it } from "vitest";
-import { COMMANDS } from "../../src/discord/commands";
+import { COMMANDS } from "../../src/interactions/commands";
 
 describe("command definitions", () => {
 	it("has every command of the contract, usable in guilds only", () => {

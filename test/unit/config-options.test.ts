@@ -1,12 +1,12 @@
 // /config's checks and the settings the guild's Durable Object applies: pure functions.
 import { PermissionFlagsBits as P } from "discord-api-types/v10";
 import { describe, expect, it } from "vitest";
-import { NOTHING_TO_SET, parseConfig, parseLanguage } from "../../src/discord/config-options";
-import { configEmbed } from "../../src/discord/config-view";
+import { NOTHING_TO_SET, parseConfig, parseLanguage } from "../../src/interactions/config-options";
+import { configEmbed } from "../../src/interactions/config-view";
 import { missingToManage, missingToPost } from "../../src/discord/permissions";
 import { DEFAULT_RATES, limitsOf, resolveJob, UNCONFIGURED } from "../../src/guild/settings";
 import { DEFAULT_LIMITS } from "../../src/guild/token-bucket";
-import { summaryKey, type SummaryJob } from "../../src/summarizer/job";
+import { summaryKey, type SummaryJob } from "../../src/domain/job";
 import { config, MANAGER } from "../helpers/config";
 import { ADMIN, id, READ, resolvedChannel } from "../helpers/interactions";
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { merge, newestOnly, toSpan, uncovered, type Span } from "../../src/summarizer/coverage";
-import type { Line } from "../../src/summarizer/line";
+import { merge, newestOnly, toSpan, uncovered } from "../../src/summarizer/coverage";
+import { type Span } from "../../src/domain/summary";
+import type { Line } from "../../src/domain/line";
 
 /** Lines numbered from 0 whose messages have ids from `firstId`, one each unless `merged` says otherwise. */
 function lines(count: number, firstId = 1000, merged: Record<number, number> = {}): Line[] {

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { writeOrLogLoss } from "../../src/db/queries";
+import { writeOrLogLoss } from "../../src/db/writes";
 
 describe("a D1 write", () => {
 	it("is retried until it succeeds, and nothing is logged", async () => {

@@ -1,7 +1,8 @@
 // When digests are due and what each one covers: pure functions of the time.
 import { describe, expect, it } from "vitest";
-import { DIGEST_STALE_MS, nextRunAt, plan } from "../../src/digests/schedule";
-import { disabledReason } from "../../src/summarizer/digest";
+import { DIGEST_STALE_MS, nextRunAt } from "../../src/domain/digest-schedule";
+import { plan } from "../../src/jobs/digests-due";
+import { disabledReason } from "../../src/jobs/digest-job";
 
 const at = (day: number, hour: number, minute = 0) => Date.UTC(2026, 10, day, hour, minute); // 2026-11-22 is a Sunday
 const HOUR = 3_600_000;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseDuration } from "../../src/discord/duration";
+import { parseDuration } from "../../src/lib/duration";
 
 const MAX = 14 * 86_400;
 

@@ -2,7 +2,7 @@ import { MessageType, type APIMessage, type APIUser } from "discord-api-types/v1
 import { describe, expect, it } from "vitest";
 import { compact } from "../../src/summarizer/compact";
 import { extractive } from "../../src/summarizer/extractive";
-import type { Line } from "../../src/summarizer/line";
+import type { Line } from "../../src/domain/line";
 import { terms } from "../../src/summarizer/text-rank";
 import { generateMessages } from "../stand-ins/discord-messages";
 import { message, user } from "../helpers/messages";

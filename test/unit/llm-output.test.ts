@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { checkOutput, systemPrompt, userPrompt } from "../../src/summarizer/llm";
-import type { Line } from "../../src/summarizer/line";
+import type { Line } from "../../src/domain/line";
 
 const line = (index: number, author: string, text: string): Line => ({ index, messageIds: [String(1000 + index)], authorId: author, author, time: 0, text });
 const lines = [

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DiscordRest } from "../../src/discord/rest";
-import { deliver, progressReporter } from "../../src/summarizer/deliver";
+import { deliver, progressReporter } from "../../src/discord/webhooks";
 
 function recordingRest() {
 	const calls: { method: string; url: string; body: unknown }[] = [];

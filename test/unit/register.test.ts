@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { RegisterError, registerCommands } from "../../scripts/register-commands";
-import { COMMANDS } from "../../src/discord/commands";
+import { COMMANDS } from "../../src/interactions/commands";
 
 function discord(responses: Response[]) {
 	const requests: Request[] = [];

@@ -4,8 +4,8 @@ import { summaryButtons } from "../../src/discord/buttons";
 import { cut, pack } from "../../src/discord/limits";
 import { errorMessage, rangeLabel, render, type RenderContext, type RenderedMessage } from "../../src/discord/render";
 import type { SummaryMessage } from "../../src/guild/guild-object";
-import type { Line } from "../../src/summarizer/line";
-import type { Summary } from "../../src/summarizer/summary";
+import type { Line } from "../../src/domain/line";
+import type { Summary } from "../../src/domain/summary";
 
 // Line i merges messages 5000+i and 9000+i: a jump link goes to the first.
 const lines: Line[] = Array.from({ length: 300 }, (_, index) => ({

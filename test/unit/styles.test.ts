@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { view, VIEWS } from "../../src/summarizer/styles";
-import type { Summary } from "../../src/summarizer/summary";
+import type { Summary } from "../../src/domain/summary";
 
 const summary: Summary = {
 	model: "gpt-4o-mini",

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseSummarize, parseSummarizeFromHere } from "../../src/discord/summarize-request";
-import { summaryKey } from "../../src/summarizer/job";
+import { parseSummarize, parseSummarizeFromHere } from "../../src/interactions/summarize-request";
+import { summaryKey } from "../../src/domain/job";
 import { ADMIN, READ, id, resolvedChannel, summarize, summarizeFromHere } from "../helpers/interactions";
 
 function parse(...args: Parameters<typeof summarize>) {

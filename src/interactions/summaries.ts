@@ -1,19 +1,18 @@
 // /summaries [limit]: recent summaries of this channel that were posted publicly, and the member's own.
 // Never someone else's private one. Answered deferred: D1 is read after the answer, never before it.
 // In a guild that keeps no history, it says so.
-import { and, desc, eq, or } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { ApplicationCommandOptionType, type APIChatInputApplicationCommandInteraction, type APIInteractionResponse } from "discord-api-types/v10";
-import { summaries } from "../db/schema";
+import { recentSummaries, type ListedSummary } from "../db/summaries";
 import { keepsHistory } from "../db/settings";
-import type { Range } from "../summarizer/job";
-import { rangeLabel } from "./render";
+import type { Range } from "../domain/job";
+import { rangeLabel } from "../discord/render";
 import { replyLater } from "./deferred";
-import { ephemeral } from "./responses";
+import { ephemeral } from "../discord/responses";
 
 const DEFAULT_LIMIT = 10;
 
-type Row = Pick<typeof summaries.$inferSelect, "guildId" | "channelId" | "rangeKind" | "rangeMessages" | "rangeSeconds" | "rangeFromMessageId" | "firstMessageId" | "style" | "public" | "createdAt" | "requesterId">;
+type Row = ListedSummary;
 
 function rangeOf(row: Row): Range {
 	if (row.rangeKind === "since") return { kind: "since", seconds: row.rangeSeconds ?? 0, maxMessages: row.rangeMessages ?? 0 };
@@ -39,7 +38,7 @@ export function summariesCommand(interaction: APIChatInputApplicationCommandInte
 		if (!(await keepsHistory(drizzle(env.DB), query.guildId))) {
 			return { content: "Summary history is off in this server: an admin turned it off with `/config set keep_history:False`, so no summary is kept." };
 		}
-		const rows = await list(env, query);
+		const rows = await recentSummaries(drizzle(env.DB), query);
 		const description = rows.length ? rows.map((row) => listLine(row, query.userId)).join("\n") : "No summaries here yet. Try `/summarize`.";
 		return { embeds: [{ title: "Recent summaries", description }] };
 	};
@@ -47,13 +46,4 @@ export function summariesCommand(interaction: APIChatInputApplicationCommandInte
 		event: "summaries.failed",
 		content: "I couldn't read the summary history just now. Please try again in a minute.",
 	});
-}
-
-function list(env: Env, query: { guildId: string; channelId: string; userId: string; limit: number }): Promise<Row[]> {
-	return drizzle(env.DB)
-		.select()
-		.from(summaries)
-		.where(and(eq(summaries.guildId, query.guildId), or(eq(summaries.requesterId, query.userId), and(eq(summaries.channelId, query.channelId), eq(summaries.public, true)))))
-		.orderBy(desc(summaries.createdAt))
-		.limit(query.limit);
 }

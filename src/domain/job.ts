@@ -1,7 +1,7 @@
 // The message that travels on the summary queue: everything the consumer needs to do the work
 // and deliver it, and never any message content.
-import type { DigestSchedule } from "../db/schema";
-import type { Style } from "../discord/commands";
+import type { Schedule } from "./digest-schedule";
+import type { Style } from "./styles";
 
 export type Range =
 	| { kind: "count"; messages: number }
@@ -58,7 +58,7 @@ export interface DigestJob {
 	id: string;
 	guildId: string;
 	channelId: string;
-	cadence: DigestSchedule["cadence"];
+	cadence: Schedule["cadence"];
 	style: Style;
 	locale: string;
 	/** The end of the period (ms): the schedule's time, so every delivery summarizes the same messages. */

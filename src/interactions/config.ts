@@ -4,14 +4,14 @@
 import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
 import type { APIChatInputApplicationCommandInteraction, APIInteractionResponse } from "discord-api-types/v10";
 import { MAX_DIGESTS, readConfig, removeDigest, saveDigest, saveSettings } from "../db/settings";
-import { nextRunAt } from "../digests/schedule";
+import { nextRunAt } from "../domain/digest-schedule";
 import { configOf } from "../guild/settings";
-import type { WebhookMessage } from "../summarizer/deliver";
-import { DEFAULT_STYLE } from "./commands";
+import type { WebhookMessage } from "../discord/webhooks";
+import { DEFAULT_STYLE } from "../domain/styles";
 import { parseConfig, type ConfigRequest, type DigestRequest } from "./config-options";
 import { configEmbed } from "./config-view";
 import { replyLater } from "./deferred";
-import { ephemeral } from "./responses";
+import { ephemeral } from "../discord/responses";
 import { forgetRecentSummaries } from "./summarize";
 
 interface Admin {

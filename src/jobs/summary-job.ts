@@ -5,23 +5,24 @@
 import type { APIMessage } from "discord-api-types/v10";
 import { drizzle } from "drizzle-orm/d1";
 import OpenAI from "openai";
-import { optedOutMembers, recordSummary } from "../db/queries";
+import { optedOutMembers } from "../db/opt-outs";
+import { recordSummary } from "../db/summaries";
 import type { UsageEvent } from "../db/schema";
 import { estimateCostMicroUsd } from "../metrics/cost";
 import { writeDataPoint, type Usage } from "../metrics/analytics";
 import { usageRow } from "../metrics/record";
 import { summaryButtons } from "../discord/buttons";
-import { STYLES, type Style } from "../discord/commands";
+import { STYLES, type Style } from "../domain/styles";
 import { errorMessage, rangeLabel, render, type RenderedMessage } from "../discord/render";
 import { DiscordError, restFor } from "../discord/rest";
-import { compact } from "./compact";
-import { deliver, progressReporter, type Target, type WebhookMessage } from "./deliver";
-import { fetchHistory } from "./history";
-import { messageCount } from "./line";
-import { roleNames } from "./role-names";
-import { restyled, TOKEN_LIFETIME_MS, type QueueJob, type SummaryJob } from "./job";
-import type { Summary } from "./summary";
-import { inStyle, summarize, type Outcome } from "./summarize";
+import { compact } from "../summarizer/compact";
+import { deliver, progressReporter, type Target, type WebhookMessage } from "../discord/webhooks";
+import { fetchHistory } from "../summarizer/history";
+import { messageCount } from "../domain/line";
+import { roleNames } from "../summarizer/role-names";
+import { restyled, TOKEN_LIFETIME_MS, type QueueJob, type SummaryJob } from "../domain/job";
+import type { Summary } from "../domain/summary";
+import { inStyle, summarize, type Outcome } from "../summarizer/summarize";
 
 /** Up to this many lines, an extractive summary is also made in the other styles, for the cache. */
 const EXTRACTIVE_VIEWS_MAX_LINES = 1000;

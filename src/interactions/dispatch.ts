@@ -7,18 +7,18 @@ import {
 	type APIInteraction,
 	type APIInteractionResponse,
 } from "discord-api-types/v10";
-import { HttpError, jsonResponse } from "../http-error";
-import { parseButtonId } from "./buttons";
+import { HttpError, jsonResponse } from "../lib/http-error";
+import { parseButtonId } from "../discord/buttons";
 import { COMMAND } from "./commands";
 import { configCommand } from "./config";
 import { help } from "./help";
 import { privacy } from "./privacy";
 import { statsCommand } from "./stats";
 import { summariesCommand } from "./summaries";
-import { ephemeral } from "./responses";
+import { ephemeral } from "../discord/responses";
 import { summarize } from "./summarize";
 import { parseSummarize, parseSummarizeFromHere, parseSummaryButton } from "./summarize-request";
-import { readVerifiedBody } from "./verify";
+import { readVerifiedBody } from "../discord/verify";
 
 function parse(body: Uint8Array): APIInteraction {
 	let interaction: unknown;

@@ -8,11 +8,12 @@ import {
 	type APIMessageApplicationCommandInteraction,
 	type APIMessageComponentInteraction,
 } from "discord-api-types/v10";
-import type { ButtonRequest } from "./buttons";
-import type { Range, SummaryRequest, Unchosen } from "../summarizer/job";
-import { DEFAULT_STYLE, MAX_SINCE_SECONDS, MESSAGES, STYLES, type Style } from "./commands";
-import { parseDuration } from "./duration";
-import { listNames, missingToRead } from "./permissions";
+import type { ButtonRequest } from "../discord/buttons";
+import type { Range, SummaryRequest, Unchosen } from "../domain/job";
+import { DEFAULT_STYLE, STYLES, type Style } from "../domain/styles";
+import { MAX_SINCE_SECONDS, MESSAGES } from "../domain/limits";
+import { parseDuration } from "../lib/duration";
+import { listNames, missingToRead } from "../discord/permissions";
 
 export type Parsed =
 	| {

@@ -2,8 +2,10 @@
 // each. Bounded per tick; a digest not reached waits for the next tick (and is skipped once stale).
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import { claimPeriods, dueDigests, releasePeriods } from "../db/digests";
-import type { DigestJob } from "../summarizer/job";
-import { plan } from "./schedule";
+import type { DigestSchedule } from "../db/schema";
+import { DIGEST_STALE_MS, nextRunAt, PERIOD_SECONDS, type Schedule } from "../domain/digest-schedule";
+import type { DigestJob } from "../domain/job";
+import { MAX_SINCE_SECONDS } from "../domain/limits";
 
 /** Digests read and claimed per round (a queue batch holds at most 100 messages), and rounds per tick. */
 export const DUE_LIMITS = { perRound: 100, rounds: 10 };
@@ -31,4 +33,34 @@ export async function enqueueDueDigests(db: DrizzleD1Database, queue: Queue, now
 		if (due.length < DUE_LIMITS.perRound) break;
 	}
 	return { enqueued, skipped };
+}
+
+/**
+ * What a tick does with a due digest: the next time to claim (always after `now`, so missed periods are not
+ * caught up), and the job for the period that ended at `nextRunAt`, unless that is too long ago.
+ */
+export function plan(
+	digest: Pick<DigestSchedule, "guildId" | "channelId" | "style" | "locale" | "lastRunAt"> & Schedule & { nextRunAt: Date },
+	defaultLanguage: string | null,
+	now: number,
+): { next: number; job: DigestJob | null } {
+	const scheduledAt = digest.nextRunAt.getTime();
+	const next = nextRunAt(digest, Math.max(now, scheduledAt));
+	if (now - scheduledAt > DIGEST_STALE_MS) return { next, job: null };
+	const since = digest.lastRunAt ? Math.round((scheduledAt - digest.lastRunAt.getTime()) / 1000) : PERIOD_SECONDS[digest.cadence];
+	return {
+		next,
+		job: {
+			kind: "digest",
+			version: 1,
+			id: `digest:${digest.guildId}:${digest.channelId}:${scheduledAt}`,
+			guildId: digest.guildId,
+			channelId: digest.channelId,
+			cadence: digest.cadence,
+			style: digest.style,
+			locale: defaultLanguage ?? digest.locale,
+			scheduledAt,
+			seconds: Math.min(MAX_SINCE_SECONDS, Math.max(60, since)),
+		},
+	};
 }

@@ -5,15 +5,17 @@
 import { drizzle } from "drizzle-orm/d1";
 import type { RESTPostAPIChannelMessageJSONBody } from "discord-api-types/v10";
 import { disableDigest, markPosted } from "../db/digests";
-import { recordSummary, writeOrLogLoss } from "../db/queries";
-import { CADENCES, MESSAGES } from "../discord/commands";
+import { recordSummary } from "../db/summaries";
+import { writeOrLogLoss } from "../db/writes";
+import { CADENCES } from "../domain/digest-schedule";
+import { MESSAGES } from "../domain/limits";
 import { listNames, PERMISSION_NAMES } from "../discord/permissions";
 import { NO_MENTIONS } from "../discord/responses";
 import { DiscordError, restFor, type DiscordRest } from "../discord/rest";
-import { DIGEST_STALE_MS } from "../digests/schedule";
-import { backoffSeconds, LEASE_MS, MAX_RETRIES, run, usage, type Result, type Work } from "./consumer";
-import type { WebhookMessage } from "./deliver";
-import type { DigestJob, QueueJob } from "./job";
+import { DIGEST_STALE_MS } from "../domain/digest-schedule";
+import { backoffSeconds, LEASE_MS, MAX_RETRIES, run, usage, type Result, type Work } from "./summary-job";
+import type { WebhookMessage } from "../discord/webhooks";
+import type { DigestJob, QueueJob } from "../domain/job";
 
 /** No interaction to show progress in. */
 const SILENT = { report: () => undefined, settled: () => Promise.resolve() };

@@ -3,7 +3,7 @@ import { drizzle } from "drizzle-orm/d1";
 import type { APIChatInputApplicationCommandInteraction, APIInteractionResponse } from "discord-api-types/v10";
 import { guildStats, statsText } from "../metrics/stats";
 import { replyLater } from "./deferred";
-import { ephemeral } from "./responses";
+import { ephemeral } from "../discord/responses";
 
 const DAY_MS = 86_400_000;
 

@@ -4,10 +4,10 @@ import type { APIInteraction, APIInteractionResponse } from "discord-api-types/v
 import type { Admission, Decision, SummaryMessage } from "../guild/guild-object";
 import type { Usage } from "../metrics/analytics";
 import { recordInteraction } from "../metrics/record";
-import { offersRefresh, summaryButtons } from "./buttons";
-import { IsolateCache } from "../guild/isolate-cache";
-import { isExactKey, summaryKey, type SummaryJob, type Unchosen } from "../summarizer/job";
-import { ephemeral, message, thinking } from "./responses";
+import { offersRefresh, summaryButtons } from "../discord/buttons";
+import { IsolateCache } from "../lib/isolate-cache";
+import { isExactKey, summaryKey, type SummaryJob, type Unchosen } from "../domain/job";
+import { ephemeral, message, thinking } from "../discord/responses";
 import type { Parsed } from "./summarize-request";
 
 type ParsedRequest = Extract<Parsed, { ok: true }>["request"];

@@ -1,15 +1,10 @@
-// A small least-recently-used cache with a short lifetime, kept in a Worker isolate. Its main use:
-// summaries the guild Durable Object recently answered from its cache, so a popular summary is served
-// without even a Durable Object call (the consumer also keeps guilds' role names in one).
-// Only exact keys (those naming the channel's last message) are kept: their summary can't change.
-// The short lifetime bounds how long an entry the Durable Object has dropped can still be served, and
-// how long a request that left its style or language to the guild's defaults can still get the summary
-// those defaults made before an admin changed them (in the isolate that ran /config, not at all: it clears).
-import type { SummaryMessage } from "./guild-object";
+// A small least-recently-used cache with a short lifetime, kept in a Worker isolate: what was recently
+// learned from a slower store (the guild Durable Object, Discord), served without asking it again. The
+// short lifetime bounds how long an entry the store has since dropped or changed can still be served.
 
 export const ISOLATE_CACHE_LIMITS = { entries: 256, lifetimeMs: 60_000 };
 
-export class IsolateCache<T = SummaryMessage> {
+export class IsolateCache<T> {
 	// A Map keeps insertion order: re-inserting on a hit makes the first key the least recently used.
 	private readonly entries = new Map<string, { value: T; expiresAt: number }>();
 

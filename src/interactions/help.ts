@@ -7,8 +7,10 @@ import {
 	type APIEmbed,
 	type APIInteractionResponse,
 } from "discord-api-types/v10";
-import { COMMAND, COMMANDS, MAX_SINCE_SECONDS, MESSAGES, STYLES } from "./commands";
-import { message } from "./responses";
+import { COMMAND, COMMANDS } from "./commands";
+import { MAX_SINCE_SECONDS, MESSAGES } from "../domain/limits";
+import { STYLES } from "../domain/styles";
+import { message } from "../discord/responses";
 
 function usage(name: string, options: readonly APIApplicationCommandOption[] = []): string {
 	if (options.length && options.every((option) => option.type === ApplicationCommandOptionType.Subcommand)) {

@@ -10,6 +10,9 @@ import {
 	type ApplicationCommandOptionAllowedChannelType,
 	type RESTPutAPIApplicationCommandsJSONBody,
 } from "discord-api-types/v10";
+import { CADENCES, DIGEST_DEFAULTS, WEEKDAYS } from "../domain/digest-schedule";
+import { LANGUAGE_MAX_LENGTH, MEMBERS_LANGUAGE, MESSAGES, SETTING_RANGES } from "../domain/limits";
+import { STYLES } from "../domain/styles";
 
 export const COMMAND = {
 	summarize: "summarize",
@@ -21,32 +24,6 @@ export const COMMAND = {
 	help: "help",
 } as const;
 
-export const MESSAGES = { min: 2, max: 10_000, default: 100 } as const;
-export const MAX_SINCE_SECONDS = 14 * 24 * 60 * 60;
-
-export const STYLES = {
-	brief: "Brief",
-	detailed: "Detailed",
-	bullets: "Bullet points",
-	action_items: "Action items",
-} as const;
-export type Style = keyof typeof STYLES;
-export const DEFAULT_STYLE: Style = "brief";
-
-/** What `/config set` accepts: the definitions below offer these, and the handler checks them again. */
-export const SETTING_RANGES = {
-	guild_per_hour: { min: 1, max: 1000 },
-	user_per_10_minutes: { min: 1, max: 100 },
-	retention_days: { min: 1, max: 365 },
-	hour_utc: { min: 0, max: 23 },
-} as const;
-export const LANGUAGE_MAX_LENGTH = 10;
-/** `/config set language:auto`: each member's own language again. */
-export const MEMBERS_LANGUAGE = "auto";
-export const CADENCES = { off: "Off: stop the digest", daily: "Daily", weekly: "Weekly" } as const;
-export type Cadence = keyof typeof CADENCES;
-export const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"] as const;
-export const DIGEST_DEFAULTS = { hourUtc: 9, weekday: 1 } as const;
 
 /** Channels whose messages can be read: text, announcements, threads and the text chat of voice channels. */
 export const SUMMARIZABLE_CHANNEL_TYPES: ApplicationCommandOptionAllowedChannelType[] = [

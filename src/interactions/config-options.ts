@@ -6,8 +6,11 @@ import {
 	type APIChatInputApplicationCommandInteraction,
 } from "discord-api-types/v10";
 import type { SettingsChange } from "../db/settings";
-import { CADENCES, COMMAND, COMMANDS, DIGEST_DEFAULTS, LANGUAGE_MAX_LENGTH, MEMBERS_LANGUAGE, SETTING_RANGES, STYLES, WEEKDAYS, type Cadence, type Style } from "./commands";
-import { listNames, missingToManage, missingToPost, missingToRead } from "./permissions";
+import { CADENCES, DIGEST_DEFAULTS, WEEKDAYS, type Cadence } from "../domain/digest-schedule";
+import { COMMAND, COMMANDS } from "./commands";
+import { LANGUAGE_MAX_LENGTH, MEMBERS_LANGUAGE, SETTING_RANGES } from "../domain/limits";
+import { STYLES, type Style } from "../domain/styles";
+import { listNames, missingToManage, missingToPost, missingToRead } from "../discord/permissions";
 
 export interface DigestRequest {
 	channelId: string;

@@ -1,7 +1,7 @@
 // Sends results and progress to the interaction's "thinking…" message through its webhook.
 import type { RESTPatchAPIWebhookWithTokenMessageJSONBody } from "discord-api-types/v10";
-import { NO_MENTIONS } from "../discord/responses";
-import type { DiscordRest } from "../discord/rest";
+import { NO_MENTIONS } from "./responses";
+import type { DiscordRest } from "./rest";
 
 export interface Target {
 	applicationId: string;

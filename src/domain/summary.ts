@@ -27,3 +27,15 @@ export interface Summary {
 	 */
 	newest?: { messages: number; points: Cited[] };
 }
+
+/** A cited item as kept: line numbers differ between ranges, so it cites messages by id. */
+export type Kept<T extends Cited> = Omit<T, "sources"> & { sources: string[] };
+
+/** What the LLM said of a span of messages: every message from `firstId` to `lastId` was in what it read. */
+export interface Span {
+	firstId: string;
+	lastId: string;
+	/** Most important first, as the model wrote them. */
+	points: Kept<Cited>[];
+	actionItems: Kept<ActionItem>[];
+}

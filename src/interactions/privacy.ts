@@ -1,12 +1,11 @@
 // /privacy opt-out | opt-in | status. The answer is deferred and the D1 work done after it, since
 // the interaction path never waits on D1; opting out also clears the guild's cached summaries,
 // which may hold the member's messages.
-import { and, eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { ApplicationCommandOptionType, type APIChatInputApplicationCommandInteraction, type APIInteractionResponse } from "discord-api-types/v10";
-import { memberOptOuts } from "../db/schema";
+import { isOptedOut, optIn, optOut, type Member } from "../db/opt-outs";
 import { replyLater } from "./deferred";
-import { ephemeral } from "./responses";
+import { ephemeral } from "../discord/responses";
 
 type Action = "opt-out" | "opt-in" | "status";
 
@@ -29,18 +28,17 @@ export function privacy(interaction: APIChatInputApplicationCommandInteraction, 
 	});
 }
 
-async function apply(env: Env, member: { guildId: string; userId: string }, action: Action): Promise<string> {
+async function apply(env: Env, member: Member, action: Action): Promise<string> {
 	const db = drizzle(env.DB);
-	const where = and(eq(memberOptOuts.guildId, member.guildId), eq(memberOptOuts.userId, member.userId));
-	const optedOut = (await db.select().from(memberOptOuts).where(where)).length > 0;
+	const optedOut = await isOptedOut(db, member);
 	if (action === "status") return optedOut ? SAID.alreadyOut : SAID.alreadyIn;
 	if (action === "opt-in") {
 		if (!optedOut) return SAID.alreadyIn;
-		await db.delete(memberOptOuts).where(where);
+		await optIn(db, member);
 		return SAID.optedIn;
 	}
 	if (optedOut) return SAID.alreadyOut;
-	await db.insert(memberOptOuts).values({ ...member, createdAt: new Date() }).onConflictDoNothing();
+	await optOut(db, member);
 	await env.GUILD.get(env.GUILD.idFromName(member.guildId)).clearCache();
 	return SAID.optedOut;
 }

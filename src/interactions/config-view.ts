@@ -4,7 +4,8 @@ import type { APIEmbed } from "discord-api-types/v10";
 import { DEFAULT_RETENTION_DAYS } from "../db/retention";
 import type { DigestSchedule, GuildSettings } from "../db/schema";
 import { DEFAULT_RATES } from "../guild/settings";
-import { DEFAULT_STYLE, STYLES, WEEKDAYS } from "./commands";
+import { DEFAULT_STYLE, STYLES } from "../domain/styles";
+import { WEEKDAYS } from "../domain/digest-schedule";
 import { languageName } from "./config-options";
 
 const DEFAULT = " *(default)*";

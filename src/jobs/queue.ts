@@ -2,9 +2,9 @@
 // its own. The jobs of one channel and language run one after another, so that a later one reuses what
 // the LLM said for an earlier one (summarizer/coverage.ts) instead of having it read the same messages
 // at the same time; other channels run alongside.
-import { consumeSummary } from "./consumer";
-import { consumeDigest } from "./digest";
-import { isDigest, summaryLanguage, type QueueJob } from "./job";
+import { consumeSummary } from "./summary-job";
+import { consumeDigest } from "./digest-job";
+import { isDigest, summaryLanguage, type QueueJob } from "../domain/job";
 
 function channelOf(job: QueueJob): string {
 	return `${job.guildId}:${job.channelId}:${summaryLanguage(job.locale)}`;
