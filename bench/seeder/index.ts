@@ -8,7 +8,8 @@ interface Env {
 export default {
 	async fetch(request: Request, env: Env): Promise<Response> {
 		const { guildId, key, summary } = await request.json<{ guildId: string; key: string; summary: SummaryMessage }>();
-		await env.GUILD.get(env.GUILD.idFromName(guildId)).finish({ key, cacheTtlSeconds: 3600 }, summary);
+		const seed = { id: `seed:${key}`, flight: `seed:${key}`, expiresAt: Date.now() + 60_000 };
+		await env.GUILD.getByName(guildId).finish(seed, { ttlSeconds: 3600, summaries: [{ key, summary }] });
 		return new Response(null, { status: 204 });
 	},
 } satisfies ExportedHandler<Env>;

@@ -1,6 +1,7 @@
 // The message that travels on the summary queue: everything the consumer needs to do the work
 // and deliver it, and never any message content.
-import type { Schedule } from "./digest-schedule";
+import { MINUTE_MS } from "../lib/time";
+import { DIGEST_STALE_MS, type Schedule } from "./digest-schedule";
 import type { Style } from "./styles";
 
 export type Range =
@@ -26,6 +27,7 @@ export interface SummaryRequest {
 }
 
 export interface SummaryJob extends SummaryRequest {
+	kind: "summary";
 	version: 1;
 	/** Identity of the summary: the cache and single-flight key in the guild's Durable Object. */
 	key: string;
@@ -70,12 +72,28 @@ export interface DigestJob {
 /** What travels on the summary queue. */
 export type QueueJob = SummaryJob | DigestJob;
 
-export function isDigest(job: QueueJob): job is DigestJob {
-	return "kind" in job && job.kind === "digest";
+/** An interaction token lives 15 minutes; past that nothing can be delivered. */
+export const TOKEN_LIFETIME_MS = 15 * MINUTE_MS;
+
+/**
+ * A queue job as the guild's Durable Object runs it once: `id` is done at most once (the interaction, or
+ * the digest's period), `flight` is the single-flight key other requests join, and past `expiresAt` the
+ * result can no longer be delivered.
+ */
+export interface Run {
+	id: string;
+	flight: string;
+	expiresAt: number;
 }
 
-/** An interaction token lives 15 minutes; past that nothing can be delivered. */
-export const TOKEN_LIFETIME_MS = 15 * 60 * 1000;
+export function summaryRun(job: Pick<SummaryJob, "interactionId" | "key" | "fresh" | "requestedAt">): Run {
+	return { id: job.interactionId, flight: flightKey(job), expiresAt: job.requestedAt + TOKEN_LIFETIME_MS };
+}
+
+/** A digest's period is its own flight: no interactive request shares it. */
+export function digestRun(job: Pick<DigestJob, "id" | "scheduledAt">): Run {
+	return { id: job.id, flight: job.id, expiresAt: job.scheduledAt + DIGEST_STALE_MS };
+}
 
 /** A range in a few characters, for keys and button ids: `n100`, `s21600n10000`, `f<message id>`. */
 export function rangeKey(range: Range): string {

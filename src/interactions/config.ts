@@ -5,6 +5,7 @@ import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
 import type { APIChatInputApplicationCommandInteraction, APIInteractionResponse } from "discord-api-types/v10";
 import { MAX_DIGESTS, readConfig, removeDigest, saveDigest, saveSettings } from "../db/settings";
 import { nextRunAt } from "../domain/digest-schedule";
+import { forgetRecentSummaries, guildObject } from "../guild/client";
 import { configOf } from "../guild/settings";
 import type { WebhookMessage } from "../discord/webhooks";
 import { DEFAULT_STYLE } from "../domain/styles";
@@ -12,7 +13,6 @@ import { parseConfig, type ConfigRequest, type DigestRequest } from "./config-op
 import { configEmbed } from "./config-view";
 import { replyLater } from "./deferred";
 import { ephemeral } from "../discord/responses";
-import { forgetRecentSummaries } from "./summarize";
 
 interface Admin {
 	guildId: string;
@@ -44,7 +44,7 @@ async function apply(env: Env, request: ConfigRequest, admin: Admin): Promise<We
 
 	const { settings, digests } = await readConfig(db, admin.guildId);
 	// Every answer gives the Durable Object the settings again, so one that missed a change gets it now.
-	const applied = await env.GUILD.get(env.GUILD.idFromName(admin.guildId))
+	const applied = await guildObject(env, admin.guildId)
 		.configure(configOf(settings))
 		.then(
 			() => true,

@@ -4,6 +4,7 @@
 import { drizzle } from "drizzle-orm/d1";
 import { ApplicationCommandOptionType, type APIChatInputApplicationCommandInteraction, type APIInteractionResponse } from "discord-api-types/v10";
 import { isOptedOut, optIn, optOut, type Member } from "../db/opt-outs";
+import { guildObject } from "../guild/client";
 import { replyLater } from "./deferred";
 import { ephemeral } from "../discord/responses";
 
@@ -39,6 +40,6 @@ async function apply(env: Env, member: Member, action: Action): Promise<string> 
 	}
 	if (optedOut) return SAID.alreadyOut;
 	await optOut(db, member);
-	await env.GUILD.get(env.GUILD.idFromName(member.guildId)).clearCache();
+	await guildObject(env, member.guildId).clearCache();
 	return SAID.optedOut;
 }

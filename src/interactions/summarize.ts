@@ -1,12 +1,12 @@
 // /summarize and "Summarize from here": validate, then one call to the guild's Durable Object,
 // whose decision becomes the answer. No history is read here; the queue consumer does that.
 import type { APIInteraction, APIInteractionResponse } from "discord-api-types/v10";
-import type { Admission, Decision, SummaryMessage } from "../guild/guild-object";
+import type { Admission, SummaryMessage } from "../guild/guild-object";
 import type { Usage } from "../metrics/analytics";
 import { recordInteraction } from "../metrics/record";
 import { offersRefresh, summaryButtons } from "../discord/buttons";
-import { IsolateCache } from "../lib/isolate-cache";
-import { isExactKey, summaryKey, type SummaryJob, type Unchosen } from "../domain/job";
+import { admit } from "../guild/client";
+import { summaryKey, type SummaryJob } from "../domain/job";
 import { ephemeral, message, thinking } from "../discord/responses";
 import type { Parsed } from "./summarize-request";
 
@@ -15,6 +15,7 @@ type ParsedRequest = Extract<Parsed, { ok: true }>["request"];
 export function toJob(interaction: APIInteraction, request: ParsedRequest, now: number): SummaryJob {
 	const { lastMessageId, unchosen, ...rest } = request;
 	return {
+		kind: "summary",
 		version: 1,
 		...summaryKey(request, lastMessageId),
 		...rest,
@@ -56,18 +57,6 @@ export function answer(admission: Admission, job: SummaryJob): APIInteractionRes
 	}
 }
 
-/** Recent hits, by the request as asked (what it left to the guild's defaults included), with the style decided. */
-const isolateCache = new IsolateCache<{ summary: SummaryMessage; style: SummaryJob["style"] }>();
-
-function askedKey(job: SummaryJob, unchosen: Unchosen): string {
-	return `${job.key}~${unchosen.style ? "s" : ""}${unchosen.language ? "l" : ""}`;
-}
-
-/** Forgets this isolate's recent hits: after a guild's defaults change, they may be in another style or language. */
-export function forgetRecentSummaries(): void {
-	isolateCache.clear();
-}
-
 /** What the interaction path decided, as usage: admitted jobs are recorded by the consumer when they end. */
 const RECORDED: Partial<Record<Admission["outcome"], Usage["outcome"]>> = { hit: "cached", joined: "joined", denied: "rate_limited", failed: "failed" };
 
@@ -87,25 +76,8 @@ export async function summarize(interaction: APIInteraction, parsed: Parsed, env
 		record("refused");
 		return ephemeral(parsed.error);
 	}
-	const asked = toJob(interaction, parsed.request, now);
-	const key = askedKey(asked, parsed.request.unchosen);
-	const recent = asked.fresh ? undefined : isolateCache.get(key, now);
-	if (recent) {
-		const job = { ...asked, style: recent.style };
-		record("cached", job.style);
-		return message(fromCache(recent.summary, job), !job.public);
-	}
-
-	let decision: Decision;
-	try {
-		decision = await env.GUILD.get(env.GUILD.idFromName(asked.guildId)).admit(asked, parsed.request.unchosen);
-	} catch (error) {
-		console.error(JSON.stringify({ event: "guild.admit_failed", guild: asked.guildId, reason: String(error) }));
-		decision = { outcome: "failed", job: asked };
-	}
-	const { job } = decision;
-	if (decision.outcome === "hit" && isExactKey(job.key)) isolateCache.put(key, { summary: decision.summary, style: job.style }, decision.expiresAt, now);
+	const decision = await admit(env, toJob(interaction, parsed.request, now), parsed.request.unchosen, now);
 	const outcome = RECORDED[decision.outcome];
-	if (outcome) record(outcome, job.style);
-	return answer(decision, job);
+	if (outcome) record(outcome, decision.job.style);
+	return answer(decision, decision.job);
 }

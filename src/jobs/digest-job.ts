@@ -1,24 +1,21 @@
-// Digests in the queue consumer: the period's summary, made by the same pipeline as /summarize and
-// posted in the digest's channel as a bot message. Discord refusing the bot there (403, 404) turns the
-// digest off, with a reason /config view shows. The period's id makes repeats harmless: the guild's
-// Durable Object runs it once, and Discord's nonce check keeps a retried post from appearing twice.
-import { drizzle } from "drizzle-orm/d1";
+// A scheduled digest: the period's summary, made by the same pipeline as /summarize and posted in the
+// digest's channel as a bot message. Discord refusing the bot there (403, 404) turns the digest off, with a
+// reason /config view shows. The period's id makes repeats harmless: the guild's Durable Object runs it
+// once, and Discord's nonce check keeps a retried post from appearing twice.
 import type { RESTPostAPIChannelMessageJSONBody } from "discord-api-types/v10";
+import { drizzle } from "drizzle-orm/d1";
 import { disableDigest, markPosted } from "../db/digests";
-import { recordSummary } from "../db/summaries";
 import { writeOrLogLoss } from "../db/writes";
-import { CADENCES } from "../domain/digest-schedule";
-import { MESSAGES } from "../domain/limits";
 import { listNames, PERMISSION_NAMES } from "../discord/permissions";
 import { NO_MENTIONS } from "../discord/responses";
-import { DiscordError, restFor, type DiscordRest } from "../discord/rest";
-import { DIGEST_STALE_MS } from "../domain/digest-schedule";
-import { backoffSeconds, LEASE_MS, MAX_RETRIES, run, usage, type Result, type Work } from "./summary-job";
+import { DiscordError, type DiscordRest, restFor } from "../discord/rest";
 import type { WebhookMessage } from "../discord/webhooks";
-import type { DigestJob, QueueJob } from "../domain/job";
-
-/** No interaction to show progress in. */
-const SILENT = { report: () => undefined, settled: () => Promise.resolve() };
+import { CADENCES } from "../domain/digest-schedule";
+import { type DigestJob, digestRun } from "../domain/job";
+import { MESSAGES } from "../domain/limits";
+import type { JobKind } from "./lifecycle";
+import { makeSummary, type Result, SILENT, type Work } from "./pipeline";
+import { recordJob } from "./record";
 
 type Denied = { status: number; code?: number; while: "reading" | "posting" };
 
@@ -68,52 +65,36 @@ async function post(rest: DiscordRest, job: DigestJob, messages: WebhookMessage[
 	}
 }
 
-export async function consumeDigest(message: Message<QueueJob>, job: DigestJob, env: Env): Promise<void> {
-	const guild = env.GUILD.get(env.GUILD.idFromName(job.guildId));
-	const db = drizzle(env.DB);
-	const work = digestWork(job, env.DISCORD_APPLICATION_ID);
-	const startedAt = Date.now();
-	// The period's id is its key and its "interaction" in the guild's Durable Object: no interactive request shares it.
-	const claimed = { key: job.id, interactionId: job.id, requestedAt: startedAt, cacheTtlSeconds: 0 };
-	const record = (outcome: Parameters<typeof usage>[2], result?: Result) =>
-		recordSummary(db, outcome === "delivered" && result?.history ? { ...result.history, createdAt: new Date(startedAt) } : undefined, usage(env, work, outcome, startedAt, result, "digest"));
+/** Posts the digest, or says why Discord would not let the bot read or post there. */
+async function postOrDenied(env: Env, job: DigestJob, result: Result): Promise<Denied | undefined> {
+	if (result.denied) return { ...result.denied, while: "reading" };
+	// A quiet period has no summary: nothing is posted, and the next digest starts after it all the same.
+	if (!result.history) return undefined;
 	try {
-		if (startedAt > job.scheduledAt + DIGEST_STALE_MS) {
-			await guild.finish(claimed, null);
-			await record("expired");
-			return message.ack();
-		}
-		const claim = await guild.claim(claimed, LEASE_MS);
-		if (claim === "done") return message.ack();
-		if (claim === "running") return message.retry({ delaySeconds: 30 });
-
-		const kept = await guild.keptResult(job.id);
-		const result: Result = kept ? JSON.parse(kept) : await run(work, env, startedAt, SILENT);
-		if (!kept) await guild.keepResult(job.id, JSON.stringify(result), job.scheduledAt + DIGEST_STALE_MS);
-		let denied: Denied | undefined = result.denied && { ...result.denied, while: "reading" };
-		// A quiet period has no summary: nothing is posted, and the next digest starts after it all the same.
-		if (!denied && result.history) {
-			try {
-				await post(restFor(env), job, result.messages);
-			} catch (error) {
-				if (!(error instanceof DiscordError) || (error.status !== 403 && error.status !== 404)) throw error;
-				denied = { status: error.status, code: error.code, while: "posting" };
-			}
-		}
-		await guild.finish(claimed, null);
-		await writeOrLogLoss(job.guildId, () => (denied ? disableDigest(db, job, disabledReason(denied, job.channelId, startedAt)) : markPosted(db, job)));
-		if (denied) console.log(JSON.stringify({ event: "digest.disabled", guild: job.guildId, status: denied.status, while: denied.while }));
-		await record(denied || !result.history ? "refused" : "delivered", result);
-		message.ack();
+		await post(restFor(env), job, result.messages);
+		return undefined;
 	} catch (error) {
-		console.error(JSON.stringify({ event: "digest.failed", guild: job.guildId, attempt: message.attempts, reason: String(error) }));
-		if (message.attempts > MAX_RETRIES) {
-			// Out of retries: nobody is waiting for a digest, so it is only recorded before the dead-letter queue.
-			await guild.finish(claimed, null).catch(() => []);
-			await record("failed");
-		} else {
-			await guild.release(claimed).catch(() => undefined);
-		}
-		message.retry({ delaySeconds: backoffSeconds(message.attempts) });
+		if (!(error instanceof DiscordError) || (error.status !== 403 && error.status !== 404)) throw error;
+		return { status: error.status, code: error.code, while: "posting" };
 	}
+}
+
+export function digestKind(job: DigestJob, env: Env): JobKind<Result> {
+	const work = digestWork(job, env.DISCORD_APPLICATION_ID);
+	return {
+		guildId: job.guildId,
+		run: digestRun(job),
+		make: (startedAt) => makeSummary(work, env, startedAt, SILENT),
+		async deliver(result, finish, startedAt) {
+			const denied = await postOrDenied(env, job, result);
+			await finish();
+			const db = drizzle(env.DB);
+			await writeOrLogLoss(job.guildId, () => (denied ? disableDigest(db, job, disabledReason(denied, job.channelId, startedAt)) : markPosted(db, job)));
+			if (denied) console.log(JSON.stringify({ event: "digest.disabled", guild: job.guildId, status: denied.status, while: denied.while }));
+			await recordJob(env, work, denied || !result.history ? "refused" : "delivered", startedAt, "digest", result);
+		},
+		record: (outcome, startedAt) => recordJob(env, work, outcome, startedAt, "digest"),
+		// Nobody waits for a digest: a failed one is only recorded before the dead-letter queue.
+		giveUp: async () => undefined,
+	};
 }

@@ -10,13 +10,13 @@ import { guildSettings, summaries, usageEvents } from "../../src/db/schema";
 import type { SummaryMessage } from "../../src/guild/guild-object";
 import worker from "../../src/index";
 import type { SummaryJob } from "../../src/domain/job";
+import { finishJob, guild } from "../helpers/guild";
 import { config, configAnswer } from "../helpers/config";
 import { ADMIN, chatCommand, id, READ, sendOk, summarize } from "../helpers/interactions";
 import { message, user } from "../helpers/messages";
 import { resultsFor, seedChannel } from "../helpers/stand-in";
 
 const db = drizzle(env.DB);
-const guild = (guildId: string) => env.GUILD.get(env.GUILD.idFromName(guildId));
 const SUMMARY: SummaryMessage = { embeds: [{ title: "Summary — last 100 messages", description: "They agreed to ship on Friday." }] };
 
 let enqueue: MockInstance<Queue["send"]>;
@@ -119,7 +119,7 @@ describe("settings the guild's Durable Object enforces", () => {
 		const context = { guildId, channelId, lastMessageId };
 		// A brief summary, cached in the guild's object and then in this isolate.
 		await sendOk(summarize({}, context));
-		await guild(guildId).finish(jobs()[0], SUMMARY);
+		await finishJob(jobs()[0], SUMMARY);
 		expect((await sendOk(summarize({}, context))).type).toBe(4);
 		expect((await sendOk(summarize({}, context))).type).toBe(4);
 

@@ -27,6 +27,7 @@ const conversation = () => [
 function job(overrides: Partial<SummaryJob> = {}): SummaryJob {
 	const base = { channelId: id(), range: { kind: "count", messages: 100 } as const, style: "brief" as const, locale: "en-US" };
 	return {
+		kind: "summary",
 		version: 1,
 		...summaryKey(base, id()),
 		...base,
@@ -275,5 +276,26 @@ describe("the consumer", () => {
 		expect(JSON.stringify(logged)).not.toContain("We decided to ship");
 		expect(await db.select().from(summaries).where(eq(summaries.id, summaryJob.interactionId))).toEqual([]);
 		expect((await env.GUILD.get(env.GUILD.idFromName(summaryJob.guildId)).admit({ ...summaryJob, interactionId: id(), token: "t2" })).outcome).toBe("hit");
+	});
+
+	it("acks a message of an unknown kind or version at once, and logs what it was, without retrying it", async () => {
+		const logged: unknown[] = [];
+		const spy = vi.spyOn(console, "error").mockImplementation((line) => void logged.push(line));
+		const bodies = [{ ...job(), version: 2 }, { kind: "reminder", version: 1 }, "not a job"];
+		const batch = createMessageBatch<unknown>("summary-jobs", bodies.map((body, i) => ({ id: `u${i}`, timestamp: new Date(), attempts: 1, body })));
+		const ctx = createExecutionContext();
+		try {
+			await worker.queue(batch, env);
+		} finally {
+			spy.mockRestore();
+		}
+		const result = await getQueueResult(batch, ctx);
+		expect(result.explicitAcks).toEqual(["u0", "u1", "u2"]);
+		expect(result.retryMessages).toEqual([]);
+		expect(logged.map((line) => JSON.parse(String(line)))).toEqual([
+			{ event: "queue.unknown_message", kind: "summary", version: "2" },
+			{ event: "queue.unknown_message", kind: "reminder", version: "1" },
+			{ event: "queue.unknown_message", kind: "undefined", version: "undefined" },
+		]);
 	});
 });

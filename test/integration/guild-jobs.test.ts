@@ -1,11 +1,14 @@
 // The guild Durable Object's side of the consumer: claiming a job once, giving it back, remembering
 // it done, and keeping the LLM's spans of messages.
 import { env } from "cloudflare:workers";
+import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import type { GuildObject } from "../../src/guild/guild-object";
+import { migrate, SCHEMA_VERSION } from "../../src/guild/storage";
 import { id } from "../helpers/interactions";
 
-const guild = () => env.GUILD.get(env.GUILD.idFromName(id()));
-const job = () => ({ key: `k${id()}`, interactionId: id(), requestedAt: Date.now(), cacheTtlSeconds: 60 });
+const guild = () => env.GUILD.getByName(id());
+const job = () => ({ id: id(), flight: `k${id()}`, expiresAt: Date.now() + 60_000 });
 
 describe("job claims", () => {
 	it("one delivery runs a job; another waits while it runs, and does nothing once it is done", async () => {
@@ -30,7 +33,7 @@ describe("job claims", () => {
 		const stub = guild();
 		const first = job();
 		await stub.claim(first, 60_000);
-		expect(await stub.claim({ ...job(), key: first.key }, 60_000)).toBe("running");
+		expect(await stub.claim({ ...job(), flight: first.flight }, 60_000)).toBe("running");
 	});
 });
 
@@ -53,5 +56,28 @@ describe("spans", () => {
 		await stub.putSpans("c:en:m", [span("1", "2")]);
 		await stub.clearCache();
 		expect(await stub.spans("c:en:m", "0", "9")).toEqual([]);
+	});
+});
+
+describe("storage schema", () => {
+	it("is migrated once, when the object first starts, and remembers its version", async () => {
+		const stub = guild();
+		await stub.settings();
+		const found = await runInDurableObject(stub, (_: GuildObject, state) => ({
+			version: state.storage.sql.exec<{ version: number }>("SELECT version FROM schema_version").one().version,
+			again: migrate(state.storage),
+		}));
+		expect(found).toEqual({ version: SCHEMA_VERSION, again: SCHEMA_VERSION });
+	});
+
+	it("takes over an object made before the schema had a version, keeping what it holds", async () => {
+		const stub = guild();
+		await stub.putSpans("c:en:m", [{ firstId: "1", lastId: "2", points: [], actionItems: [] }]);
+		await runInDurableObject(stub, (_: GuildObject, state) => state.storage.sql.exec("DROP TABLE schema_version"));
+		const kept = await runInDurableObject(stub, (_: GuildObject, state) => {
+			const found = migrate(state.storage);
+			return { found, spans: state.storage.sql.exec("SELECT COUNT(*) AS n FROM spans").one().n };
+		});
+		expect(kept).toEqual({ found: 0, spans: 1 });
 	});
 });

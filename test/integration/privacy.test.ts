@@ -5,6 +5,7 @@ import { drizzle } from "drizzle-orm/d1";
 import { ApplicationCommandOptionType, MessageFlags } from "discord-api-types/v10";
 import { describe, expect, it } from "vitest";
 import { memberOptOuts } from "../../src/db/schema";
+import { cacheSummary, guild } from "../helpers/guild";
 import { chatCommand, id, sendOk } from "../helpers/interactions";
 import { firstResult } from "../helpers/stand-in";
 
@@ -36,11 +37,11 @@ describe("/privacy", () => {
 
 	it("clears the guild's cached summaries on opt-out", async () => {
 		const guildId = id();
-		const guild = env.GUILD.get(env.GUILD.idFromName(guildId));
-		await guild.finish({ key: "k", cacheTtlSeconds: 3600 }, { content: "a cached summary" });
+		const stub = guild(guildId);
+		await cacheSummary(stub, "k", { content: "a cached summary" });
 		await privacy("opt-out", guildId, id());
-		const admission = await guild.admit({
-			version: 1, key: "k", cacheTtlSeconds: 60, interactionId: id(), applicationId: "1", token: "t", guildId, channelId: "1", userId: id(),
+		const admission = await stub.admit({
+			kind: "summary", version: 1, key: "k", cacheTtlSeconds: 60, interactionId: id(), applicationId: "1", token: "t", guildId, channelId: "1", userId: id(),
 			range: { kind: "count", messages: 100 }, style: "brief", locale: "en-US", public: false, requestedAt: Date.now(),
 		});
 		expect(admission.outcome).not.toBe("hit");

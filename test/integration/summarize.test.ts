@@ -4,7 +4,9 @@ import { env } from "cloudflare:workers";
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { Locale, MessageFlags, type APIInteractionResponse } from "discord-api-types/v10";
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from "vitest";
-import { CACHE_LIMITS, type GuildObject, type SummaryMessage } from "../../src/guild/guild-object";
+import type { GuildObject, SummaryMessage } from "../../src/guild/guild-object";
+import { CACHE_LIMITS } from "../../src/guild/summary-cache";
+import { cacheSummary, finishJob, guild } from "../helpers/guild";
 import type { SummaryJob } from "../../src/domain/job";
 import { buttonClick, id, sendOk, summarize, summarizeFromHere } from "../helpers/interactions";
 import { buttonId } from "../../src/discord/buttons";
@@ -19,7 +21,6 @@ afterEach(() => {
 	vi.restoreAllMocks();
 });
 
-const guild = (guildId: string) => env.GUILD.get(env.GUILD.idFromName(guildId));
 /** Runs a query in the guild's Durable Object storage. */
 const rows = (guildId: string, query: string, ...params: SqlStorageValue[]) =>
 	runInDurableObject(guild(guildId), (_: GuildObject, state) => state.storage.sql.exec(query, ...params).toArray());
@@ -46,6 +47,7 @@ describe("admission", () => {
 		expect(await sendOk(interaction)).toEqual({ type: 5, data: { flags: MessageFlags.Ephemeral } });
 		expect(jobs()).toEqual([
 			{
+				kind: "summary",
 				version: 1,
 				key: `${channelId}:s21600n10000:bullets:en@${lastMessageId}`,
 				cacheTtlSeconds: 600,
@@ -109,7 +111,7 @@ describe("cache", () => {
 		const channelId = id();
 		const lastMessageId = id();
 		await sendOk(summarize({}, { guildId, channelId, lastMessageId }));
-		await guild(guildId).finish(jobs()[0], SUMMARY);
+		await finishJob(jobs()[0], SUMMARY);
 		enqueue.mockClear();
 
 		const hit = await sendOk(summarize({}, { guildId, channelId, lastMessageId }));
@@ -135,7 +137,7 @@ describe("cache", () => {
 		const lastMessageId = id();
 		await sendOk(summarize({}, { guildId, channelId, lastMessageId }));
 		await sendOk(summarize({}, { guildId, channelId, lastMessageId: null }));
-		for (const job of jobs()) await guild(guildId).finish(job, SUMMARY);
+		for (const job of jobs()) await finishJob(job, SUMMARY);
 		expect((await sendOk(summarize({}, { guildId, channelId, lastMessageId }))).type).toBe(4);
 		expect((await sendOk(summarize({}, { guildId, channelId, lastMessageId: null }))).type).toBe(4);
 
@@ -150,7 +152,7 @@ describe("cache", () => {
 		const channelId = id();
 		const lastMessageId = id();
 		await sendOk(summarize({}, { guildId, userId, channelId, lastMessageId }));
-		await guild(guildId).finish(jobs()[0], SUMMARY);
+		await finishJob(jobs()[0], SUMMARY);
 		for (let i = 0; i < 10; i++) expect((await sendOk(summarize({}, { guildId, userId, channelId, lastMessageId }))).type).toBe(4);
 		expect((await sendOk(summarize({}, { guildId, userId }))).type).toBe(5);
 	});
@@ -158,13 +160,13 @@ describe("cache", () => {
 	it("expires by alarm, and stays within its entry and byte bounds", async () => {
 		const guildId = id();
 		const stub = guild(guildId);
-		await stub.finish({ key: "expiring", cacheTtlSeconds: 0 }, SUMMARY);
+		await cacheSummary(stub, "expiring", SUMMARY, 0);
 		expect(await runInDurableObject(stub, (_: GuildObject, state) => state.storage.getAlarm())).not.toBeNull();
 		expect(await runDurableObjectAlarm(stub)).toBe(true);
 
-		for (let i = 0; i < CACHE_LIMITS.entries + 20; i++) await stub.finish({ key: `k${i}`, cacheTtlSeconds: 3600 }, SUMMARY);
+		for (let i = 0; i < CACHE_LIMITS.entries + 20; i++) await cacheSummary(stub, `k${i}`, SUMMARY);
 		const big: SummaryMessage = { content: "x".repeat(600_000) };
-		for (let i = 0; i < 10; i++) await stub.finish({ key: `big${i}`, cacheTtlSeconds: 3600 }, big);
+		for (let i = 0; i < 10; i++) await cacheSummary(stub, `big${i}`, big);
 		const stats = await runInDurableObject(stub, (_: GuildObject, state) =>
 			state.storage.sql
 				.exec<{ n: number; bytes: number; expiring: number; newest: number }>(
@@ -251,7 +253,7 @@ describe("eviction", () => {
 		const channelId = id();
 		const lastMessageId = id();
 		for (let i = 0; i < 6; i++) await sendOk(summarize({ messages: 10 + i }, { guildId, userId, channelId, lastMessageId }));
-		await guild(guildId).finish(jobs()[0], SUMMARY);
+		await finishJob(jobs()[0], SUMMARY);
 
 		await evictDurableObject(guild(guildId));
 
@@ -274,7 +276,7 @@ describe("buttons under a summary", () => {
 		const channelId = id();
 		const lastMessageId = id();
 		await sendOk(summarize({}, { guildId, channelId, lastMessageId }));
-		await guild(guildId).finish(jobs()[0], SUMMARY);
+		await finishJob(jobs()[0], SUMMARY);
 		const click = buttonClick(buttonId("public", { channelId, range: { kind: "count", messages: 100 }, style: "brief" }), { guildId, channelId, lastMessageId });
 		expect(await sendOk(click)).toMatchObject({ type: 4, data: { ...SUMMARY, allowed_mentions: { parse: [] } } });
 	});
@@ -290,8 +292,8 @@ describe("buttons under a summary", () => {
 		expect(fresh).toMatchObject({ key: first.key, fresh: true });
 
 		const newer: SummaryMessage = { embeds: [{ title: "#general: last 100 messages", description: "They agreed to ship on Monday." }] };
-		await guild(guildId).finish(first, SUMMARY);
-		await guild(guildId).finish(fresh, newer);
+		await finishJob(first, SUMMARY);
+		await finishJob(fresh, newer);
 		expect(await sendOk(summarize({}, { guildId, channelId, lastMessageId }))).toMatchObject({ type: 4, data: { embeds: newer.embeds } });
 		// A hit through a button of the same request leaves it in this isolate's cache too, under the key a Refresh asks by.
 		await sendOk(buttonClick(buttonId("public", { channelId, range: { kind: "count", messages: 100 }, style: "brief" }), { guildId, channelId, lastMessageId }));

@@ -6,7 +6,9 @@ import { drizzle } from "drizzle-orm/d1";
 import { describe, expect, it, vi } from "vitest";
 import { usageEvents } from "../../src/db/schema";
 import { dataPoint } from "../../src/metrics/analytics";
-import { usage, type Work } from "../../src/jobs/summary-job";
+import type { Work } from "../../src/jobs/pipeline";
+import { usageOf } from "../../src/jobs/record";
+import { cacheSummary, guild } from "../helpers/guild";
 import { id, sendOk, summarize } from "../helpers/interactions";
 
 const db = drizzle(env.DB);
@@ -23,7 +25,7 @@ describe("usage records", () => {
 		const guildId = id();
 		const channelId = id();
 		const lastMessageId = id();
-		await env.GUILD.get(env.GUILD.idFromName(guildId)).finish({ key: `${channelId}:n100:brief:en@${lastMessageId}`, cacheTtlSeconds: 3600 }, { content: "cached" });
+		await cacheSummary(guild(guildId), `${channelId}:n100:brief:en@${lastMessageId}`, { content: "cached" });
 		const hit = summarize({}, { guildId, channelId, lastMessageId });
 		expect((await sendOk(hit)).type).toBe(4);
 		expect(await outcomeOf(hit.id)).toBe("cached");
@@ -59,7 +61,7 @@ describe("usage records", () => {
 
 	it("gives an admitted job's record the time its interaction took to be admitted, and a digest none", () => {
 		const job: Work = { guildId: "g", channelId: "c", userId: "u", range: { kind: "count", messages: 100 }, style: "brief", locale: "en-US", public: false, interactionId: id(), requestedAt: 1_000, admittedAt: 1_042 };
-		expect(usage(env, job, "expired", 2_000).latencyMs).toBe(42);
-		expect(usage(env, { ...job, admittedAt: undefined }, "expired", 2_000, undefined, "digest").latencyMs).toBe(0);
+		expect(usageOf(job, "expired", "summarize").latencyMs).toBe(42);
+		expect(usageOf({ ...job, admittedAt: undefined }, "expired", "digest").latencyMs).toBe(0);
 	});
 });

@@ -12,7 +12,7 @@ import { id, send, summarize } from "../helpers/interactions";
 import { resultsFor, seedChannel } from "../helpers/stand-in";
 import { generateMessages } from "../stand-ins/discord-messages";
 
-const guild = (guildId: string) => env.GUILD.get(env.GUILD.idFromName(guildId));
+const guild = (guildId: string) => env.GUILD.getByName(guildId);
 
 async function channelWithHistory(): Promise<{ channelId: string; lastMessageId: string }> {
 	const channelId = id();

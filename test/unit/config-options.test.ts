@@ -105,7 +105,7 @@ describe("the settings the guild's Durable Object applies", () => {
 	it("fills in the guild's defaults only where the member chose nothing, and keys the job by them", () => {
 		const base = { channelId: "7", range: { kind: "count", messages: 100 } as const, style: "brief" as const, locale: "en-US" };
 		const job: SummaryJob = {
-			version: 1, ...summaryKey(base, "99"), ...base, guildId: "1", userId: "2", public: false,
+			kind: "summary", version: 1, ...summaryKey(base, "99"), ...base, guildId: "1", userId: "2", public: false,
 			interactionId: "3", applicationId: "4", token: "t", requestedAt: 0,
 		};
 		const configured = { ...UNCONFIGURED, defaultStyle: "detailed" as const, defaultLanguage: "de" };

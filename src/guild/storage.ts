@@ -1,0 +1,46 @@
+// The guild Durable Object's SQLite schema, versioned: each migration runs once per object, in order, and
+// the version it reached is kept beside the tables, so a constructor costs one read once migrated.
+
+/** Every schema change is a new entry at the end; an entry is never edited once deployed. */
+const MIGRATIONS = [
+	// 1: the tables as they stood before the schema had a version (so IF NOT EXISTS), and the end of
+	// `partials`, which spans replaced.
+	`CREATE TABLE IF NOT EXISTS buckets (name TEXT PRIMARY KEY, tat INTEGER NOT NULL);
+	CREATE TABLE IF NOT EXISTS summaries (
+		key TEXT PRIMARY KEY, message TEXT NOT NULL, bytes INTEGER NOT NULL,
+		created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);
+	CREATE TABLE IF NOT EXISTS jobs (
+		key TEXT PRIMARY KEY, interaction_id TEXT NOT NULL, expires_at INTEGER NOT NULL, lease_until INTEGER NOT NULL DEFAULT 0);
+	CREATE TABLE IF NOT EXISTS done (interaction_id TEXT PRIMARY KEY, expires_at INTEGER NOT NULL);
+	DROP TABLE IF EXISTS partials;
+	CREATE TABLE IF NOT EXISTS spans (
+		scope TEXT NOT NULL, first_id TEXT NOT NULL, last_id TEXT NOT NULL, value TEXT NOT NULL, expires_at INTEGER NOT NULL,
+		PRIMARY KEY (scope, first_id, last_id));
+	CREATE TABLE IF NOT EXISTS results (interaction_id TEXT PRIMARY KEY, value TEXT NOT NULL, expires_at INTEGER NOT NULL);
+	CREATE TABLE IF NOT EXISTS joiners (
+		interaction_id TEXT PRIMARY KEY, key TEXT NOT NULL, application_id TEXT NOT NULL, token TEXT NOT NULL);
+	CREATE INDEX IF NOT EXISTS joiners_by_key ON joiners (key);
+	CREATE TABLE IF NOT EXISTS config (id INTEGER PRIMARY KEY CHECK (id = 1), value TEXT NOT NULL);`,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Brings the object's tables to the newest schema; returns the version it found. */
+export function migrate(storage: DurableObjectStorage): number {
+	const { sql } = storage;
+	sql.exec("CREATE TABLE IF NOT EXISTS schema_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)");
+	const found = sql.exec<{ version: number }>("SELECT version FROM schema_version").toArray()[0]?.version ?? 0;
+	if (found < MIGRATIONS.length) {
+		storage.transactionSync(() => {
+			for (const migration of MIGRATIONS.slice(found)) sql.exec(migration);
+			sql.exec("INSERT OR REPLACE INTO schema_version (id, version) VALUES (1, ?)", MIGRATIONS.length);
+		});
+	}
+	return found;
+}
+
+/** What each store of the object tells its alarm: drop what expired, and when the next entry does. */
+export interface Expiring {
+	expire(now: number): void;
+	nextExpiry(): number | null;
+}

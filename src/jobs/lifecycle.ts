@@ -1,0 +1,68 @@
+// The life of every queue job, summary or digest: past its time it is only recorded; otherwise it is
+// claimed in its guild's Durable Object (a repeated delivery does nothing, a concurrent one waits), its
+// result is made once and kept until delivered, then delivered; a failure is retried with backoff, and
+// after the last retry whoever waits is told. Queue delivery is at-least-once: this makes it once.
+import type { Run } from "../domain/job";
+import { guildObject } from "../guild/client";
+import type { Cached, Joiner } from "../guild/guild-object";
+import { MINUTE_MS } from "../lib/time";
+import type { JobOutcome } from "./record";
+
+/** Longest a job may run before another delivery may take it over. */
+export const LEASE_MS = 10 * MINUTE_MS;
+/** Retries the queue allows (wrangler.toml's max_retries): the last delivery tells the user. */
+export const MAX_RETRIES = 4;
+/** How long a delivery that found its job running elsewhere waits before looking again. */
+const RUNNING_ELSEWHERE_S = 30;
+
+/** What one kind of job does at each step of the lifecycle. */
+export interface JobKind<R> {
+	guildId: string;
+	run: Run;
+	/** Makes the result: the costly part, done once per run. */
+	make(startedAt: number): Promise<R>;
+	/** Delivers the result; `finish` ends the run in the guild's object, caching what it is given, and returns who joined. */
+	deliver(result: R, finish: (cached?: Cached) => Promise<Joiner[]>, startedAt: number): Promise<void>;
+	/** Records a run that ended without delivering: too late, or out of retries. */
+	record(outcome: Extract<JobOutcome, "expired" | "failed">, startedAt: number): Promise<unknown>;
+	/** After the last retry: tells whoever waits (the joiners, and the job's own requester) that it failed. */
+	giveUp(joiners: Joiner[]): Promise<void>;
+}
+
+/** Retry delay after a failed delivery: exponential, with jitter, at most 5 minutes. */
+export function backoffSeconds(attempts: number): number {
+	return Math.min(300, 5 * 2 ** attempts + Math.floor(Math.random() * 5));
+}
+
+export async function runJob<R>(message: Message, env: Env, kind: JobKind<R>): Promise<void> {
+	const guild = guildObject(env, kind.guildId);
+	const { run } = kind;
+	const startedAt = Date.now();
+	try {
+		if (startedAt >= run.expiresAt) {
+			await guild.finish(run);
+			await kind.record("expired", startedAt);
+			return message.ack();
+		}
+		const claim = await guild.claim(run, LEASE_MS);
+		if (claim === "done") return message.ack();
+		if (claim === "running") return message.retry({ delaySeconds: RUNNING_ELSEWHERE_S });
+
+		const kept = await guild.keptResult(run.id);
+		const result: R = kept ? JSON.parse(kept) : await kind.make(startedAt);
+		if (!kept) await guild.keepResult(run.id, JSON.stringify(result), run.expiresAt);
+		await kind.deliver(result, (cached) => guild.finish(run, cached ?? null), startedAt);
+		message.ack();
+	} catch (error) {
+		console.error(JSON.stringify({ event: "job.failed", guild: kind.guildId, attempt: message.attempts, reason: String(error) }));
+		if (message.attempts > MAX_RETRIES) {
+			// Out of retries: tell whoever waits, then let the message go to the dead-letter queue.
+			const joiners = await guild.finish(run).catch((): Joiner[] => []);
+			await kind.giveUp(joiners);
+			await kind.record("failed", startedAt);
+		} else {
+			await guild.release(run).catch(() => undefined);
+		}
+		message.retry({ delaySeconds: backoffSeconds(message.attempts) });
+	}
+}

@@ -1,0 +1,174 @@
+// What a queue job makes, whatever it is for: the range's history read from Discord, compacted without
+// opted-out members, summarized (LLM or extractive, with the guild's kept spans), and rendered to
+// Discord's limits in the job's style, and in the other styles for the cache. Delivery is the job's own.
+import type { APIMessage } from "discord-api-types/v10";
+import { drizzle } from "drizzle-orm/d1";
+import OpenAI from "openai";
+import { optedOutMembers } from "../db/opt-outs";
+import type { SummaryRow } from "../db/schema";
+import { summaryButtons } from "../discord/buttons";
+import { errorMessage, rangeLabel, type RenderedMessage, render } from "../discord/render";
+import { DiscordError, restFor } from "../discord/rest";
+import type { WebhookMessage } from "../discord/webhooks";
+import type { SummaryJob } from "../domain/job";
+import type { Line } from "../domain/line";
+import { messageCount } from "../domain/line";
+import { STYLES, type Style } from "../domain/styles";
+import type { Summary } from "../domain/summary";
+import { guildObject } from "../guild/client";
+import { estimateCostMicroUsd } from "../metrics/cost";
+import { compact } from "../summarizer/compact";
+import { fetchHistory } from "../summarizer/history";
+import { roleNames } from "../summarizer/role-names";
+import { inStyle, type Outcome, summarize } from "../summarizer/summarize";
+
+/** Up to this many lines, an extractive summary is also made in the other styles, for the cache. */
+const EXTRACTIVE_VIEWS_MAX_LINES = 1000;
+
+/** What the pipeline needs of a job: a summary request, its id, and the moment its range ends. */
+export type Work = Pick<
+	SummaryJob,
+	"guildId" | "channelId" | "userId" | "range" | "style" | "locale" | "public" | "fresh" | "interactionId" | "requestedAt" | "admittedAt"
+>;
+
+/** Shows how a long job is getting on; a job nobody watches passes SILENT. */
+export interface Progress {
+	report(content: string): void;
+	/** Waits for the reports under way, so none lands after the result. */
+	settled(): Promise<void>;
+}
+
+export const SILENT: Progress = { report: () => undefined, settled: () => Promise.resolve() };
+
+export interface Result {
+	messages: WebhookMessage[];
+	summary?: RenderedMessage;
+	/** The same summary in the other styles that fit one message, for the guild's cache. */
+	views?: { style: Style; summary: RenderedMessage }[];
+	outcome?: Outcome;
+	/** Discord's refusal to read the channel (403, 404), when that is why there is no summary. */
+	denied?: { status: number; code?: number };
+	/** Kept as JSON between deliveries, so without its creation time (a Date). */
+	history?: Omit<SummaryRow, "createdAt">;
+}
+
+/** Discord's refusals the member should hear about now, instead of a retry. */
+const REFUSALS: Record<number, string> = {
+	403: "I can't read that channel: I need **View Channel** and **Read Message History** there.",
+	404: "I couldn't find that channel or message any more.",
+};
+
+function llmFor(env: Env) {
+	if (!env.OPENAI_API_KEY) return undefined;
+	return { client: new OpenAI({ apiKey: env.OPENAI_API_KEY, baseURL: env.OPENAI_BASE_URL, maxRetries: 0 }), model: env.OPENAI_MODEL };
+}
+
+/** `otherStyles`: also render the summary in the other styles, for the guild's cache (an interaction's job). */
+export async function makeSummary(job: Work, env: Env, startedAt: number, progress: Progress, otherStyles = false): Promise<Result> {
+	const client = restFor(env);
+	let messages: APIMessage[];
+	try {
+		messages = await fetchHistory(job.channelId, job.range, job.requestedAt, {
+			get: (path) => client.get(path),
+			onProgress: (fetched, expected) => progress.report(`Reading messages… ${fetched.toLocaleString("en-US")} / ${expected.toLocaleString("en-US")}`),
+		});
+	} catch (error) {
+		const refusal = error instanceof DiscordError ? REFUSALS[error.status] : undefined;
+		if (!refusal || !(error instanceof DiscordError)) throw error;
+		await progress.settled();
+		return { messages: errorMessage(refusal), denied: { status: error.status, code: error.code } };
+	}
+	const [excludedUserIds, roles] = await Promise.all([
+		optedOutMembers(drizzle(env.DB), job.guildId),
+		roleNames(job.guildId, messages, (path) => client.get(path)),
+	]);
+	const lines = compact(messages, { excludedUserIds, names: { roles } });
+	if (!lines.length) {
+		await progress.settled();
+		return { messages: errorMessage("There is nothing to summarize in that range: no messages from members I can include.") };
+	}
+	progress.report(`Summarizing ${messageCount(lines).toLocaleString("en-US")} messages…`);
+	const guild = guildObject(env, job.guildId);
+	const outcome = await summarize(lines, job, {
+		llm: llmFor(env),
+		spans: { get: (scope, firstId, lastId) => guild.spans(scope, firstId, lastId), put: (scope, spans) => guild.putSpans(scope, spans) },
+	});
+	const elapsedMs = Date.now() - startedAt;
+	const renderAs = (summary: Summary, style: Style) =>
+		render(summary, {
+			guildId: job.guildId,
+			channelId: job.channelId,
+			rangeLabel: rangeLabel(job.range),
+			messageCount: messages.length,
+			lines,
+			style,
+			components: summaryButtons({ ...job, style, refreshable: summary.newest !== undefined }),
+			footer: { model: summary.model, tokens: summary.usage.tokensIn + summary.usage.tokensOut, elapsedMs, cached: outcome.reused },
+		});
+	const rendered = renderAs(outcome.summary, job.style);
+	const views = otherStyles ? otherViews(job.style, outcome, lines, renderAs) : [];
+	await progress.settled();
+	return {
+		messages: rendered,
+		summary: rendered[0],
+		views,
+		outcome: { ...outcome, whole: undefined },
+		history: historyRow(job, messages, outcome, rendered, elapsedMs),
+	};
+}
+
+/**
+ * Other styles cost no LLM call (summarizer/styles.ts), so they are cached too: Shorter and More detail
+ * answer at once. The extractive summarizer's picks cost ~20 ms per style per 1,000 lines, before the
+ * delivery, so they are made only for shorter ranges.
+ */
+function otherViews(
+	style: Style,
+	outcome: Outcome,
+	lines: Line[],
+	renderAs: (summary: Summary, style: Style) => RenderedMessage[],
+): { style: Style; summary: RenderedMessage }[] {
+	if (outcome.whole === undefined && lines.length > EXTRACTIVE_VIEWS_MAX_LINES) return [];
+	return (Object.keys(STYLES) as Style[])
+		.filter((other) => other !== style)
+		.flatMap((other) => {
+			const shown = renderAs(inStyle(outcome, lines, other), other);
+			return shown.length === 1 ? [{ style: other, summary: shown[0] }] : [];
+		});
+}
+
+/** The summary's history row: what /summaries lists. */
+function historyRow(
+	job: Work,
+	messages: APIMessage[],
+	outcome: Outcome,
+	rendered: RenderedMessage[],
+	elapsedMs: number,
+): Omit<SummaryRow, "createdAt"> {
+	const { range } = job;
+	const { model, usage } = outcome.summary;
+	return {
+		id: job.interactionId,
+		guildId: job.guildId,
+		channelId: job.channelId,
+		requesterId: job.userId,
+		rangeKind: range.kind,
+		rangeMessages: range.kind === "count" ? range.messages : range.kind === "since" ? range.maxMessages : null,
+		rangeSeconds: range.kind === "since" ? range.seconds : null,
+		rangeFromMessageId: range.kind === "from" ? range.messageId : null,
+		firstMessageId: messages[0]?.id ?? null,
+		lastMessageId: messages.at(-1)?.id ?? null,
+		style: job.style,
+		language: job.locale,
+		model,
+		public: job.public,
+		rendered: JSON.stringify(rendered),
+		messageCount: messages.length,
+		tokensIn: usage.tokensIn,
+		tokensOut: usage.tokensOut,
+		costMicroUsd: estimateCostMicroUsd(model, usage.tokensIn, usage.tokensOut) ?? 0,
+		timeToResultMs: elapsedMs,
+		cached: outcome.reused,
+		fallback: outcome.fallback !== null && outcome.fallback !== "no_key",
+	};
+}
