@@ -9,9 +9,23 @@ import { centrality, cosine, terms, vectorize } from "./text-rank";
 
 /**
  * The newest messages a summary may leave to the extractive summarizer, quoted under the LLM's points
- * with a Refresh button, rather than make a call for them: a quarter of the range, and at most 50.
+ * with a Refresh button, rather than make a call for them: a tenth of the range, and at most 50, so that
+ * an LLM summary rests on the LLM's reading of at least 90% of its range.
  */
-export const NEWEST_UNSUMMARIZED = { share: 0.25, max: 50 };
+export const NEWEST_UNSUMMARIZED = { share: 0.1, max: 50 };
+
+/**
+ * The kept spans a range may use: those it covers whole, and that still cite a message it holds. A span
+ * the range's start cuts was read with messages before the range, and its points may rest on those alone:
+ * the range's part of it is read again instead.
+ */
+export function usable(lines: Line[], spans: Span[]): Span[] {
+	const first = BigInt(lines[0].messageIds[0]);
+	const last = BigInt(lines[lines.length - 1].messageIds.at(-1) ?? first);
+	const held = new Set(lines.flatMap((line) => line.messageIds));
+	const cites = (span: Span) => [...span.points, ...span.actionItems].some((item) => item.sources.some((id) => held.has(id)));
+	return spans.filter((span) => BigInt(span.firstId) >= first && BigInt(span.lastId) <= last && (cites(span) || !span.points.length));
+}
 
 function containing(spans: Pick<Span, "firstId" | "lastId">[]): (id: string) => boolean {
 	const bounds = spans.map((span) => [BigInt(span.firstId), BigInt(span.lastId)] as const);

@@ -8,7 +8,7 @@ import type OpenAI from "openai";
 import type { Style } from "../domain/styles";
 import { chunk } from "./chunk";
 import { nameReplies, renderLine } from "./compact";
-import { merge, newestOnly, toSpan, uncovered } from "./coverage";
+import { merge, NEWEST_UNSUMMARIZED, newestOnly, toSpan, uncovered, usable } from "./coverage";
 import { type Span } from "../domain/summary";
 import { extractive, links, participants } from "./extractive";
 import { messageCount, type Line } from "../domain/line";
@@ -68,7 +68,7 @@ export async function summarize(lines: Line[], request: SummaryAsk, deps: Summar
 	if (!deps.llm) return wholly(lines, request.style, "no_key");
 	const { llm } = deps;
 	const scope = `${request.channelId}:${summaryLanguage(request.locale)}:${llm.model}`;
-	const kept = async () => (await deps.spans?.get(scope, lines[0].messageIds[0], lines.at(-1)!.messageIds.at(-1)!)) ?? [];
+	const kept = async () => usable(lines, (await deps.spans?.get(scope, lines[0].messageIds[0], lines.at(-1)!.messageIds.at(-1)!)) ?? []);
 	const spans = await kept();
 	let reason: Outcome["fallback"] = "breaker_open";
 	if (breaker.openUntil <= now) {
@@ -88,8 +88,7 @@ export async function summarize(lines: Line[], request: SummaryAsk, deps: Summar
 		}
 	}
 	// The LLM is unavailable, but what it said for earlier requests (and for this job's windows that
-	// answered, hence asked again) still serves when it covers the older half of the range or more: the
-	// rest is quoted.
+	// answered, hence asked again) still serves when it covers 90% of the range: the rest is quoted.
 	const latest = await kept();
 	const runs = uncovered(lines, latest);
 	const rest = runs.length ? newestOnly(lines, runs, WHEN_UNAVAILABLE) : [];
@@ -112,8 +111,8 @@ interface Made {
 }
 
 const NOTHING_MADE: Made = { spans: [], usage: { tokensIn: 0, tokensOut: 0 } };
-/** With the LLM unavailable, kept spans are shown when they leave at most the newest half of the range unsummarized. */
-const WHEN_UNAVAILABLE = { share: 0.5, max: Number.POSITIVE_INFINITY };
+/** With the LLM unavailable, kept spans are shown when they leave at most the newest tenth of the range unsummarized, however many messages that is. */
+const WHEN_UNAVAILABLE = { share: NEWEST_UNSUMMARIZED.share, max: Number.POSITIVE_INFINITY };
 
 /** The extractive summarizer's summary of the whole range. */
 function wholly(lines: Line[], style: Style, reason: NonNullable<Outcome["fallback"]>): Outcome {

@@ -149,7 +149,9 @@ describe("the consumer", () => {
 		const marker = `marker${id()}`;
 		const history = Array.from({ length: 60 }, (_, i) => message([alice, bob, carol][i % 3], `${marker} ${i}: the index build for usage events needs another run on staging`, i));
 		const wide = job();
-		const narrow = job({ guildId: wide.guildId, channelId: wide.channelId, range: { kind: "count", messages: 20 }, ...summaryKey({ ...wide, range: { kind: "count", messages: 20 } }, id()) });
+		// The same messages, asked as "from here" on the first: another key, the same span.
+		const fromFirst = { kind: "from", messageId: history[0].id } as const;
+		const narrow = job({ guildId: wide.guildId, channelId: wide.channelId, range: fromFirst, ...summaryKey({ ...wide, range: fromFirst }, id()) });
 		const elsewhere = job({ guildId: wide.guildId });
 		await seedChannel(wide.channelId, history);
 		await seedChannel(elsewhere.channelId, conversation());

@@ -58,17 +58,19 @@ describe("LLM summaries", () => {
 		const calls = (await llmCalls(tag)).length;
 		for (const point of first.summary.points) for (const source of point.sources) expect(lines[source]).toBeDefined();
 
-		const overlapping = await summarize(range(lines, 1000, 3000), request, { llm: llm(), sleep: noSleep, spans });
+		// A range that starts where a window did is made of whole spans: no call.
+		const start = lines.findIndex((line) => line.messageIds[0] === stored[1].firstId);
+		const overlapping = await summarize(range(lines, start, 3000), request, { llm: llm(), sleep: noSleep, spans });
 		expect([(await llmCalls(tag)).length, overlapping.reused, overlapping.summary.newest]).toEqual([calls, true, undefined]);
 		expect(overlapping.summary.points.length).toBeGreaterThan(0);
 
 		// One window more (300 lines are well inside a call's tokens, whatever the marker), for the lines no span
 		// covers, read after the 6 lines before them.
-		const longer = await summarize(range(lines, 1000, 3300), request, { llm: llm(), sleep: noSleep, spans });
+		const longer = await summarize(range(lines, start, 3300), request, { llm: llm(), sleep: noSleep, spans });
 		expect(stored).toHaveLength(windows + 1);
 		const [added] = (await prompts(tag)).slice(calls);
-		expect(added.split("\n")[1]).toMatch(new RegExp(`^1994 \\w+: ${tag} message 2994 `));
-		expect(added).toContain(`\n2299 dave: ↪ alice: ${tag} message 3299`);
+		expect(added.split("\n")[1]).toMatch(new RegExp(`^${2994 - start} \\w+: ${tag} message 2994 `));
+		expect(added).toContain(`\n${3299 - start} dave: ↪ ${lines[start].author}: ${tag} message 3299`);
 		expect(longer.reused).toBe(false);
 		expect(longer.summary.points.some((point) => point.sources.some((source) => source >= 2000))).toBe(true);
 	});
@@ -96,11 +98,28 @@ describe("LLM summaries", () => {
 		const [, call] = (await llmCalls(tag)) as Call[];
 		expect(call.messages[0].content).toContain("Lines numbered below 100 come before the part to summarize");
 
-		// More than a quarter of the range new: a call, for the new lines only.
+		// More than a tenth of the range new: a call, for the new lines only.
 		await summarize(lines, request, { llm: llm(), sleep: noSleep, spans });
 		const third = (await prompts(tag))[2];
 		expect(third).toContain(`\n110 `);
 		expect(third).not.toContain(`\n100 `);
+	});
+
+	it("reads again the part of a kept span that a range's start cuts: its points may rest on messages before the range", async () => {
+		const tag = marker();
+		const lines = conversation(tag, 50);
+		const { stored, spans } = memorySpans();
+		// What the LLM said of the last 50 messages, every point citing messages before the 31st newest.
+		const early = lines.slice(0, 19).map((line) => line.messageIds[0]);
+		await spans.put(`${request.channelId}:en:gpt-4o-mini`, [
+			{ firstId: lines[0].messageIds[0], lastId: lines[49].messageIds[0], points: [{ text: "an early decision", sources: early.slice(0, 3) }], actionItems: [] },
+		]);
+		const fromHere = await summarize(range(lines, 19, 50), request, { llm: llm(), sleep: noSleep, spans });
+		expect(await llmCalls(tag)).toHaveLength(1);
+		expect(fromHere).toMatchObject({ reused: false, fallback: null });
+		expect(fromHere.summary.points.length).toBeGreaterThan(0);
+		expect(fromHere.summary.points.map((point) => point.text)).not.toContain("an early decision");
+		expect(stored).toHaveLength(2);
 	});
 
 	it("makes one call for the same messages in every style and language variant: the others are views of it", async () => {
@@ -153,24 +172,24 @@ describe("LLM summaries", () => {
 		const failed = await summarize(lines, request, { llm: llm(), sleep: noSleep, spans });
 		const windows = (await llmCalls(tag)).length - 2;
 		expect(stored).toHaveLength(windows - 1);
-		// The windows that answered cover all but the newest part: the summary rests on them and quotes the rest.
-		expect(failed).toMatchObject({ fallback: "server", summary: { model: "gpt-4o-mini", newest: { messages: expect.any(Number) } } });
-		expect(failed.summary.newest!.messages).toBeLessThan(1500);
+		// The windows that answered leave more than a tenth of the range unread: the extractive summarizer answers.
+		expect(failed).toMatchObject({ fallback: "server", summary: { model: "extractive" } });
 		const retried = await summarize(lines, request, { llm: llm(), sleep: noSleep, spans });
 		expect([retried.fallback, (await llmCalls(tag)).length]).toEqual([null, windows + 3]);
 	});
 
-	it("when the LLM fails, serves a range from earlier spans if they cover its older half, quoting the rest", async () => {
+	it("when the LLM fails, serves a range from earlier spans if they cover 90% of it, quoting the rest", async () => {
 		const tag = marker();
-		const lines = conversation(tag, 200);
+		const lines = conversation(tag, 1000);
 		const { spans } = memorySpans();
-		await summarize(lines.slice(0, 120), request, { llm: llm(), sleep: noSleep, spans });
+		await summarize(lines.slice(0, 940), request, { llm: llm(), sleep: noSleep, spans });
+		// 60 new messages: more than a summary quotes rather than a call, within the tenth it may quote when the LLM is down.
 		await injectLlmFault("server_error", tag, 6);
 		const served = await summarize(lines, request, { llm: llm(), sleep: noSleep, spans });
-		expect(served).toMatchObject({ fallback: "server", reused: true, summary: { model: "gpt-4o-mini", newest: { messages: 80 } } });
+		expect(served).toMatchObject({ fallback: "server", reused: true, summary: { model: "gpt-4o-mini", newest: { messages: 60 } } });
 		expect(served.summary.points.length).toBeGreaterThan(0);
-		// Less than half covered: the extractive summarizer's summary of it all.
-		const wider = await summarize([...conversation(`${tag}x`, 200), ...lines].map((line, index) => ({ ...line, index, messageIds: [String(index)] })), request, { llm: llm(), sleep: noSleep, spans });
+		// Less than 90% covered: the extractive summarizer's summary of it all.
+		const wider = await summarize(conversation(tag, 1200), request, { llm: llm(), sleep: noSleep, spans });
 		expect(wider).toMatchObject({ fallback: "server", summary: { model: "extractive" } });
 		// The LLM answers again, and its breaker counts failures from zero for the tests after this one.
 		expect((await summarize(lines, request, { llm: llm(), sleep: noSleep, spans })).fallback).toBeNull();

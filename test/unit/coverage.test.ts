@@ -33,9 +33,9 @@ describe("uncovered", () => {
 describe("newestOnly", () => {
 	const range = lines(100);
 
-	it("lets the newest quarter of a range go unsummarized, at most 50 messages", () => {
-		expect(newestOnly(range, uncovered(range, [span(1000, 1074)]))?.map((line) => line.index)).toEqual(Array.from({ length: 25 }, (_, i) => 75 + i));
-		expect(newestOnly(range, uncovered(range, [span(1000, 1073)]))).toBeUndefined();
+	it("lets the newest tenth of a range go unsummarized, at most 50 messages", () => {
+		expect(newestOnly(range, uncovered(range, [span(1000, 1089)]))?.map((line) => line.index)).toEqual(Array.from({ length: 10 }, (_, i) => 90 + i));
+		expect(newestOnly(range, uncovered(range, [span(1000, 1088)]))).toBeUndefined();
 		const long = lines(1000);
 		expect(newestOnly(long, uncovered(long, [span(1000, 1949)]))).toHaveLength(50);
 		expect(newestOnly(long, uncovered(long, [span(1000, 1948)]))).toBeUndefined();
