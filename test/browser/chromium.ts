@@ -16,6 +16,8 @@ const WHAT_TO_DO =
 	`Run \`npm install\` (it brings ${NPM_PACKAGE}, a Chromium for Linux x64), install your system's Chromium ` +
 	"(e.g. `sudo apt-get install chromium`), or set CHROMIUM_PATH to a Chrome or Chromium binary.";
 
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
 interface Candidate {
 	source: string;
 	executablePath: string;
@@ -74,40 +76,49 @@ async function npmChromium(): Promise<Candidate | undefined> {
 	const root = join(dirname(entry), "..");
 	const { version } = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string };
 	const dir = join(tmpdir(), `sparticuz-chromium-${version}`);
-	await unpack(join(root, "bin"), dir);
+	await unpack(join(root, "bin"), dir).catch((error: unknown) => {
+		throw new Error(`${NPM_PACKAGE} ${version} could not be unpacked to ${dir}: ${message(error)}`);
+	});
 	// Its own copies first: the system may have none, or other versions than the ones it was built with.
 	const libs = [join(dir, "lib"), process.env.LD_LIBRARY_PATH].filter(Boolean).join(delimiter);
 	return { source: `${NPM_PACKAGE} ${version}`, executablePath: join(dir, "chromium"), env: { LD_LIBRARY_PATH: libs } };
 }
 
-function launch(candidate: Candidate): Promise<Browser> {
-	return chromium.launch({
-		executablePath: candidate.executablePath,
-		env: candidate.env && { ...process.env, ...candidate.env },
-		headless: true,
-		// The machine's network is closed: without these, Chromium keeps trying to reach Google's hosts.
-		args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-	});
+async function launch(candidate: Candidate): Promise<Browser> {
+	try {
+		return await chromium.launch({
+			executablePath: candidate.executablePath,
+			env: candidate.env && { ...process.env, ...candidate.env },
+			headless: true,
+			// The machine's network is closed: without these, Chromium keeps trying to reach Google's hosts.
+			args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+		});
+	} catch (error) {
+		throw new Error(`${candidate.source} (${candidate.executablePath}) did not start: ${message(error)}`);
+	}
 }
 
 export async function launchChromium(): Promise<Browser> {
 	const chosen = process.env.CHROMIUM_PATH;
 	if (chosen) {
 		// An explicit choice is never replaced by another browser behind the user's back.
-		if (!isExecutable(chosen)) throw new Error(`CHROMIUM_PATH=${chosen} is not an executable file. Point it at a Chrome or Chromium binary, or unset it.`);
-		return launch({ source: "CHROMIUM_PATH", executablePath: chosen });
+		const hint = "Point CHROMIUM_PATH at a Chrome or Chromium binary, or unset it.";
+		if (!isExecutable(chosen)) throw new Error(`CHROMIUM_PATH=${chosen} is not an executable file. ${hint}`);
+		return launch({ source: "CHROMIUM_PATH", executablePath: chosen }).catch((error: unknown) => {
+			throw new Error(`${message(error)}\n${hint}`);
+		});
 	}
 	const failures: string[] = [];
 	// A system Chromium that cannot start (a snap stub in a container, say) leaves the npm one to try.
 	for (const find of [systemChromium, npmChromium]) {
-		const candidate = await find();
-		if (!candidate) continue;
 		try {
+			const candidate = await find();
+			if (!candidate) continue;
 			const browser = await launch(candidate);
 			if (failures.length) console.warn(`Using ${candidate.source}: ${failures.join("\n")}`);
 			return browser;
 		} catch (error) {
-			failures.push(`${candidate.source} (${candidate.executablePath}) did not start: ${error instanceof Error ? error.message : String(error)}`);
+			failures.push(message(error));
 		}
 	}
 	const tried = failures.length ? failures.join("\n") : `No Chromium found: none on PATH (${SYSTEM_NAMES.join(", ")}), and ${NPM_PACKAGE} is not installed or not for this platform.`;
