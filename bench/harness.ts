@@ -123,13 +123,19 @@ export async function postNewMessages(bot: Bot, channelId: string, templates: AP
 	return messages.map((message) => message.id);
 }
 
-/** Rows of a query on the bot's local D1 (`wrangler d1 execute --local`), e.g. to count usage events by outcome. */
-export function queryD1<T>(bot: Bot, sql: string): T[] {
-	const result = spawnSync(process.execPath, [join(ROOT, "node_modules/wrangler/bin/wrangler.js"), "d1", "execute", "DB", "--local", "--persist-to", bot.persistTo, "--json", "--command", sql], {
+/** Runs the project's wrangler to its end, from the project's folder, on loopback only (no request.cf lookup, no telemetry); returns what it printed. */
+export function wrangler(args: string[]): string {
+	const result = spawnSync(process.execPath, [join(ROOT, "node_modules/wrangler/bin/wrangler.js"), ...args], {
 		cwd: ROOT,
 		env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" },
 		encoding: "utf8",
 	});
-	if (result.status !== 0) throw new Error(`wrangler d1 execute failed:\n${result.stderr || result.stdout}`);
-	return (JSON.parse(result.stdout) as { results: T[] }[])[0].results;
+	if (result.status !== 0) throw new Error(`wrangler ${args.slice(0, 2).join(" ")} failed:\n${result.stderr || result.stdout}`);
+	return result.stdout;
+}
+
+/** Rows of a query on the bot's local D1 (`wrangler d1 execute --local`), e.g. to count usage events by outcome. */
+export function queryD1<T>(bot: Bot, sql: string): T[] {
+	const output = wrangler(["d1", "execute", "DB", "--local", "--persist-to", bot.persistTo, "--json", "--command", sql]);
+	return (JSON.parse(output) as { results: T[] }[])[0].results;
 }

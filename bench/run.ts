@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { ROOT } from "./harness.ts";
 import { table } from "./table.ts";
 
-const BENCHES = ["compaction", "interactions", "pipeline", "cache"];
+const BENCHES = ["startup", "compaction", "interactions", "pipeline", "cache"];
 const TSX = join(ROOT, "node_modules/.bin/tsx");
 
 type Line = Record<string, unknown> & { bench: string };
@@ -35,6 +35,7 @@ function run(name: string): Promise<Line[]> {
 }
 
 const ms = (value: number) => `${value} ms`;
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 
 function rows(line: Line): string[][] {
 	switch (line.bench) {
@@ -52,6 +53,10 @@ function rows(line: Line): string[][] {
 				const result = line[key] as Fields;
 				return [`pipeline: ${result.messages.toLocaleString("en-US")} messages`, `${result.seconds} s to the summary (reading pages one by one: ${result.serial_paging_seconds} s)`];
 			});
+		case "startup": {
+			const startup = (label: string, result: Fields) => [`startup: ${label}`, `${ms(result.startup_cpu_ms)} CPU (median), bundle ${kib(result.bundle_bytes)} / ${kib(result.bundle_gzip_bytes)} gzip`];
+			return [startup("the bot", line.bot as Fields), startup("minimal endpoint", line.minimal_endpoint as Fields), ["startup: bot ÷ minimal", `${line.startup_cpu_ratio}× the CPU, ${line.bundle_gzip_ratio}× the gzip bundle`]];
+		}
 		case "compaction":
 			return [["compaction: 10,000 messages", `${ms(line.compact_cpu_ms_best as number)} CPU (best), token ratio ${line.token_ratio} of the naive rendering`]];
 		case "cache":

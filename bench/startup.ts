@@ -1,0 +1,73 @@
+// Benchmark of the Worker's startup: the CPU time that `wrangler check startup` profiles while the bundle's
+// modules are evaluated (its "Active" figure: the profile's samples less idle ones, garbage collection
+// included), for the bot and for the smallest interactions endpoint (bench/minimal-endpoint/), each built
+// once by the same wrangler on the same machine; their ratio; and the bundles' sizes, raw and gzipped, as
+// wrangler counts them (the modules without source maps). A profile samples every few milliseconds, so one
+// run of a short startup is coarse: the figure is the median of BENCH_STARTUP_RUNS runs (default 7), which
+// alternate between the two Workers so the machine's noise falls on both alike. Local only: the profile is
+// taken in a local workerd. Prints one JSON line. Run: npm run bench:startup
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { percentile, report, ROOT, wrangler } from "./harness.ts";
+
+const RUNS = Number(process.env.BENCH_STARTUP_RUNS ?? 7);
+const WORKERS = { bot: "wrangler.toml", minimal_endpoint: "bench/minimal-endpoint/wrangler.toml" };
+
+interface CpuProfile {
+	nodes: { id: number; callFrame: { functionName: string } }[];
+	samples: number[];
+	timeDeltas: number[];
+}
+
+/** Milliseconds of the profile not spent idle: the sum of the time each sample stands for. */
+function activeMs(profile: CpuProfile): number {
+	const idle = new Set(profile.nodes.filter((node) => node.callFrame.functionName === "(idle)").map((node) => node.id));
+	const micros = profile.timeDeltas.reduce((sum, delta, index) => sum + (idle.has(profile.samples[index]) ? 0 : delta), 0);
+	return micros / 1000;
+}
+
+/** The upload `wrangler deploy --dry-run --outfile` writes is multipart form data: one part per module, source maps among them. */
+async function bundleSizes(path: string): Promise<{ bundle_bytes: number; bundle_gzip_bytes: number }> {
+	const bytes = readFileSync(path);
+	const boundary = bytes.subarray(2, bytes.indexOf(10)).toString().trim();
+	const form = await new Response(bytes, { headers: { "content-type": `multipart/form-data; boundary=${boundary}` } }).formData();
+	const modules = [...form.values()].filter((part): part is File => part instanceof Blob && part.type !== "application/source-map");
+	const code = Buffer.from(await new Blob(modules).arrayBuffer());
+	return { bundle_bytes: code.byteLength, bundle_gzip_bytes: gzipSync(code).byteLength };
+}
+
+const median = (values: number[]) => percentile([...values].sort((a, b) => a - b), 50);
+const round = (ms: number) => Math.round(ms * 10) / 10;
+
+const dir = mkdtempSync(join(tmpdir(), "bench-startup-"));
+try {
+	const names = Object.keys(WORKERS) as (keyof typeof WORKERS)[];
+	const bundle = (name: string) => join(dir, `${name}.bundle`);
+	for (const name of names) wrangler(["deploy", "--dry-run", "--config", WORKERS[name], "--outfile", bundle(name)]);
+
+	const runs = Object.fromEntries(names.map((name) => [name, [] as number[]]));
+	for (let run = 0; run < RUNS; run++) {
+		for (const name of names) {
+			const profile = join(dir, `${name}.cpuprofile`);
+			wrangler(["check", "startup", "--worker", bundle(name), "--outfile", profile]);
+			runs[name].push(activeMs(JSON.parse(readFileSync(profile, "utf8")) as CpuProfile));
+		}
+	}
+
+	const results = Object.fromEntries(
+		await Promise.all(names.map(async (name) => [name, { startup_cpu_ms: round(median(runs[name])), startup_cpu_ms_runs: runs[name].map(round), ...(await bundleSizes(bundle(name))) }] as const)),
+	);
+	const { bot, minimal_endpoint } = results;
+	report("startup", {
+		wrangler: (JSON.parse(readFileSync(join(ROOT, "node_modules/wrangler/package.json"), "utf8")) as { version: string }).version,
+		runs: RUNS,
+		bot,
+		minimal_endpoint,
+		startup_cpu_ratio: Math.round((bot.startup_cpu_ms / minimal_endpoint.startup_cpu_ms) * 10) / 10,
+		bundle_gzip_ratio: Math.round((bot.bundle_gzip_bytes / minimal_endpoint.bundle_gzip_bytes) * 10) / 10,
+	});
+} finally {
+	rmSync(dir, { recursive: true, force: true });
+}
