@@ -44,7 +44,7 @@ const workers = defineProject({
 	},
 });
 
-// Pages (the operator's dashboard, the emulator's channel view) tested in Debian's headless Chromium,
+// Pages (the operator's dashboard, the emulator's channel view) tested in headless Chromium (test/browser/chromium.ts finds one),
 // from Node, against the whole bot running locally.
 const browser = defineProject({
 	test: {
