@@ -1,7 +1,7 @@
 // Sends results and progress to the interaction's "thinking…" message through its webhook.
 import type { RESTPatchAPIWebhookWithTokenMessageJSONBody } from "discord-api-types/v10";
 import { NO_MENTIONS } from "./responses";
-import type { DiscordRest } from "./rest";
+import { DiscordError, type DiscordRest } from "./rest";
 
 export interface Target {
 	applicationId: string;
@@ -21,6 +21,15 @@ export async function deliver(rest: DiscordRest, target: Target, messages: Webho
 	for (const message of followups) {
 		await rest.request("POST", webhook(target), { ...message, allowed_mentions: NO_MENTIONS, flags: ephemeral ? 64 : undefined }, { auth: false });
 	}
+}
+
+/**
+ * Whether a failed delivery is final for its interaction: its token expired (401), the member dismissed
+ * the message or it is gone (404: unknown webhook or message), or Discord refuses it (403). Retrying
+ * cannot mend it, and it says nothing about anyone else's delivery.
+ */
+export function isFinalFailure(error: unknown): error is DiscordError {
+	return error instanceof DiscordError && (error.status === 401 || error.status === 403 || error.status === 404);
 }
 
 /** Progress shown in the original response: only once a job has run for a while, and at most every 1.5 s. */

@@ -1,29 +1,38 @@
 // Single-flight: the one job running for a flight key (the summary it makes, guild-object.ts), its queue
-// delivery's lease, and the interactions that joined it and wait for its result.
+// delivery's lease, and the interactions that joined that run and wait for its result. A joiner belongs
+// to the run it joined: a newer run of the same key, after the first expired, has joiners of its own.
 import type { Run } from "../domain/job";
 import type { Expiring } from "./storage";
 
-/** An interaction waiting for a job that another interaction started. */
+/** An interaction waiting for a job that another interaction started, answered as it asked. */
 export interface Joiner {
 	interactionId: string;
 	applicationId: string;
 	token: string;
+	public: boolean;
+	/** When its token stops working. */
+	expiresAt: number;
 }
 
 export class Flights implements Expiring {
 	constructor(private readonly sql: SqlStorage) {}
 
-	isFlying(flight: string, now: number): boolean {
-		return this.sql.exec("SELECT 1 FROM jobs WHERE key = ? AND expires_at > ?", flight, now).toArray().length > 0;
+	/** The id of the run flying under `flight`, if one is. */
+	flying(flight: string, now: number): string | undefined {
+		return this.sql.exec<{ interaction_id: string }>("SELECT interaction_id FROM jobs WHERE key = ? AND expires_at > ?", flight, now).toArray()[0]
+			?.interaction_id;
 	}
 
-	join(flight: string, joiner: Joiner): void {
+	join(flight: string, runId: string, joiner: Joiner): void {
 		this.sql.exec(
-			"INSERT OR IGNORE INTO joiners (interaction_id, key, application_id, token) VALUES (?, ?, ?, ?)",
+			"INSERT OR IGNORE INTO joiners (interaction_id, key, run_id, application_id, token, public, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
 			joiner.interactionId,
 			flight,
+			runId,
 			joiner.applicationId,
 			joiner.token,
+			joiner.public ? 1 : 0,
+			joiner.expiresAt,
 		);
 	}
 
@@ -32,12 +41,24 @@ export class Flights implements Expiring {
 		this.sql.exec("INSERT OR REPLACE INTO jobs (key, interaction_id, expires_at) VALUES (?, ?, ?)", run.flight, run.id, run.expiresAt);
 	}
 
-	/** Takes `run` for one queue delivery until `leaseUntil`, unless another delivery holds it or another run flies its key. */
+	/** Until when the run's result can still be delivered: its own token's life, or a joiner's. */
+	deadline(run: Run): number {
+		const joiner = this.sql
+			.exec<{ at: number | null }>("SELECT MAX(expires_at) AS at FROM joiners WHERE key = ? AND run_id = ?", run.flight, run.id)
+			.one().at;
+		return Math.max(run.expiresAt, joiner ?? 0);
+	}
+
+	/** Takes `run` for one queue delivery until `leaseUntil`, unless another delivery holds it or another live run flies its key. */
 	lease(run: Run, leaseUntil: number, now: number): boolean {
 		const row = this.sql
-			.exec<{ interaction_id: string; lease_until: number }>("SELECT interaction_id, lease_until FROM jobs WHERE key = ?", run.flight)
+			.exec<{ interaction_id: string; expires_at: number; lease_until: number }>(
+				"SELECT interaction_id, expires_at, lease_until FROM jobs WHERE key = ?",
+				run.flight,
+			)
 			.toArray()[0];
-		if (row && (row.interaction_id !== run.id || row.lease_until > now)) return false;
+		const busy = row && (row.interaction_id === run.id ? row.lease_until > now : row.expires_at > now);
+		if (busy) return false;
 		this.sql.exec(
 			"INSERT OR REPLACE INTO jobs (key, interaction_id, expires_at, lease_until) VALUES (?, ?, ?, ?)",
 			run.flight,
@@ -52,26 +73,35 @@ export class Flights implements Expiring {
 		this.sql.exec("UPDATE jobs SET lease_until = 0 WHERE key = ? AND interaction_id = ?", run.flight, run.id);
 	}
 
-	/** Ends the flight of `flight`; returns who joined it. */
-	land(flight: string): Joiner[] {
+	/** Ends `run`'s flight, and no other run's; returns who joined it. */
+	land(run: Run): Joiner[] {
 		const joiners = this.sql
-			.exec<{ interaction_id: string; application_id: string; token: string }>(
-				"SELECT interaction_id, application_id, token FROM joiners WHERE key = ?",
-				flight,
+			.exec<{ interaction_id: string; application_id: string; token: string; public: number; expires_at: number }>(
+				"SELECT interaction_id, application_id, token, public, expires_at FROM joiners WHERE key = ? AND run_id = ?",
+				run.flight,
+				run.id,
 			)
 			.toArray()
-			.map((row) => ({ interactionId: row.interaction_id, applicationId: row.application_id, token: row.token }));
-		this.sql.exec("DELETE FROM joiners WHERE key = ?", flight);
-		this.sql.exec("DELETE FROM jobs WHERE key = ?", flight);
+			.map((row) => ({
+				interactionId: row.interaction_id,
+				applicationId: row.application_id,
+				token: row.token,
+				public: row.public === 1,
+				expiresAt: row.expires_at,
+			}));
+		this.sql.exec("DELETE FROM joiners WHERE key = ? AND run_id = ?", run.flight, run.id);
+		this.sql.exec("DELETE FROM jobs WHERE key = ? AND interaction_id = ?", run.flight, run.id);
 		return joiners;
 	}
 
 	expire(now: number): void {
-		this.sql.exec("DELETE FROM joiners WHERE key IN (SELECT key FROM jobs WHERE expires_at <= ?)", now);
+		this.sql.exec("DELETE FROM joiners WHERE expires_at <= ?", now);
 		this.sql.exec("DELETE FROM jobs WHERE expires_at <= ?", now);
 	}
 
 	nextExpiry(): number | null {
-		return this.sql.exec<{ at: number | null }>("SELECT MIN(expires_at) AS at FROM jobs").one().at;
+		return this.sql
+			.exec<{ at: number | null }>("SELECT MIN(at) AS at FROM (SELECT MIN(expires_at) AS at FROM jobs UNION ALL SELECT MIN(expires_at) FROM joiners)")
+			.one().at;
 	}
 }

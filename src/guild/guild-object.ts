@@ -28,8 +28,11 @@ export type Admission =
 /** The decision, with the job as decided: the guild's defaults filled in, and the key of that summary. */
 export type Decision = Admission & { job: SummaryJob };
 
-/** Whether a queue delivery of a job should run it: not when it is done, nor while another delivery runs it. */
-export type Claim = "run" | "running" | "done";
+/**
+ * Whether a queue delivery of a job should run it, and until when its result can be delivered: not when it
+ * is done, nor while another delivery runs it, nor once nobody waiting for it can be answered.
+ */
+export type Claim = { state: "run"; until: number } | { state: "running" } | { state: "done" } | { state: "expired" };
 
 /** What a finished job leaves in the cache: its summary under its key, and its other styles under theirs. */
 export interface Cached {
@@ -92,10 +95,11 @@ export class GuildObject extends DurableObject<Env> {
 		if (cached) return { outcome: "hit", ...cached };
 
 		const run = summaryRun(job);
-		if (this.flights.isFlying(run.flight, now)) {
-			this.flights.join(run.flight, job);
-			const leader = this.enqueues.get(run.flight);
-			return leader ? leader.then((): Admission => ({ outcome: "joined" }), (): Admission => ({ outcome: "failed" })) : { outcome: "joined" };
+		const leader = this.flights.flying(run.flight, now);
+		if (leader) {
+			this.flights.join(run.flight, leader, { ...job, expiresAt: run.expiresAt });
+			const enqueue = this.enqueues.get(run.flight);
+			return enqueue ? enqueue.then((): Admission => ({ outcome: "joined" }), (): Admission => ({ outcome: "failed" })) : { outcome: "joined" };
 		}
 
 		const limits = limitsOf(config);
@@ -109,7 +113,7 @@ export class GuildObject extends DurableObject<Env> {
 			await enqueue;
 		} catch (error) {
 			this.buckets.giveBackBoth(limits, job.userId);
-			this.flights.land(run.flight);
+			this.flights.land(run);
 			console.error(JSON.stringify({ event: "job.enqueue_failed", guild: job.guildId, reason: String(error) }));
 			return { outcome: "failed" };
 		} finally {
@@ -119,11 +123,13 @@ export class GuildObject extends DurableObject<Env> {
 		return { outcome: "admitted" };
 	}
 
-	/** Claims a run for one queue delivery for `leaseMs`; a delivery that finds it claimed or done leaves it. */
+	/** Claims a run for one queue delivery for `leaseMs`; a delivery that finds it claimed, done or expired leaves it. */
 	claim(run: Run, leaseMs: number): Claim {
 		const now = Date.now();
-		if (this.runs.isDone(run.id)) return "done";
-		return this.flights.lease(run, now + leaseMs, now) ? "run" : "running";
+		if (this.runs.isDone(run.id)) return { state: "done" };
+		const until = this.flights.deadline(run);
+		if (now >= until) return { state: "expired" };
+		return this.flights.lease(run, now + leaseMs, now) ? { state: "run", until } : { state: "running" };
 	}
 
 	/** Gives a claimed run back, so the next delivery can run it at once. */
@@ -149,7 +155,7 @@ export class GuildObject extends DurableObject<Env> {
 		const now = Date.now();
 		const expiresAt = now + (cached?.ttlSeconds ?? 0) * SECOND_MS;
 		const joiners = this.ctx.storage.transactionSync(() => {
-			const landed = this.flights.land(run.flight);
+			const landed = this.flights.land(run);
 			this.runs.markDone(run.id, now + DONE_TTL_MS);
 			for (const entry of cached?.summaries ?? []) this.cache.put(entry.key, entry.summary, now, expiresAt);
 			return landed;

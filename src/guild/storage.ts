@@ -21,6 +21,15 @@ const MIGRATIONS = [
 		interaction_id TEXT PRIMARY KEY, key TEXT NOT NULL, application_id TEXT NOT NULL, token TEXT NOT NULL);
 	CREATE INDEX IF NOT EXISTS joiners_by_key ON joiners (key);
 	CREATE TABLE IF NOT EXISTS config (id INTEGER PRIMARY KEY CHECK (id = 1), value TEXT NOT NULL);`,
+	// 2: a joiner belongs to the run it joined (a newer run of the same key is another flight), and is
+	// answered as it asked (its own visibility) while its own token lives.
+	`ALTER TABLE joiners ADD COLUMN run_id TEXT;
+	ALTER TABLE joiners ADD COLUMN public INTEGER NOT NULL DEFAULT 0;
+	ALTER TABLE joiners ADD COLUMN expires_at INTEGER NOT NULL DEFAULT 0;
+	UPDATE joiners SET
+		run_id = (SELECT interaction_id FROM jobs WHERE jobs.key = joiners.key),
+		expires_at = COALESCE((SELECT expires_at FROM jobs WHERE jobs.key = joiners.key), 0);
+	CREATE INDEX joiners_by_run ON joiners (key, run_id);`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

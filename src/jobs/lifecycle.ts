@@ -1,7 +1,8 @@
-// The life of every queue job, summary or digest: past its time it is only recorded; otherwise it is
-// claimed in its guild's Durable Object (a repeated delivery does nothing, a concurrent one waits), its
-// result is made once and kept until delivered, then delivered; a failure is retried with backoff, and
-// after the last retry whoever waits is told. Queue delivery is at-least-once: this makes it once.
+// The life of every queue job, summary or digest: it is claimed in its guild's Durable Object (a repeated
+// delivery does nothing, a concurrent one waits, and one past the time anyone waiting can be answered is
+// only recorded), its result is made once and kept until delivered, then delivered; a failure is retried
+// with backoff, and after the last retry whoever waits is told. Queue delivery is at-least-once: this
+// makes it once.
 import type { Run } from "../domain/job";
 import { guildObject } from "../guild/client";
 import type { Cached, Joiner } from "../guild/guild-object";
@@ -21,7 +22,10 @@ export interface JobKind<R> {
 	run: Run;
 	/** Makes the result: the costly part, done once per run. */
 	make(startedAt: number): Promise<R>;
-	/** Delivers the result; `finish` ends the run in the guild's object, caching what it is given, and returns who joined. */
+	/**
+	 * Delivers the result; `finish` ends the run in the guild's object, caching what it is given, and
+	 * returns who joined.
+	 */
 	deliver(result: R, finish: (cached?: Cached) => Promise<Joiner[]>, startedAt: number): Promise<void>;
 	/** Records a run that ended without delivering: too late, or out of retries. */
 	record(outcome: Extract<JobOutcome, "expired" | "failed">, startedAt: number): Promise<unknown>;
@@ -39,18 +43,18 @@ export async function runJob<R>(message: Message, env: Env, kind: JobKind<R>): P
 	const { run } = kind;
 	const startedAt = Date.now();
 	try {
-		if (startedAt >= run.expiresAt) {
+		const claim = await guild.claim(run, LEASE_MS);
+		if (claim.state === "expired") {
 			await guild.finish(run);
 			await kind.record("expired", startedAt);
 			return message.ack();
 		}
-		const claim = await guild.claim(run, LEASE_MS);
-		if (claim === "done") return message.ack();
-		if (claim === "running") return message.retry({ delaySeconds: RUNNING_ELSEWHERE_S });
+		if (claim.state === "done") return message.ack();
+		if (claim.state === "running") return message.retry({ delaySeconds: RUNNING_ELSEWHERE_S });
 
 		const kept = await guild.keptResult(run.id);
 		const result: R = kept ? JSON.parse(kept) : await kind.make(startedAt);
-		if (!kept) await guild.keepResult(run.id, JSON.stringify(result), run.expiresAt);
+		if (!kept) await guild.keepResult(run.id, JSON.stringify(result), claim.until);
 		await kind.deliver(result, (cached) => guild.finish(run, cached ?? null), startedAt);
 		message.ack();
 	} catch (error) {

@@ -1,9 +1,13 @@
-// A member's summary job: made by the pipeline with progress shown in their "thinking…" message, delivered
-// to that message and to every interaction that joined the job, and cached in every style it came in.
+// A member's summary job: made by the pipeline with progress shown in their "thinking…" message, and
+// delivered to that message and to every interaction that joined the job, each with its own visibility
+// and buttons; cached in every style it came in. A delivery that fails for good (the member dismissed
+// the message, or its token expired) ends that delivery only: the others are still made and cached.
+import { summaryButtons } from "../discord/buttons";
 import { errorMessage } from "../discord/render";
 import { restFor } from "../discord/rest";
-import { deliver, progressReporter } from "../discord/webhooks";
+import { deliver, isFinalFailure, progressReporter, type WebhookMessage } from "../discord/webhooks";
 import { restyled, type SummaryJob, summaryRun } from "../domain/job";
+import type { Cached, Joiner } from "../guild/guild-object";
 import type { JobKind } from "./lifecycle";
 import { makeSummary, type Result } from "./pipeline";
 import { recordJob } from "./record";
@@ -11,35 +15,59 @@ import { recordJob } from "./record";
 const COMMANDS: Record<SummaryJob["range"]["kind"], string> = { count: "summarize", since: "summarize", from: "Summarize from here" };
 const GAVE_UP = "Sorry, I couldn't make this summary: Discord or the summarizer kept failing. Please try again later.";
 
+/** Someone waiting for the job's result: its requester or a joiner, each answered as it asked. */
+type Recipient = Pick<Joiner, "applicationId" | "token" | "public" | "expiresAt">;
+
+const live = (recipient: Recipient) => Date.now() < recipient.expiresAt;
+
+/** The result as `recipient` sees it: the buttons under a summary are those that fit its own request. */
+function shownTo(job: SummaryJob, result: Result, recipient: Recipient): WebhookMessage[] {
+	if (!result.history) return result.messages;
+	const components = summaryButtons({ ...job, public: recipient.public, refreshable: result.outcome?.summary.newest !== undefined });
+	return result.messages.map((message) => (message.components?.length ? { ...message, components } : message));
+}
+
+/** What a job that fits one message leaves in the cache: that summary, and its other styles under their keys. */
+function cacheOf(job: SummaryJob, result: Result): Cached | undefined {
+	if (!result.history || result.messages.length !== 1 || !result.summary) return undefined;
+	const views = (result.views ?? []).map((view) => ({ key: restyled(job, { style: view.style, locale: job.locale }).key, summary: { embeds: view.summary.embeds } }));
+	return { ttlSeconds: job.cacheTtlSeconds, summaries: [...views, { key: job.key, summary: { embeds: result.summary.embeds } }] };
+}
+
 export function summaryKind(job: SummaryJob, env: Env): JobKind<Result> {
 	const rest = restFor(env);
+	const run = summaryRun(job);
 	const command = COMMANDS[job.range.kind];
-	const reply = (target: { applicationId: string; token: string }, messages: Result["messages"]) => deliver(rest, target, messages, !job.public);
+	const requester: Recipient = { ...job, expiresAt: run.expiresAt };
+	/** Sends `messages`; says whether they arrived. A final failure is logged; any other is thrown, for a retry. */
+	const send = async (recipient: Recipient, messages: WebhookMessage[]): Promise<boolean> => {
+		try {
+			await deliver(rest, recipient, messages, !recipient.public);
+			return true;
+		} catch (error) {
+			if (!isFinalFailure(error)) throw error;
+			console.error(JSON.stringify({ event: "delivery.lost", guild: job.guildId, status: error.status }));
+			return false;
+		}
+	};
 	return {
 		guildId: job.guildId,
-		run: summaryRun(job),
+		run,
 		make: (startedAt) => makeSummary(job, env, startedAt, progressReporter(rest, job, startedAt), true),
 		async deliver(result, finish, startedAt) {
-			await reply(job, result.messages);
-			// A summary that fits one message is cached: a cache hit can answer with one message only.
-			const cacheable = result.history && result.messages.length === 1 && result.summary;
-			const joiners = await finish(
-				cacheable
-					? {
-							ttlSeconds: job.cacheTtlSeconds,
-							summaries: [
-								...(result.views ?? []).map((view) => ({ key: restyled(job, { style: view.style, locale: job.locale }).key, summary: { embeds: view.summary.embeds } })),
-								{ key: job.key, summary: { embeds: cacheable.embeds } },
-							],
-						}
-					: undefined,
-			);
-			await Promise.all(joiners.map((joiner) => reply(joiner, result.messages).catch(() => undefined)));
-			await recordJob(env, job, result.history ? "delivered" : "refused", startedAt, command, result);
+			// Past its token's life the requester can't be answered: the job ran for those who joined later.
+			const answerable = live(requester);
+			const arrived = answerable && (await send(requester, shownTo(job, result, requester)));
+			const joiners = await finish(cacheOf(job, result));
+			// One try each: they left the guild's object with `finish`.
+			await Promise.all(joiners.filter(live).map((joiner) => send(joiner, shownTo(job, result, joiner)).catch(() => false)));
+			const outcome = !answerable ? "expired" : !arrived ? "failed" : result.history ? "delivered" : "refused";
+			await recordJob(env, job, outcome, startedAt, command, result);
 		},
 		record: (outcome, startedAt) => recordJob(env, job, outcome, startedAt, command),
 		async giveUp(joiners) {
-			await Promise.all([job, ...joiners].map((target) => reply(target, errorMessage(GAVE_UP)).catch(() => undefined)));
+			const waiting = [requester, ...joiners].filter(live);
+			await Promise.all(waiting.map((recipient) => send(recipient, errorMessage(GAVE_UP)).catch(() => false)));
 		},
 	};
 }

@@ -8,6 +8,7 @@ import { describe, expect, it, vi } from "vitest";
 import { memberOptOuts, summaries, usageEvents } from "../../src/db/schema";
 import worker from "../../src/index";
 import { restyled, summaryKey, type SummaryJob } from "../../src/domain/job";
+import { guild } from "../helpers/guild";
 import { id } from "../helpers/interactions";
 import { injectLlmFault, llmCalls } from "../helpers/llm";
 import { message, user } from "../helpers/messages";
@@ -180,7 +181,8 @@ describe("the consumer", () => {
 		const summaryJob = job();
 		const marker = `marker${id()}`;
 		await seedChannel(summaryJob.channelId, [...conversation(), message(alice, `${marker} is the code name of the release we ship on Friday`, 6)]);
-		await injectFault(`/webhooks/${summaryJob.applicationId}/${summaryJob.token}`, 404);
+		// Discord failing the edit past the REST client's own retries: the job is retried.
+		await injectFault(`/webhooks/${summaryJob.applicationId}/${summaryJob.token}`, 502, 5);
 		const withKey = { ...env, OPENAI_API_KEY: "test-key" };
 		expect((await consumeWith(withKey, 1, summaryJob)).retryMessages.map((m) => m.msgId)).toEqual(["m0"]);
 		expect((await consumeWith(withKey, 2, summaryJob)).explicitAcks).toEqual(["m0"]);
@@ -299,5 +301,53 @@ describe("the consumer", () => {
 			{ event: "queue.unknown_message", kind: "reminder", version: "1" },
 			{ event: "queue.unknown_message", kind: "undefined", version: "undefined" },
 		]);
+	});
+
+	describe("each interaction waiting on a job", () => {
+		/** Admits `first`, then has `others` join it, with the queue's send held so the test runs the job itself. */
+		async function waiting(first: SummaryJob, ...others: SummaryJob[]) {
+			const send = vi.spyOn(env.SUMMARY_QUEUE, "send").mockResolvedValue(undefined as never);
+			try {
+				expect((await guild(first.guildId).admit(first)).outcome).toBe("admitted");
+				for (const other of others) expect((await guild(first.guildId).admit(other)).outcome).toBe("joined");
+			} finally {
+				send.mockRestore();
+			}
+		}
+		const joining = (leader: SummaryJob, overrides: Partial<SummaryJob> = {}): SummaryJob => ({ ...leader, interactionId: id(), token: `token-${id()}`, userId: id(), requestedAt: Date.now(), ...overrides });
+		const offersPostPublicly = async (token: string) => JSON.stringify((await resultsFor(token))[0].body).includes('"summary:public:');
+
+		it("is answered with its own visibility and buttons", async () => {
+			const leader = job();
+			const joiner = joining(leader, { public: true });
+			await seedChannel(leader.channelId, conversation());
+			await waiting(leader, joiner);
+			expect((await consume(leader)).explicitAcks).toEqual(["m0"]);
+			expect([await offersPostPublicly(leader.token), await offersPostPublicly(joiner.token)]).toEqual([true, false]);
+		});
+
+		it("is answered even when the requester's own message is gone, and the summary is cached", async () => {
+			const leader = job();
+			const joiner = joining(leader);
+			await seedChannel(leader.channelId, conversation());
+			await waiting(leader, joiner);
+			// The requester dismissed "thinking…": Discord no longer knows the message.
+			await injectFault(`/webhooks/${leader.applicationId}/${leader.token}`, 404);
+			expect((await consume(leader)).explicitAcks).toEqual(["m0"]);
+			expect(JSON.stringify((await resultsFor(joiner.token))[0].body)).toContain("We decided to ship");
+			expect((await guild(leader.guildId).admit({ ...joining(leader), token: "t2" })).outcome).toBe("hit");
+		});
+
+		it("is answered while its own token lives, though the requester's has expired", async () => {
+			// The requester's token has a moment left when the other member joins; the queue runs the job after it.
+			const leader = job({ requestedAt: Date.now() - 15 * 60_000 + 300 });
+			const joiner = joining(leader);
+			await seedChannel(leader.channelId, conversation());
+			await waiting(leader, joiner);
+			await new Promise((resolve) => setTimeout(resolve, 400));
+			expect((await consume(leader)).explicitAcks).toEqual(["m0"]);
+			expect(JSON.stringify((await resultsFor(joiner.token))[0].body)).toContain("We decided to ship");
+			expect(await resultsFor(leader.token)).toEqual([]);
+		});
 	});
 });

@@ -14,26 +14,63 @@ describe("job claims", () => {
 	it("one delivery runs a job; another waits while it runs, and does nothing once it is done", async () => {
 		const stub = guild();
 		const first = job();
-		expect(await stub.claim(first, 60_000)).toBe("run");
-		expect(await stub.claim(first, 60_000)).toBe("running");
+		expect(await stub.claim(first, 60_000)).toEqual({ state: "run", until: first.expiresAt });
+		expect(await stub.claim(first, 60_000)).toEqual({ state: "running" });
 		await stub.finish(first, null);
-		expect(await stub.claim(first, 60_000)).toBe("done");
+		expect(await stub.claim(first, 60_000)).toEqual({ state: "done" });
 	});
 
 	it("a released or expired lease can be taken again", async () => {
 		const stub = guild();
 		const first = job();
-		expect(await stub.claim(first, 60_000)).toBe("run");
+		expect((await stub.claim(first, 60_000)).state).toBe("run");
 		await stub.release(first);
-		expect(await stub.claim(first, 0)).toBe("run");
-		expect(await stub.claim(first, 60_000)).toBe("run");
+		expect((await stub.claim(first, 0)).state).toBe("run");
+		expect((await stub.claim(first, 60_000)).state).toBe("run");
 	});
 
 	it("a different job with the same key waits for the one in flight", async () => {
 		const stub = guild();
 		const first = job();
 		await stub.claim(first, 60_000);
-		expect(await stub.claim({ ...job(), flight: first.flight }, 60_000)).toBe("running");
+		expect(await stub.claim({ ...job(), flight: first.flight }, 60_000)).toEqual({ state: "running" });
+	});
+
+	it("a run past its time, with nobody left to answer, is expired", async () => {
+		expect(await guild().claim({ ...job(), expiresAt: Date.now() - 1 }, 60_000)).toEqual({ state: "expired" });
+	});
+
+	it("an expired leftover run ends only itself: a newer run of the same key keeps its joiners", async () => {
+		const stub = guild();
+		const flight = `k${id()}`;
+		const old = { id: id(), flight, expiresAt: Date.now() - 1 };
+		const oldJoiner = { interaction_id: id(), expires_at: Date.now() + 60_000 };
+		// The old run expired with a member still waiting; a newer request of the same summary started another.
+		await runInDurableObject(stub, (_: GuildObject, state) => {
+			state.storage.sql.exec("INSERT INTO jobs (key, interaction_id, expires_at) VALUES (?, ?, ?)", flight, old.id, old.expiresAt);
+			state.storage.sql.exec(
+				"INSERT INTO joiners (interaction_id, key, run_id, application_id, token, public, expires_at) VALUES (?, ?, ?, '1', 't', 0, ?)",
+				oldJoiner.interaction_id,
+				flight,
+				old.id,
+				oldJoiner.expires_at,
+			);
+		});
+		const newer = { id: id(), flight, expiresAt: Date.now() + 60_000 };
+		expect((await stub.claim(newer, 60_000)).state).toBe("run");
+		const newerJoiner = { interaction_id: id() };
+		await runInDurableObject(stub, (_: GuildObject, state) =>
+			state.storage.sql.exec(
+				"INSERT INTO joiners (interaction_id, key, run_id, application_id, token, public, expires_at) VALUES (?, ?, ?, '1', 't', 1, ?)",
+				newerJoiner.interaction_id,
+				flight,
+				newer.id,
+				newer.expiresAt,
+			),
+		);
+		expect((await stub.finish(old)).map((joiner) => joiner.interactionId)).toEqual([oldJoiner.interaction_id]);
+		expect(await stub.claim(newer, 60_000)).toEqual({ state: "running" });
+		expect(await stub.finish(newer)).toEqual([{ interactionId: newerJoiner.interaction_id, applicationId: "1", token: "t", public: true, expiresAt: newer.expiresAt }]);
 	});
 });
 
@@ -73,11 +110,20 @@ describe("storage schema", () => {
 	it("takes over an object made before the schema had a version, keeping what it holds", async () => {
 		const stub = guild();
 		await stub.putSpans("c:en:m", [{ firstId: "1", lastId: "2", points: [], actionItems: [] }]);
-		await runInDurableObject(stub, (_: GuildObject, state) => state.storage.sql.exec("DROP TABLE schema_version"));
+		// Such an object's tables, as the schema made them then: joiners without their run.
+		await runInDurableObject(stub, (_: GuildObject, state) => {
+			const { sql } = state.storage;
+			sql.exec("DROP TABLE schema_version");
+			sql.exec("DROP TABLE joiners");
+			sql.exec("CREATE TABLE joiners (interaction_id TEXT PRIMARY KEY, key TEXT NOT NULL, application_id TEXT NOT NULL, token TEXT NOT NULL)");
+			sql.exec("INSERT INTO jobs (key, interaction_id, expires_at) VALUES ('k', 'leader', 123)");
+			sql.exec("INSERT INTO joiners (interaction_id, key, application_id, token) VALUES ('joiner', 'k', '1', 't')");
+		});
 		const kept = await runInDurableObject(stub, (_: GuildObject, state) => {
 			const found = migrate(state.storage);
-			return { found, spans: state.storage.sql.exec("SELECT COUNT(*) AS n FROM spans").one().n };
+			const { sql } = state.storage;
+			return { found, spans: sql.exec("SELECT COUNT(*) AS n FROM spans").one().n, joiner: sql.exec("SELECT run_id, public, expires_at FROM joiners").one() };
 		});
-		expect(kept).toEqual({ found: 0, spans: 1 });
+		expect(kept).toEqual({ found: 0, spans: 1, joiner: { run_id: "leader", public: 0, expires_at: 123 } });
 	});
 });
