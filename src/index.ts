@@ -3,11 +3,24 @@ import { hourly } from "./cron";
 import { router } from "./router";
 import { consume } from "./jobs/queue";
 import type { QueueJob } from "./domain/job";
+import { redactSecrets } from "./lib/log";
 
 export { GuildObject } from "./guild/guild-object";
 
+/** The secrets this Worker holds never reach a log line, whatever shape an error quotes them in. */
+const hideSecrets = (env: Env) => redactSecrets([env.DISCORD_BOT_TOKEN, env.ADMIN_TOKEN, env.OPENAI_API_KEY]);
+
 export default {
-	fetch: (request, env, ctx) => router.fetch(request, env, ctx),
-	queue: (batch, env) => consume(batch, env),
-	scheduled: (controller, env) => hourly(env, controller.scheduledTime),
+	fetch: (request, env, ctx) => {
+		hideSecrets(env);
+		return router.fetch(request, env, ctx);
+	},
+	queue: (batch, env) => {
+		hideSecrets(env);
+		return consume(batch, env);
+	},
+	scheduled: (controller, env) => {
+		hideSecrets(env);
+		return hourly(env, controller.scheduledTime);
+	},
 } satisfies ExportedHandler<Env, QueueJob>;

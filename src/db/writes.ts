@@ -1,5 +1,6 @@
 // D1 writes that must not fail a user's answer: retried with backoff, and logged as lost when D1 keeps
 // refusing. Every write here is idempotent (keyed by interaction id), so a retry leaves one row.
+import { log, reason } from "../lib/log";
 
 const WRITE_ATTEMPTS = 3;
 
@@ -14,7 +15,7 @@ export async function writeOrLogLoss(guildId: string, write: () => PromiseLike<u
 			return true;
 		} catch (error) {
 			if (attempt >= WRITE_ATTEMPTS) {
-				console.error(JSON.stringify({ event: "d1.write_lost", guild: guildId, reason: String(error) }));
+				log({ event: "d1.write_lost", guild: guildId, reason: reason(error) });
 				return false;
 			}
 			await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));

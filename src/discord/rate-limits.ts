@@ -13,6 +13,14 @@ export function routeKey(method: string, path: string): string {
 	return `${method} /${folded.join("/")}`;
 }
 
+/**
+ * A route fit for a message: a webhook's token (an interaction's among them) lets anyone edit its
+ * messages for as long as it lives, so it stays in the bucket's key and never reaches an error or a log.
+ */
+export function routeLabel(route: string): string {
+	return route.replace(/^(\S+ \/webhooks\/[^/]+\/)[^/]+/, "$1:token");
+}
+
 interface Bucket {
 	/** The bucket's size, once an answer has said it. */
 	limit: number;

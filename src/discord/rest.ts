@@ -3,7 +3,7 @@
 // 401/403/404 never retried, and a breaker that keeps invalid requests far below Discord's
 // 10,000 per 10 minutes, past which Discord bans the IP for a while.
 import packageJson from "../../package.json";
-import { RateLimits, routeKey } from "./rate-limits";
+import { RateLimits, routeKey, routeLabel } from "./rate-limits";
 
 export class DiscordError extends Error {
 	constructor(
@@ -59,7 +59,7 @@ export class DiscordRest {
 		for (let attempt = 1; ; attempt++) {
 			this.checkBreaker();
 			for (let wait = this.limits.take(route, this.now()); wait > 0; wait = this.limits.take(route, this.now())) {
-				if (wait > maxWaitMs) throw new DiscordError(429, undefined, `rate limited on ${route} for ${Math.ceil(wait / 1000)} s`);
+				if (wait > maxWaitMs) throw new DiscordError(429, undefined, `rate limited on ${routeLabel(route)} for ${Math.ceil(wait / 1000)} s`);
 				await this.sleep(wait);
 			}
 			let response: Response;
@@ -75,7 +75,7 @@ export class DiscordRest {
 				});
 			} catch (error) {
 				this.limits.settle(route, undefined, this.now());
-				if (attempt >= maxAttempts) throw new DiscordError(0, undefined, `Discord unreachable: ${String(error)}`);
+				if (attempt >= maxAttempts) throw new DiscordError(0, undefined, `${routeLabel(route)}: Discord unreachable: ${String(error)}`);
 				await this.sleep(this.backoff(attempt));
 				continue;
 			}
@@ -93,7 +93,7 @@ export class DiscordRest {
 				await this.sleep(this.backoff(attempt));
 				continue;
 			}
-			throw new DiscordError(response.status, error.code, `${route}: ${response.status} ${error.message}`);
+			throw new DiscordError(response.status, error.code, `${routeLabel(route)}: ${response.status} ${error.message}`);
 		}
 	}
 

@@ -6,6 +6,7 @@ import type { Usage } from "../metrics/analytics";
 import { recordInteraction } from "../metrics/record";
 import { offersRefresh, summaryButtons } from "../discord/buttons";
 import { IsolateCache } from "../lib/isolate-cache";
+import { log, reason } from "../lib/log";
 import { isExactKey, summaryKey, type SummaryJob, type Unchosen } from "../domain/job";
 import { ephemeral, message, thinking } from "../discord/responses";
 import type { Parsed } from "./summarize-request";
@@ -100,7 +101,7 @@ export async function summarize(interaction: APIInteraction, parsed: Parsed, env
 	try {
 		decision = await env.GUILD.get(env.GUILD.idFromName(asked.guildId)).admit(asked, parsed.request.unchosen);
 	} catch (error) {
-		console.error(JSON.stringify({ event: "guild.admit_failed", guild: asked.guildId, reason: String(error) }));
+		log({ event: "guild.admit_failed", guild: asked.guildId, reason: reason(error) });
 		decision = { outcome: "failed", job: asked };
 	}
 	const { job } = decision;

@@ -16,6 +16,7 @@ import { callModel, checkOutput, LlmUnavailable, type LlmFailure, type LlmResult
 import { summaryLanguage } from "../domain/job";
 import { view } from "./styles";
 import type { Summary } from "../domain/summary";
+import { log } from "../lib/log";
 
 /** Tokens of conversation per LLM call: well inside any current model's context, small enough to run chunks in parallel. */
 export const CHUNK_TOKENS = 12_000;
@@ -83,7 +84,7 @@ export async function summarize(lines: Line[], request: SummaryAsk, deps: Summar
 			breaker.failures++;
 			if (error.reason === "quota") breaker.openUntil = now + BREAKER.quotaOpenMs;
 			else if (breaker.failures >= BREAKER.failures) breaker.openUntil = now + BREAKER.openMs;
-			console.error(JSON.stringify({ event: "llm.fallback", reason: error.reason }));
+			log({ event: "llm.fallback", reason: error.reason });
 			reason = error.reason;
 		}
 	}
