@@ -9,9 +9,7 @@ import { IsolateCache } from "../lib/isolate-cache";
 import { log, reason } from "../lib/log";
 import { isExactKey, summaryKey, type SummaryJob, type Unchosen } from "../domain/job";
 import { ephemeral, message, thinking } from "../discord/responses";
-import type { Parsed } from "./summarize-request";
-
-type ParsedRequest = Extract<Parsed, { ok: true }>["request"];
+import type { Parsed, ParsedRequest } from "./summarize-request";
 
 export function toJob(interaction: APIInteraction, request: ParsedRequest, now: number): SummaryJob {
 	const { lastMessageId, unchosen, ...rest } = request;
@@ -88,8 +86,8 @@ export async function summarize(interaction: APIInteraction, parsed: Parsed, env
 		record("refused");
 		return ephemeral(parsed.error);
 	}
-	const asked = toJob(interaction, parsed.request, now);
-	const key = askedKey(asked, parsed.request.unchosen);
+	const asked = toJob(interaction, parsed.value, now);
+	const key = askedKey(asked, parsed.value.unchosen);
 	const recent = asked.fresh ? undefined : isolateCache.get(key, now);
 	if (recent) {
 		const job = { ...asked, style: recent.style };
@@ -99,7 +97,7 @@ export async function summarize(interaction: APIInteraction, parsed: Parsed, env
 
 	let decision: Decision;
 	try {
-		decision = await env.GUILD.get(env.GUILD.idFromName(asked.guildId)).admit(asked, parsed.request.unchosen);
+		decision = await env.GUILD.get(env.GUILD.idFromName(asked.guildId)).admit(asked, parsed.value.unchosen);
 	} catch (error) {
 		log({ event: "guild.admit_failed", guild: asked.guildId, reason: reason(error) });
 		decision = { outcome: "failed", job: asked };
