@@ -2,6 +2,7 @@
 // and deliver it, and never any message content.
 import type { Schedule } from "./digest-schedule";
 import type { Style } from "./styles";
+import { HOUR_S, MINUTE_MS, MINUTE_S } from "../lib/time";
 
 export type Range =
 	| { kind: "count"; messages: number }
@@ -75,7 +76,7 @@ export function isDigest(job: QueueJob): job is DigestJob {
 }
 
 /** An interaction token lives 15 minutes; past that nothing can be delivered. */
-export const TOKEN_LIFETIME_MS = 15 * 60 * 1000;
+export const TOKEN_LIFETIME_MS = 15 * MINUTE_MS;
 
 /** A range in a few characters, for keys and button ids: `n100`, `s21600n10000`, `f<message id>`. */
 export function rangeKey(range: Range): string {
@@ -121,7 +122,7 @@ export function summaryKey(
 	const base = `${request.channelId}:${rangeKey(request.range)}:${request.style}:${summaryLanguage(request.locale)}`;
 	if (!lastMessageId) return { key: base, cacheTtlSeconds: 60 };
 	// A time range slides with the clock even when no message arrives, so it stays fresh for less.
-	return { key: `${base}@${lastMessageId}`, cacheTtlSeconds: request.range.kind === "since" ? 600 : 3600 };
+	return { key: `${base}@${lastMessageId}`, cacheTtlSeconds: request.range.kind === "since" ? 10 * MINUTE_S : HOUR_S };
 }
 
 /**
