@@ -27,7 +27,8 @@ export type LogEvent =
 	| ({ event: "job.failed"; attempt: number } & InGuild & Reason)
 	| ({ event: "job.enqueue_failed" } & InGuild & Reason)
 	| ({ event: "digest.failed"; attempt: number } & InGuild & Reason)
-	| ({ event: "digest.disabled"; status: number; while: string } & InGuild)
+	/** A digest turned itself off: Discord refused (`status`) while reading the channel or posting in it. */
+	| ({ event: "digest.disabled"; status: number; while: "reading" | "posting" } & InGuild)
 	/** A queue message no consumer knows: its `kind` and `version`, when it has them. */
 	| { event: "queue.unknown_message"; kind: string | undefined; version: number | undefined };
 
@@ -70,7 +71,7 @@ export function redactSecrets(values: readonly (string | undefined)[]): void {
 	secrets = [...known].sort((a, b) => b.length - a.length);
 }
 
-export function redact(text: string): string {
+function redact(text: string): string {
 	const byValue = secrets.reduce((redacted, secret) => redacted.replaceAll(secret, "[redacted]"), text);
 	return SHAPES.reduce((redacted, [shape, replacement]) => redacted.replace(shape, replacement), byValue);
 }
