@@ -3,21 +3,20 @@
 import { drizzle } from "drizzle-orm/d1";
 import { enforceRetention } from "./db/retention";
 import { enqueueDueDigests } from "./jobs/digests-due";
+import { log, reason } from "./lib/log";
 
-async function logged(task: "retention" | "digests", work: Promise<Record<string, number>>): Promise<void> {
-	try {
-		console.log(JSON.stringify({ event: `${task}.done`, ...(await work) }));
-	} catch (error) {
-		console.error(JSON.stringify({ event: `${task}.failed`, reason: String(error) }));
+function loggedFailure(event: "retention.failed" | "digests.failed") {
+	return (error: unknown): never => {
+		log({ event, reason: reason(error) });
 		throw error;
-	}
+	};
 }
 
 export async function hourly(env: Env, scheduledTime: number): Promise<void> {
 	const db = drizzle(env.DB);
 	const results = await Promise.allSettled([
-		logged("retention", enforceRetention(db, scheduledTime)),
-		logged("digests", enqueueDueDigests(db, env.SUMMARY_QUEUE, scheduledTime)),
+		enforceRetention(db, scheduledTime).then((removed) => log({ event: "retention.done", ...removed }), loggedFailure("retention.failed")),
+		enqueueDueDigests(db, env.SUMMARY_QUEUE, scheduledTime).then((counts) => log({ event: "digests.done", ...counts }), loggedFailure("digests.failed")),
 	]);
 	const failed = results.find((result) => result.status === "rejected");
 	if (failed) throw failed.reason;

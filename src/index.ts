@@ -1,12 +1,25 @@
 // The Worker's entry point: wires the parts together and holds no logic of its own.
 import { hourly } from "./cron";
 import { consume } from "./jobs/queue";
+import { redactSecrets } from "./lib/log";
 import { router } from "./router";
 
 export { GuildObject } from "./guild/guild-object";
 
+/** The secrets this Worker holds never reach a log line, whatever shape an error quotes them in. */
+const hideSecrets = (env: Env) => redactSecrets([env.DISCORD_BOT_TOKEN, env.ADMIN_TOKEN, env.OPENAI_API_KEY]);
+
 export default {
-	fetch: (request, env, ctx) => router.fetch(request, env, ctx),
-	queue: (batch, env) => consume(batch, env),
-	scheduled: (controller, env) => hourly(env, controller.scheduledTime),
+	fetch: (request, env, ctx) => {
+		hideSecrets(env);
+		return router.fetch(request, env, ctx);
+	},
+	queue: (batch, env) => {
+		hideSecrets(env);
+		return consume(batch, env);
+	},
+	scheduled: (controller, env) => {
+		hideSecrets(env);
+		return hourly(env, controller.scheduledTime);
+	},
 } satisfies ExportedHandler<Env, unknown>;

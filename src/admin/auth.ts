@@ -1,10 +1,12 @@
 // Who may see /admin: a caller with `Authorization: Bearer $ADMIN_TOKEN`, or a browser holding the
 // session cookie the login form set. The cookie holds an expiry and an HMAC of it keyed by the token,
 // never the token: a leaked cookie expires, and changing ADMIN_TOKEN ends every session.
+import { fromHex, toHex } from "../lib/hex";
+import { HOUR_S, SECOND_MS } from "../lib/time";
 
 const encoder = new TextEncoder();
 const COOKIE = "__Host-admin_session";
-export const SESSION_SECONDS = 12 * 3600;
+export const SESSION_SECONDS = 12 * HOUR_S;
 /** HttpOnly: no script reads it; Secure + __Host-: set only over HTTPS (or localhost), for this host only; Strict: never sent cross-site. */
 const ATTRIBUTES = "Path=/; HttpOnly; Secure; SameSite=Strict";
 const SESSION = new RegExp(`(?:^|;\\s*)${COOKIE}=(\\d{1,12})\\.([0-9a-f]{64})(?:;|$)`);
@@ -23,10 +25,9 @@ const message = (expires: number) => encoder.encode(`summary-bot admin session u
 
 /** The Set-Cookie value of a new session, valid for SESSION_SECONDS from `now`. */
 export async function sessionCookie(token: string, now: number): Promise<string> {
-	const expires = Math.floor(now / 1000) + SESSION_SECONDS;
-	const mac = new Uint8Array(await crypto.subtle.sign("HMAC", await hmacKey(token), message(expires)));
-	const hex = Array.from(mac, (byte) => byte.toString(16).padStart(2, "0")).join("");
-	return `${COOKIE}=${expires}.${hex}; Max-Age=${SESSION_SECONDS}; ${ATTRIBUTES}`;
+	const expires = Math.floor(now / SECOND_MS) + SESSION_SECONDS;
+	const mac = await crypto.subtle.sign("HMAC", await hmacKey(token), message(expires));
+	return `${COOKIE}=${expires}.${toHex(mac)}; Max-Age=${SESSION_SECONDS}; ${ATTRIBUTES}`;
 }
 
 export const CLEARED_COOKIE = `${COOKIE}=; Max-Age=0; ${ATTRIBUTES}`;
@@ -36,9 +37,8 @@ export async function validSession(cookieHeader: string | null, token: string, n
 	const match = cookieHeader?.match(SESSION);
 	if (!match) return false;
 	const expires = Number(match[1]);
-	if (expires * 1000 <= now) return false;
-	const mac = new Uint8Array(match[2].match(/../g)!.map((pair) => parseInt(pair, 16)));
-	return crypto.subtle.verify("HMAC", await hmacKey(token), mac, message(expires));
+	if (expires * SECOND_MS <= now) return false;
+	return crypto.subtle.verify("HMAC", await hmacKey(token), fromHex(match[2]), message(expires));
 }
 
 /** A bearer token equal to `token`, or a valid session cookie. */

@@ -6,9 +6,9 @@ import type { DrizzleD1Database } from "drizzle-orm/d1";
 import { OUTCOMES, usageEvents } from "../db/schema";
 import { percentileRowSql } from "../metrics/percentile";
 import { TOKEN_SUMS } from "../metrics/stats";
+import { DAY_MS } from "../lib/time";
 
 export type Outcome = (typeof OUTCOMES)[number];
-const DAY_MS = 86_400_000;
 export const TOP_GUILDS = 10;
 
 export interface TokenTotals {

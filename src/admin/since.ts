@@ -3,10 +3,10 @@
 import { USAGE_RETENTION_DAYS } from "../db/retention";
 import { parseDuration } from "../lib/duration";
 import { HttpError } from "../lib/http-error";
+import { DAY_MS, DAY_S, SECOND_MS } from "../lib/time";
 
 export const DEFAULT_SINCE = "7d";
-const DAY_MS = 86_400_000;
-const MAX_SECONDS = USAGE_RETENTION_DAYS * 86_400;
+const MAX_SECONDS = USAGE_RETENTION_DAYS * DAY_S;
 
 const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})?)?$/;
 
@@ -36,7 +36,7 @@ export function parseSince(input: string | null, now: number): Date {
 			if (/^\d/.test(text) && /[a-z]$/i.test(text)) throw new HttpError(400, duration.error.replaceAll("`", ""));
 			fail(text);
 		}
-		return new Date(now - duration.seconds * 1000);
+		return new Date(now - duration.value * SECOND_MS);
 	}
 	const since = isoTime(text, iso);
 	if (since > now) throw new HttpError(400, "since must not be in the future");

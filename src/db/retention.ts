@@ -4,8 +4,8 @@
 import { inArray, lt, sql } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import { guildSettings, summaries, usageEvents } from "./schema";
+import { DAY_MS } from "../lib/time";
 
-const DAY_MS = 86_400_000;
 export const DEFAULT_RETENTION_DAYS = 30;
 export const USAGE_RETENTION_DAYS = 90;
 export const RETENTION_BATCH = { rows: 500, batches: 20 };

@@ -1,6 +1,7 @@
 // What the REST client knows of Discord's rate limits, learned from the X-RateLimit-* headers of its
 // answers: per route, how many requests remain until when, and whether a global limit is in force.
 // Routes keep their major parameter (channel, guild, webhook), as Discord's buckets do. Pure: time is passed in.
+import { SECOND_MS } from "../lib/time";
 
 /** A route as Discord limits it: the method and the path with ids folded, except the major parameter. */
 export function routeKey(method: string, path: string): string {
@@ -11,6 +12,14 @@ export function routeKey(method: string, path: string): string {
 		return !major && !webhookToken && /^\d{15,21}$/.test(part) ? ":id" : part;
 	});
 	return `${method} /${folded.join("/")}`;
+}
+
+/**
+ * A route fit for a message: a webhook's token (an interaction's among them) lets anyone edit its
+ * messages for as long as it lives, so it stays in the bucket's key and never reaches an error or a log.
+ */
+export function routeLabel(route: string): string {
+	return route.replace(/^(\S+ \/webhooks\/[^/]+\/)[^/]+/, "$1:token");
 }
 
 interface Bucket {
@@ -68,7 +77,7 @@ export class RateLimits {
 		if (remaining == null || resetAfter == null) return;
 		bucket.limit = Number(headers?.get("x-ratelimit-limit") ?? bucket.limit);
 		bucket.remaining = Number(remaining);
-		bucket.resetAt = now + Number(resetAfter) * 1000;
+		bucket.resetAt = now + Number(resetAfter) * SECOND_MS;
 	}
 
 	/** Records a 429: nothing more goes out on that route (or anywhere, when global) for `retryAfterMs`. */

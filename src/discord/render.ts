@@ -8,6 +8,7 @@ import type { Style } from "../domain/styles";
 import { cut, LIMITS, pack } from "./limits";
 import { NO_MENTIONS } from "./responses";
 import { balance, BALANCE_GROWTH, escapeName, inlineText, neutralizeMentions } from "./sanitize";
+import { DAY_S, HOUR_S, MINUTE_S, WEEK_S } from "../lib/time";
 
 export interface RenderContext {
 	guildId: string;
@@ -49,8 +50,8 @@ function plural(count: number, word: string): string {
 }
 
 export function durationLabel(seconds: number): string {
-	const units: [number, string][] = [[604_800, "week"], [86_400, "day"], [3600, "hour"], [60, "minute"]];
-	const [size, word] = units.find(([size]) => seconds % size === 0 && seconds >= size) ?? [60, "minute"];
+	const units: [number, string][] = [[WEEK_S, "week"], [DAY_S, "day"], [HOUR_S, "hour"], [MINUTE_S, "minute"]];
+	const [size, word] = units.find(([size]) => seconds % size === 0 && seconds >= size) ?? [MINUTE_S, "minute"];
 	return plural(Math.max(1, Math.round(seconds / size)), word);
 }
 

@@ -3,7 +3,9 @@
 // 401/403/404 never retried, and a breaker that keeps invalid requests far below Discord's
 // 10,000 per 10 minutes, past which Discord bans the IP for a while.
 import packageJson from "../../package.json";
-import { RateLimits, routeKey } from "./rate-limits";
+import { RateLimits, routeKey, routeLabel } from "./rate-limits";
+import { realSleep, retry, type RetryVerdict, type Sleep } from "../lib/retry";
+import { MINUTE_MS, SECOND_MS } from "../lib/time";
 
 export class DiscordError extends Error {
 	constructor(
@@ -11,6 +13,8 @@ export class DiscordError extends Error {
 		/** Discord's JSON error code, when it sent one. */
 		readonly code: number | undefined,
 		message: string,
+		/** Whether the request may be sent again: after backoff, after the wait Discord named, or not. */
+		readonly retry: RetryVerdict = false,
 	) {
 		super(message);
 	}
@@ -20,7 +24,7 @@ export interface RestOptions {
 	base: string;
 	token: string;
 	fetch?: typeof fetch;
-	sleep?: (ms: number) => Promise<void>;
+	sleep?: Sleep;
 	now?: () => number;
 	random?: () => number;
 	/** Tries per request, the first included. */
@@ -30,71 +34,71 @@ export interface RestOptions {
 }
 
 /** Invalid answers (401, 403, 429) allowed per 10 minutes before the breaker opens: a tenth of Discord's ban threshold. */
-export const INVALID_REQUESTS = { limit: 1000, windowMs: 10 * 60 * 1000 };
+export const INVALID_REQUESTS = { limit: 1000, windowMs: 10 * MINUTE_MS };
+/** 5xx and network errors: 0.25 s, 0.5 s, 1 s, … between tries (with jitter). */
+const BACKOFF = { baseMs: 250 };
 const USER_AGENT = `DiscordBot (${packageJson.homepage}, ${packageJson.version})`;
 
 export class DiscordRest {
 	private readonly limits = new RateLimits();
 	private invalidAt: number[] = [];
 	private readonly fetch: typeof fetch;
-	private readonly sleep: (ms: number) => Promise<void>;
+	private readonly sleep: Sleep;
 	private readonly now: () => number;
-	private readonly random: () => number;
 
 	constructor(private readonly options: RestOptions) {
 		this.fetch = options.fetch ?? ((input, init) => fetch(input, init));
-		this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+		this.sleep = options.sleep ?? realSleep;
 		this.now = options.now ?? Date.now;
-		this.random = options.random ?? Math.random;
 	}
 
 	get<T>(path: string): Promise<T> {
 		return this.request<T>("GET", path);
 	}
 
-	async request<T>(method: string, path: string, body?: unknown, { auth = true } = {}): Promise<T> {
-		const route = routeKey(method, path);
-		const maxAttempts = this.options.maxAttempts ?? 5;
-		const maxWaitMs = this.options.maxWaitMs ?? 60_000;
-		for (let attempt = 1; ; attempt++) {
-			this.checkBreaker();
-			for (let wait = this.limits.take(route, this.now()); wait > 0; wait = this.limits.take(route, this.now())) {
-				if (wait > maxWaitMs) throw new DiscordError(429, undefined, `rate limited on ${route} for ${Math.ceil(wait / 1000)} s`);
-				await this.sleep(wait);
-			}
-			let response: Response;
-			try {
-				response = await this.fetch(`${this.options.base}${path}`, {
-					method,
-					headers: {
-						"user-agent": USER_AGENT,
-						...(auth ? { authorization: `Bot ${this.options.token}` } : {}),
-						...(body === undefined ? {} : { "content-type": "application/json" }),
-					},
-					body: body === undefined ? undefined : JSON.stringify(body),
-				});
-			} catch (error) {
-				this.limits.settle(route, undefined, this.now());
-				if (attempt >= maxAttempts) throw new DiscordError(0, undefined, `Discord unreachable: ${String(error)}`);
-				await this.sleep(this.backoff(attempt));
-				continue;
-			}
-			this.limits.settle(route, response.headers, this.now());
-			if (response.ok) return (response.status === 204 ? undefined : await response.json()) as T;
+	request<T>(method: string, path: string, body?: unknown, { auth = true } = {}): Promise<T> {
+		const send = () => this.send<T>(method, path, body, auth);
+		const retryable = (error: unknown) => error instanceof DiscordError && error.retry;
+		return retry(send, { ...BACKOFF, attempts: this.options.maxAttempts ?? 5, retryable, sleep: this.sleep, random: this.options.random });
+	}
 
-			const error = await readError(response);
-			if (response.status === 401 || response.status === 403 || response.status === 429) this.invalidAt.push(this.now());
-			if (response.status === 429) {
-				const retryAfterMs = Math.ceil((error.retryAfter ?? Number(response.headers.get("retry-after") ?? 1)) * 1000);
-				const global = error.global || response.headers.get("x-ratelimit-scope") === "global";
-				this.limits.limited(route, retryAfterMs, global, this.now());
-				if (attempt < maxAttempts && retryAfterMs <= maxWaitMs) continue;
-			} else if (response.status >= 500 && attempt < maxAttempts) {
-				await this.sleep(this.backoff(attempt));
-				continue;
-			}
-			throw new DiscordError(response.status, error.code, `${route}: ${response.status} ${error.message}`);
+	/** One try: waits for the route's rate limit, sends, and turns a failure into a DiscordError that says whether to retry. */
+	private async send<T>(method: string, path: string, body: unknown, auth: boolean): Promise<T> {
+		const route = routeKey(method, path);
+		const maxWaitMs = this.options.maxWaitMs ?? 60_000;
+		this.checkBreaker();
+		for (let wait = this.limits.take(route, this.now()); wait > 0; wait = this.limits.take(route, this.now())) {
+			if (wait > maxWaitMs) throw new DiscordError(429, undefined, `rate limited on ${routeLabel(route)} for ${Math.ceil(wait / SECOND_MS)} s`);
+			await this.sleep(wait);
 		}
+		let response: Response;
+		try {
+			response = await this.fetch(`${this.options.base}${path}`, {
+				method,
+				headers: {
+					"user-agent": USER_AGENT,
+					...(auth ? { authorization: `Bot ${this.options.token}` } : {}),
+					...(body === undefined ? {} : { "content-type": "application/json" }),
+				},
+				body: body === undefined ? undefined : JSON.stringify(body),
+			});
+		} catch (error) {
+			this.limits.settle(route, undefined, this.now());
+			throw new DiscordError(0, undefined, `${routeLabel(route)}: Discord unreachable: ${String(error)}`, true);
+		}
+		this.limits.settle(route, response.headers, this.now());
+		if (response.ok) return (response.status === 204 ? undefined : await response.json()) as T;
+
+		const error = await readError(response);
+		if (response.status === 401 || response.status === 403 || response.status === 429) this.invalidAt.push(this.now());
+		let verdict: RetryVerdict = response.status >= 500;
+		if (response.status === 429) {
+			const retryAfterMs = Math.ceil((error.retryAfter ?? Number(response.headers.get("retry-after") ?? 1)) * SECOND_MS);
+			const global = error.global || response.headers.get("x-ratelimit-scope") === "global";
+			this.limits.limited(route, retryAfterMs, global, this.now());
+			verdict = retryAfterMs <= maxWaitMs && { afterMs: retryAfterMs };
+		}
+		throw new DiscordError(response.status, error.code, `${routeLabel(route)}: ${response.status} ${error.message}`, verdict);
 	}
 
 	private checkBreaker(): void {
@@ -103,11 +107,6 @@ export class DiscordRest {
 		if (this.invalidAt.length >= INVALID_REQUESTS.limit) {
 			throw new DiscordError(503, undefined, "too many invalid Discord requests lately; holding off");
 		}
-	}
-
-	/** Exponential backoff with jitter: 0.25 s, 0.5 s, 1 s, … each between half and one and a half times that. */
-	private backoff(attempt: number): number {
-		return 250 * 2 ** (attempt - 1) * (0.5 + this.random());
 	}
 }
 

@@ -1,6 +1,7 @@
 // Verifies that a request to /interactions really comes from Discord, before anything parses it.
 import { verifyKey } from "discord-interactions";
 import { HttpError } from "../lib/http-error";
+import { fromHex } from "../lib/hex";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 /** Discord's library checks only the signature; without a window a captured request could be replayed forever. */
@@ -15,8 +16,7 @@ let importedKey: { hex: string; key: Promise<CryptoKey> } | undefined;
 function publicKey(hex: string): Promise<CryptoKey> {
 	if (importedKey?.hex !== hex) {
 		if (!/^[0-9a-f]{64}$/i.test(hex)) throw new HttpError(500, "DISCORD_PUBLIC_KEY is not a 64-character hex key");
-		const bytes = new Uint8Array(hex.match(/../g)!.map((pair) => parseInt(pair, 16)));
-		importedKey = { hex, key: crypto.subtle.importKey("raw", bytes, { name: "Ed25519" }, false, ["verify"]) };
+		importedKey = { hex, key: crypto.subtle.importKey("raw", fromHex(hex), { name: "Ed25519" }, false, ["verify"]) };
 	}
 	return importedKey.key;
 }

@@ -1,8 +1,8 @@
 // The message that travels on the summary queue: everything the consumer needs to do the work
 // and deliver it, and never any message content.
-import { MINUTE_MS } from "../lib/time";
 import { DIGEST_STALE_MS, type Schedule } from "./digest-schedule";
 import type { Style } from "./styles";
+import { HOUR_S, MINUTE_MS, MINUTE_S } from "../lib/time";
 
 export type Range =
 	| { kind: "count"; messages: number }
@@ -139,7 +139,7 @@ export function summaryKey(
 	const base = `${request.channelId}:${rangeKey(request.range)}:${request.style}:${summaryLanguage(request.locale)}`;
 	if (!lastMessageId) return { key: base, cacheTtlSeconds: 60 };
 	// A time range slides with the clock even when no message arrives, so it stays fresh for less.
-	return { key: `${base}@${lastMessageId}`, cacheTtlSeconds: request.range.kind === "since" ? 600 : 3600 };
+	return { key: `${base}@${lastMessageId}`, cacheTtlSeconds: request.range.kind === "since" ? 10 * MINUTE_S : HOUR_S };
 }
 
 /**

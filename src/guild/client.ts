@@ -7,6 +7,7 @@
 import { isExactKey, type SummaryJob, type Unchosen } from "../domain/job";
 import type { Style } from "../domain/styles";
 import { IsolateCache } from "../lib/isolate-cache";
+import { log, reason } from "../lib/log";
 import type { Decision, GuildObject, SummaryMessage } from "./guild-object";
 
 export function guildObject(env: Env, guildId: string): DurableObjectStub<GuildObject> {
@@ -34,7 +35,7 @@ export async function admit(env: Env, asked: SummaryJob, unchosen: Unchosen, now
 	try {
 		decision = await guildObject(env, asked.guildId).admit(asked, unchosen);
 	} catch (error) {
-		console.error(JSON.stringify({ event: "guild.admit_failed", guild: asked.guildId, reason: String(error) }));
+		log({ event: "guild.admit_failed", guild: asked.guildId, reason: reason(error) });
 		return { outcome: "failed", job: asked };
 	}
 	if (decision.outcome === "hit" && isExactKey(decision.job.key)) {

@@ -5,6 +5,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { type Run, type SummaryJob, summaryRun, type Unchosen } from "../domain/job";
 import type { Span } from "../domain/summary";
+import { log, reason } from "../lib/log";
 import { DAY_MS, SECOND_MS } from "../lib/time";
 import { Buckets } from "./buckets";
 import { ConfigStore } from "./config-store";
@@ -114,7 +115,7 @@ export class GuildObject extends DurableObject<Env> {
 		} catch (error) {
 			this.buckets.giveBackBoth(limits, job.userId);
 			this.flights.land(run);
-			console.error(JSON.stringify({ event: "job.enqueue_failed", guild: job.guildId, reason: String(error) }));
+			log({ event: "job.enqueue_failed", guild: job.guildId, reason: reason(error) });
 			return { outcome: "failed" };
 		} finally {
 			this.enqueues.delete(run.flight);

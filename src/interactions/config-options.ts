@@ -11,6 +11,7 @@ import { COMMAND, COMMANDS } from "./commands";
 import { LANGUAGE_MAX_LENGTH, MEMBERS_LANGUAGE, SETTING_RANGES } from "../domain/limits";
 import { STYLES, type Style } from "../domain/styles";
 import { listNames, missingToManage, missingToPost, missingToRead } from "../discord/permissions";
+import { err, ok, type Result } from "../lib/result";
 
 export interface DigestRequest {
 	channelId: string;
@@ -24,7 +25,6 @@ export interface DigestRequest {
 
 export type ConfigRequest = { kind: "view" } | { kind: "set"; change: SettingsChange } | { kind: "digest"; digest: DigestRequest };
 
-type Result<T> = { ok: true; value: T } | { ok: false; error: string };
 type OptionValue = string | number | boolean;
 
 const SUBCOMMANDS = (COMMANDS.find((command) => command.name === COMMAND.config)?.options ?? []) as APIApplicationCommandSubcommandOption[];
@@ -40,12 +40,12 @@ const languageNames = () => (names ??= new Intl.DisplayNames(["en"], { type: "la
 /** A language as a canonical BCP 47 tag (`de`, `pt-BR`), or null for each member's own. */
 export function parseLanguage(text: string): Result<string | null> {
 	const trimmed = text.trim();
-	if (trimmed.toLowerCase() === MEMBERS_LANGUAGE) return { ok: true, value: null };
-	const wrong = { ok: false as const, error: `\`language\` must be a language code like \`en\`, \`de\` or \`pt-BR\`, or \`${MEMBERS_LANGUAGE}\` for each member's own.` };
+	if (trimmed.toLowerCase() === MEMBERS_LANGUAGE) return ok(null);
+	const wrong = err(`\`language\` must be a language code like \`en\`, \`de\` or \`pt-BR\`, or \`${MEMBERS_LANGUAGE}\` for each member's own.`);
 	if (trimmed.length > LANGUAGE_MAX_LENGTH) return wrong;
 	try {
 		const [tag] = Intl.getCanonicalLocales(trimmed);
-		return tag && languageNames().of(tag) ? { ok: true, value: tag } : wrong;
+		return tag && languageNames().of(tag) ? ok(tag) : wrong;
 	} catch {
 		return wrong;
 	}
@@ -58,19 +58,19 @@ export function languageName(tag: string): string {
 
 function integerIn(values: Map<string, OptionValue>, name: keyof typeof SETTING_RANGES): Result<number | undefined> {
 	const value = values.get(name);
-	if (value === undefined) return { ok: true, value: undefined };
+	if (value === undefined) return ok(undefined);
 	const { min, max } = SETTING_RANGES[name];
 	if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
-		return { ok: false, error: `\`${name}\` must be a whole number from ${min} to ${max}.` };
+		return err(`\`${name}\` must be a whole number from ${min} to ${max}.`);
 	}
-	return { ok: true, value };
+	return ok(value);
 }
 
 function styleIn(values: Map<string, OptionValue>): Result<Style | undefined> {
 	const value = values.get("style");
-	if (value === undefined) return { ok: true, value: undefined };
-	if (typeof value === "string" && Object.hasOwn(STYLES, value)) return { ok: true, value: value as Style };
-	return { ok: false, error: `\`style\` must be one of ${code(Object.keys(STYLES))}.` };
+	if (value === undefined) return ok(undefined);
+	if (typeof value === "string" && Object.hasOwn(STYLES, value)) return ok(value as Style);
+	return err(`\`style\` must be one of ${code(Object.keys(STYLES))}.`);
 }
 
 /** The whole-number options of `/config set`, and the settings they change. */
@@ -82,8 +82,8 @@ const INTEGER_SETTINGS = [
 
 function parseSet(values: Map<string, OptionValue>): Result<SettingsChange> {
 	const unknown = [...values.keys()].filter((name) => !SET_OPTIONS.includes(name));
-	if (unknown.length) return { ok: false, error: `\`/config set\` has no option ${code(unknown)}. ${NOTHING_TO_SET}` };
-	if (!values.size) return { ok: false, error: NOTHING_TO_SET };
+	if (unknown.length) return err(`\`/config set\` has no option ${code(unknown)}. ${NOTHING_TO_SET}`);
+	if (!values.size) return err(NOTHING_TO_SET);
 	const change: SettingsChange = {};
 	for (const [option, setting] of INTEGER_SETTINGS) {
 		const checked = integerIn(values, option);
@@ -101,34 +101,34 @@ function parseSet(values: Map<string, OptionValue>): Result<SettingsChange> {
 	}
 	const keepHistory = values.get("keep_history");
 	if (keepHistory !== undefined) {
-		if (typeof keepHistory !== "boolean") return { ok: false, error: "`keep_history` must be true or false." };
+		if (typeof keepHistory !== "boolean") return err("`keep_history` must be true or false.");
 		change.keepHistory = keepHistory;
 	}
-	return { ok: true, value: change };
+	return ok(change);
 }
 
 function parseDigest(values: Map<string, OptionValue>, interaction: APIChatInputApplicationCommandInteraction): Result<DigestRequest> {
 	const given = values.get("cadence");
-	if (typeof given !== "string" || !Object.hasOwn(CADENCES, given)) return { ok: false, error: `\`cadence\` must be one of ${code(Object.keys(CADENCES))}.` };
+	if (typeof given !== "string" || !Object.hasOwn(CADENCES, given)) return err(`\`cadence\` must be one of ${code(Object.keys(CADENCES))}.`);
 	const cadence = given as Cadence;
 	const here = interaction.channel?.id ?? interaction.channel_id;
 	const option = values.get("channel");
 	const resolved = option === undefined ? undefined : interaction.data.resolved?.channels?.[String(option)];
-	if (option !== undefined && !resolved) return { ok: false, error: "I couldn't see that channel. Pick a text channel or thread from the list." };
+	if (option !== undefined && !resolved) return err("I couldn't see that channel. Pick a text channel or thread from the list.");
 	const channelId = resolved?.id ?? here;
-	if (!channelId) return { ok: false, error: "Pick the digest's channel with `channel:`." };
+	if (!channelId) return err("Pick the digest's channel with `channel:`.");
 
 	if (cadence === "off") {
 		const extra = [...values.keys()].filter((name) => name !== "cadence" && name !== "channel");
-		if (extra.length) return { ok: false, error: `\`cadence:off\` stops the digest of a channel: give only \`channel\`, not ${code(extra)}.` };
-		return { ok: true, value: { channelId, cadence, hourUtc: DIGEST_DEFAULTS.hourUtc, weekday: null, style: null } };
+		if (extra.length) return err(`\`cadence:off\` stops the digest of a channel: give only \`channel\`, not ${code(extra)}.`);
+		return ok({ channelId, cadence, hourUtc: DIGEST_DEFAULTS.hourUtc, weekday: null, style: null });
 	}
 	const hourUtc = integerIn(values, "hour_utc");
 	if (!hourUtc.ok) return hourUtc;
 	const weekday = values.get("weekday");
-	if (weekday !== undefined && cadence !== "weekly") return { ok: false, error: "`weekday` is for weekly digests: use `cadence:weekly`, or leave `weekday` out." };
+	if (weekday !== undefined && cadence !== "weekly") return err("`weekday` is for weekly digests: use `cadence:weekly`, or leave `weekday` out.");
 	if (weekday !== undefined && (typeof weekday !== "number" || !Number.isInteger(weekday) || !WEEKDAYS[weekday])) {
-		return { ok: false, error: `\`weekday\` must be a day of the week, 0 (${WEEKDAYS[0]}) to 6 (${WEEKDAYS[6]}).` };
+		return err(`\`weekday\` must be a day of the week, 0 (${WEEKDAYS[0]}) to 6 (${WEEKDAYS[6]}).`);
 	}
 	const style = styleIn(values);
 	if (!style.ok) return style;
@@ -136,44 +136,41 @@ function parseDigest(values: Map<string, OptionValue>, interaction: APIChatInput
 	// Discord sends the member's and the bot's permissions for this channel, and for a picked one when it can.
 	const member = resolved ? resolved.permissions : interaction.member?.permissions;
 	const memberMissing = missingToRead(member);
-	if (memberMissing.length) return { ok: false, error: `You can't set a digest for <#${channelId}>: you need ${listNames(memberMissing)} there.` };
+	if (memberMissing.length) return err(`You can't set a digest for <#${channelId}>: you need ${listNames(memberMissing)} there.`);
 	const bot = resolved ? resolved.app_permissions : interaction.app_permissions;
 	const botMissing = bot === undefined ? [] : missingToPost(bot);
 	if (botMissing.length) {
-		return { ok: false, error: `I can't post a digest in <#${channelId}>: I need ${listNames(botMissing)} there. Grant Summary Bot these permissions in the channel's settings, then try again.` };
+		return err(`I can't post a digest in <#${channelId}>: I need ${listNames(botMissing)} there. Grant Summary Bot these permissions in the channel's settings, then try again.`);
 	}
-	return {
-		ok: true,
-		value: {
-			channelId,
-			cadence,
-			hourUtc: hourUtc.value ?? DIGEST_DEFAULTS.hourUtc,
-			weekday: cadence === "weekly" ? ((weekday as number | undefined) ?? DIGEST_DEFAULTS.weekday) : null,
-			style: style.value ?? null,
-		},
-	};
+	return ok({
+		channelId,
+		cadence,
+		hourUtc: hourUtc.value ?? DIGEST_DEFAULTS.hourUtc,
+		weekday: cadence === "weekly" ? ((weekday as number | undefined) ?? DIGEST_DEFAULTS.weekday) : null,
+		style: style.value ?? null,
+	});
 }
 
 export function parseConfig(interaction: APIChatInputApplicationCommandInteraction): Result<ConfigRequest> {
-	if (!interaction.guild_id || !interaction.member) return { ok: false, error: "Settings are per server: use this command in a server." };
+	if (!interaction.guild_id || !interaction.member) return err("Settings are per server: use this command in a server.");
 	const missing = missingToManage(interaction.member.permissions);
-	if (missing.length) return { ok: false, error: `Only members with ${listNames(missing)} can view or change Summary Bot's settings here. Ask a server admin.` };
+	if (missing.length) return err(`Only members with ${listNames(missing)} can view or change Summary Bot's settings here. Ask a server admin.`);
 	const [sub] = interaction.data.options ?? [];
-	if (sub?.type !== ApplicationCommandOptionType.Subcommand) return { ok: false, error: "Use `/config view`, `/config set` or `/config digest`." };
+	if (sub?.type !== ApplicationCommandOptionType.Subcommand) return err("Use `/config view`, `/config set` or `/config digest`.");
 	const values = new Map<string, OptionValue>();
 	for (const option of sub.options ?? []) values.set(option.name, option.value);
 	switch (sub.name) {
 		case "view":
-			return { ok: true, value: { kind: "view" } };
+			return ok({ kind: "view" });
 		case "set": {
 			const change = parseSet(values);
-			return change.ok ? { ok: true, value: { kind: "set", change: change.value } } : change;
+			return change.ok ? ok({ kind: "set", change: change.value }) : change;
 		}
 		case "digest": {
 			const digest = parseDigest(values, interaction);
-			return digest.ok ? { ok: true, value: { kind: "digest", digest: digest.value } } : digest;
+			return digest.ok ? ok({ kind: "digest", digest: digest.value }) : digest;
 		}
 		default:
-			return { ok: false, error: "Use `/config view`, `/config set` or `/config digest`." };
+			return err("Use `/config view`, `/config set` or `/config digest`.");
 	}
 }

@@ -13,6 +13,7 @@ import { parseConfig, type ConfigRequest, type DigestRequest } from "./config-op
 import { configEmbed } from "./config-view";
 import { replyLater } from "./deferred";
 import { ephemeral } from "../discord/responses";
+import { log, reason } from "../lib/log";
 
 interface Admin {
 	guildId: string;
@@ -49,7 +50,7 @@ async function apply(env: Env, request: ConfigRequest, admin: Admin): Promise<We
 		.then(
 			() => true,
 			(error: unknown) => {
-				console.error(JSON.stringify({ event: "config.push_failed", guild: admin.guildId, reason: String(error) }));
+				log({ event: "config.push_failed", guild: admin.guildId, reason: reason(error) });
 				return false;
 			},
 		);

@@ -4,23 +4,24 @@ import type { APIInteraction, APIInteractionResponse } from "discord-api-types/v
 import { deliver, type WebhookMessage } from "../discord/webhooks";
 import { thinking } from "../discord/responses";
 import { restFor } from "../discord/rest";
+import { log, reason, type DeferredCommand } from "../lib/log";
 
 export function replyLater(
 	interaction: Pick<APIInteraction, "application_id" | "token" | "guild_id">,
 	env: Env,
 	ctx: ExecutionContext,
 	work: () => Promise<WebhookMessage>,
-	failure: { event: string; content: string },
+	failure: { event: `${DeferredCommand}.failed`; content: string },
 ): APIInteractionResponse {
 	const target = { applicationId: interaction.application_id, token: interaction.token };
 	ctx.waitUntil(
 		work()
 			.catch((error: unknown): WebhookMessage => {
-				console.error(JSON.stringify({ event: failure.event, guild: interaction.guild_id, reason: String(error) }));
+				log({ event: failure.event, guild: interaction.guild_id, reason: reason(error) });
 				return { content: failure.content };
 			})
 			.then((message) => deliver(restFor(env), target, [message], true))
-			.catch((error: unknown) => console.error(JSON.stringify({ event: `${failure.event}.undelivered`, reason: String(error) }))),
+			.catch((error: unknown) => log({ event: `${failure.event}.undelivered`, reason: reason(error) })),
 	);
 	return thinking(true);
 }

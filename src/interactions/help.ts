@@ -11,6 +11,7 @@ import { COMMAND, COMMANDS } from "./commands";
 import { MAX_SINCE_SECONDS, MESSAGES } from "../domain/limits";
 import { STYLES } from "../domain/styles";
 import { message } from "../discord/responses";
+import { DAY_S } from "../lib/time";
 
 function usage(name: string, options: readonly APIApplicationCommandOption[] = []): string {
 	if (options.length && options.every((option) => option.type === ApplicationCommandOptionType.Subcommand)) {
@@ -30,7 +31,7 @@ const HELP: APIEmbed = {
 		"`/summarize since:6h style:bullets` — the last six hours as bullet points",
 		"`/summarize messages:500 channel:#general public:True` — posted for everyone",
 		"",
-		`\`messages\` takes ${MESSAGES.min}–${MESSAGES.max.toLocaleString("en-US")}; \`since\` takes durations like \`30m\`, \`6h\`, \`2d\` or \`1w\` (up to ${MAX_SINCE_SECONDS / 86_400} days).`,
+		`\`messages\` takes ${MESSAGES.min}–${MESSAGES.max.toLocaleString("en-US")}; \`since\` takes durations like \`30m\`, \`6h\`, \`2d\` or \`1w\` (up to ${MAX_SINCE_SECONDS / DAY_S} days).`,
 		`Styles: ${Object.values(STYLES).join(", ")}.`,
 		"",
 		"Summaries never ping anyone. You can only summarize channels you can read, and a repeated request is answered at once from the cache.",

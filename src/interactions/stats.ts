@@ -4,8 +4,7 @@ import type { APIChatInputApplicationCommandInteraction, APIInteractionResponse 
 import { guildStats, statsText } from "../metrics/stats";
 import { replyLater } from "./deferred";
 import { ephemeral } from "../discord/responses";
-
-const DAY_MS = 86_400_000;
+import { DAY_MS } from "../lib/time";
 
 export function statsCommand(interaction: APIChatInputApplicationCommandInteraction, env: Env, ctx: ExecutionContext): APIInteractionResponse {
 	const guildId = interaction.guild_id;

@@ -13,18 +13,17 @@ import type { Range, SummaryRequest, Unchosen } from "../domain/job";
 import { DEFAULT_STYLE, STYLES, type Style } from "../domain/styles";
 import { MAX_SINCE_SECONDS, MESSAGES } from "../domain/limits";
 import { parseDuration } from "../lib/duration";
+import { err, ok, type Result } from "../lib/result";
 import { listNames, missingToRead } from "../discord/permissions";
 
-export type Parsed =
-	| {
-			ok: true;
-			/**
-			 * With the channel's newest message when Discord sent the interaction, if it said, and what the member
-			 * left to the guild's defaults (the style and language here are the built-in ones until the guild's apply).
-			 */
-			request: SummaryRequest & { lastMessageId: string | undefined; unchosen: Unchosen };
-	  }
-	| { ok: false; error: string };
+/**
+ * A summary request with the channel's newest message when Discord sent the interaction, if it said, and
+ * what the member left to the guild's defaults (the style and language here are the built-in ones until
+ * the guild's apply).
+ */
+export type ParsedRequest = SummaryRequest & { lastMessageId: string | undefined; unchosen: Unchosen };
+
+export type Parsed = Result<ParsedRequest>;
 
 type OptionValue = string | number | boolean;
 
@@ -57,18 +56,18 @@ function origin(interaction: APIApplicationCommandInteraction | APIMessageCompon
 
 const GUILD_ONLY = "Summaries work in server channels only. Use this command in a server where Summary Bot is installed.";
 
-function rangeOf(values: Map<string, OptionValue>): { ok: true; range: Range } | { ok: false; error: string } {
+function rangeOf(values: Map<string, OptionValue>): Result<Range> {
 	const messages = values.get("messages") ?? MESSAGES.default;
 	if (typeof messages !== "number" || !Number.isInteger(messages) || messages < MESSAGES.min || messages > MESSAGES.max) {
-		return { ok: false, error: `\`messages\` must be a whole number from ${MESSAGES.min} to ${MESSAGES.max}.` };
+		return err(`\`messages\` must be a whole number from ${MESSAGES.min} to ${MESSAGES.max}.`);
 	}
 	const since = values.get("since");
-	if (since === undefined) return { ok: true, range: { kind: "count", messages } };
+	if (since === undefined) return ok({ kind: "count", messages });
 	const duration = parseDuration(String(since), MAX_SINCE_SECONDS);
 	if (!duration.ok) return duration;
 	// With both options, the time range is capped at that many of its newest messages.
 	const cap = values.has("messages") ? messages : MESSAGES.max;
-	return { ok: true, range: { kind: "since", seconds: duration.seconds, maxMessages: cap } };
+	return ok({ kind: "since", seconds: duration.value, maxMessages: cap });
 }
 
 function styleOf(value: OptionValue | undefined): Style | undefined {
@@ -78,13 +77,13 @@ function styleOf(value: OptionValue | undefined): Style | undefined {
 
 export function parseSummarize(interaction: APIChatInputApplicationCommandInteraction): Parsed {
 	const from = origin(interaction);
-	if (!from) return { ok: false, error: GUILD_ONLY };
+	if (!from) return err(GUILD_ONLY);
 	const values = optionValues(interaction.data.options);
 
 	const range = rangeOf(values);
 	if (!range.ok) return range;
 	const style = styleOf(values.get("style"));
-	if (!style) return { ok: false, error: `\`style\` must be one of ${Object.keys(STYLES).map((s) => `\`${s}\``).join(", ")}.` };
+	if (!style) return err(`\`style\` must be one of ${Object.keys(STYLES).map((s) => `\`${s}\``).join(", ")}.`);
 
 	const channelOption = values.get("channel");
 	let channelId = from.channelId;
@@ -93,7 +92,7 @@ export function parseSummarize(interaction: APIChatInputApplicationCommandIntera
 	let botPermissions: string | undefined = interaction.app_permissions;
 	if (channelOption !== undefined && channelOption !== from.channelId) {
 		const channel = interaction.data.resolved?.channels?.[String(channelOption)];
-		if (!channel) return { ok: false, error: "I couldn't see that channel. Pick a text channel or thread from the list." };
+		if (!channel) return err("I couldn't see that channel. Pick a text channel or thread from the list.");
 		channelId = channel.id;
 		lastMessageId = undefined;
 		memberPermissions = channel.permissions;
@@ -103,64 +102,55 @@ export function parseSummarize(interaction: APIChatInputApplicationCommandIntera
 	}
 
 	const refusal = accessRefusal(channelId, memberPermissions, botPermissions);
-	if (refusal) return { ok: false, error: refusal };
-	return {
-		ok: true,
-		request: {
-			...from,
-			channelId,
-			lastMessageId,
-			range: range.range,
-			style,
-			public: values.get("public") === true,
-			unchosen: { style: !values.has("style"), language: true },
-		},
-	};
+	if (refusal) return err(refusal);
+	return ok({
+		...from,
+		channelId,
+		lastMessageId,
+		range: range.value,
+		style,
+		public: values.get("public") === true,
+		unchosen: { style: !values.has("style"), language: true },
+	});
 }
 
 export function parseSummarizeFromHere(interaction: APIMessageApplicationCommandInteraction): Parsed {
 	const from = origin(interaction);
-	if (!from) return { ok: false, error: GUILD_ONLY };
+	if (!from) return err(GUILD_ONLY);
 	const refusal = accessRefusal(from.channelId, interaction.member?.permissions, interaction.app_permissions);
-	if (refusal) return { ok: false, error: refusal };
-	return {
-		ok: true,
-		request: {
-			...from,
-			range: { kind: "from", messageId: interaction.data.target_id },
-			style: DEFAULT_STYLE,
-			public: false,
-			unchosen: { style: true, language: true },
-		},
-	};
+	if (refusal) return err(refusal);
+	return ok({
+		...from,
+		range: { kind: "from", messageId: interaction.data.target_id },
+		style: DEFAULT_STYLE,
+		public: false,
+		unchosen: { style: true, language: true },
+	});
 }
 
 /** A click on a summary's button: the same request again, refreshed, shorter, more detailed or public. */
 export function parseSummaryButton(interaction: APIMessageComponentInteraction, button: ButtonRequest): Parsed {
 	const from = origin(interaction);
-	if (!from) return { ok: false, error: GUILD_ONLY };
+	if (!from) return err(GUILD_ONLY);
 	const sameChannel = button.channelId === from.channelId;
 	if (sameChannel) {
 		const refusal = accessRefusal(from.channelId, interaction.member?.permissions, interaction.app_permissions);
-		if (refusal) return { ok: false, error: refusal };
+		if (refusal) return err(refusal);
 	} else if (interaction.message.interaction_metadata?.user.id !== from.userId) {
 		// Discord sends permissions for the channel the button is in, not the one summarized: only the member
 		// who asked (and was checked for that channel then) may use the buttons of another channel's summary.
-		return { ok: false, error: `Only the member who asked for this summary can use its buttons. Try \`/summarize channel:\` <#${button.channelId}> yourself.` };
+		return err(`Only the member who asked for this summary can use its buttons. Try \`/summarize channel:\` <#${button.channelId}> yourself.`);
 	}
-	return {
-		ok: true,
-		request: {
-			...from,
-			channelId: button.channelId,
-			lastMessageId: sameChannel ? from.lastMessageId : undefined,
-			range: button.range,
-			style: button.style,
-			public: button.action === "public",
-			...(button.action === "refresh" ? { fresh: true } : {}),
-			unchosen: { style: false, language: true },
-		},
-	};
+	return ok({
+		...from,
+		channelId: button.channelId,
+		lastMessageId: sameChannel ? from.lastMessageId : undefined,
+		range: button.range,
+		style: button.style,
+		public: button.action === "public",
+		...(button.action === "refresh" ? { fresh: true } : {}),
+		unchosen: { style: false, language: true },
+	});
 }
 
 function accessRefusal(channelId: string, member: string | undefined, bot: string | undefined): string | undefined {

@@ -8,9 +8,7 @@ import { offersRefresh, summaryButtons } from "../discord/buttons";
 import { admit } from "../guild/client";
 import { summaryKey, type SummaryJob } from "../domain/job";
 import { ephemeral, message, thinking } from "../discord/responses";
-import type { Parsed } from "./summarize-request";
-
-type ParsedRequest = Extract<Parsed, { ok: true }>["request"];
+import type { Parsed, ParsedRequest } from "./summarize-request";
 
 export function toJob(interaction: APIInteraction, request: ParsedRequest, now: number): SummaryJob {
 	const { lastMessageId, unchosen, ...rest } = request;
@@ -76,7 +74,7 @@ export async function summarize(interaction: APIInteraction, parsed: Parsed, env
 		record("refused");
 		return ephemeral(parsed.error);
 	}
-	const decision = await admit(env, toJob(interaction, parsed.request, now), parsed.request.unchosen, now);
+	const decision = await admit(env, toJob(interaction, parsed.value, now), parsed.value.unchosen, now);
 	const outcome = RECORDED[decision.outcome];
 	if (outcome) record(outcome, decision.job.style);
 	return answer(decision, decision.job);

@@ -13,6 +13,8 @@ import type { WebhookMessage } from "../discord/webhooks";
 import { CADENCES } from "../domain/digest-schedule";
 import { type DigestJob, digestRun } from "../domain/job";
 import { MESSAGES } from "../domain/limits";
+import { toHex } from "../lib/hex";
+import { log } from "../lib/log";
 import type { JobKind } from "./lifecycle";
 import { makeSummary, type Result, SILENT, type Work } from "./pipeline";
 import { recordJob } from "./record";
@@ -47,8 +49,7 @@ export function disabledReason(denied: Denied, channelId: string, at: number): s
 /** 25 characters, Discord's most for a nonce, the same for every delivery of a period's part. */
 async function nonce(id: string, part: number): Promise<string> {
 	const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(id)));
-	const hex = [...digest.subarray(0, 12)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
-	return `${hex.slice(0, 23)}${String(part).padStart(2, "0")}`;
+	return `${toHex(digest.subarray(0, 12)).slice(0, 23)}${String(part).padStart(2, "0")}`;
 }
 
 async function post(rest: DiscordRest, job: DigestJob, messages: WebhookMessage[]): Promise<void> {
@@ -82,6 +83,7 @@ async function postOrDenied(env: Env, job: DigestJob, result: Result): Promise<D
 export function digestKind(job: DigestJob, env: Env): JobKind<Result> {
 	const work = digestWork(job, env.DISCORD_APPLICATION_ID);
 	return {
+		name: "digest",
 		guildId: job.guildId,
 		run: digestRun(job),
 		make: (startedAt) => makeSummary(work, env, startedAt, SILENT),
@@ -90,7 +92,7 @@ export function digestKind(job: DigestJob, env: Env): JobKind<Result> {
 			await finish();
 			const db = drizzle(env.DB);
 			await writeOrLogLoss(job.guildId, () => (denied ? disableDigest(db, job, disabledReason(denied, job.channelId, startedAt)) : markPosted(db, job)));
-			if (denied) console.log(JSON.stringify({ event: "digest.disabled", guild: job.guildId, status: denied.status, while: denied.while }));
+			if (denied) log({ event: "digest.disabled", guild: job.guildId, status: denied.status, while: denied.while });
 			await recordJob(env, work, denied || !result.history ? "refused" : "delivered", startedAt, "digest", result);
 		},
 		record: (outcome, startedAt) => recordJob(env, work, outcome, startedAt, "digest"),

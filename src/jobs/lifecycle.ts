@@ -6,7 +6,9 @@
 import type { Run } from "../domain/job";
 import { guildObject } from "../guild/client";
 import type { Cached, Joiner } from "../guild/guild-object";
-import { MINUTE_MS } from "../lib/time";
+import { log, reason } from "../lib/log";
+import { backoffMs } from "../lib/retry";
+import { MINUTE_MS, SECOND_MS } from "../lib/time";
 import type { JobOutcome } from "./record";
 
 /** Longest a job may run before another delivery may take it over. */
@@ -18,6 +20,7 @@ const RUNNING_ELSEWHERE_S = 30;
 
 /** What one kind of job does at each step of the lifecycle. */
 export interface JobKind<R> {
+	name: "summary" | "digest";
 	guildId: string;
 	run: Run;
 	/** Makes the result: the costly part, done once per run. */
@@ -33,9 +36,9 @@ export interface JobKind<R> {
 	giveUp(joiners: Joiner[]): Promise<void>;
 }
 
-/** Retry delay after a failed delivery: exponential, with jitter, at most 5 minutes. */
+/** Retry delay after a failed delivery: from 10 s, doubling, with jitter, at most 5 minutes. */
 export function backoffSeconds(attempts: number): number {
-	return Math.min(300, 5 * 2 ** attempts + Math.floor(Math.random() * 5));
+	return Math.ceil(backoffMs(attempts, { baseMs: 10 * SECOND_MS, maxMs: 5 * MINUTE_MS }) / SECOND_MS);
 }
 
 export async function runJob<R>(message: Message, env: Env, kind: JobKind<R>): Promise<void> {
@@ -58,7 +61,7 @@ export async function runJob<R>(message: Message, env: Env, kind: JobKind<R>): P
 		await kind.deliver(result, (cached) => guild.finish(run, cached ?? null), startedAt);
 		message.ack();
 	} catch (error) {
-		console.error(JSON.stringify({ event: "job.failed", guild: kind.guildId, attempt: message.attempts, reason: String(error) }));
+		log({ event: "job.failed", kind: kind.name, guild: kind.guildId, attempt: message.attempts, reason: reason(error) });
 		if (message.attempts > MAX_RETRIES) {
 			// Out of retries: tell whoever waits, then let the message go to the dead-letter queue.
 			const joiners = await guild.finish(run).catch((): Joiner[] => []);

@@ -3,6 +3,7 @@
 // later one reuses what the LLM said for an earlier one (summarizer/coverage.ts) instead of having it read
 // the same messages at the same time; other channels run alongside.
 import { type QueueJob, summaryLanguage } from "../domain/job";
+import { log } from "../lib/log";
 import { digestKind } from "./digest-job";
 import { runJob } from "./lifecycle";
 import { summaryKind } from "./summary-job";
@@ -29,7 +30,11 @@ export async function consume(batch: MessageBatch<unknown>, env: Env): Promise<v
 		if (!job) {
 			// Retrying cannot make it known: acked, so it doesn't take five deliveries and the dead-letter queue.
 			const { kind, version } = (message.body ?? {}) as { kind?: unknown; version?: unknown };
-			console.error(JSON.stringify({ event: "queue.unknown_message", kind: String(kind), version: String(version) }));
+			log({
+				event: "queue.unknown_message",
+				kind: typeof kind === "string" ? kind : undefined,
+				version: typeof version === "number" ? version : undefined,
+			});
 			message.ack();
 			continue;
 		}

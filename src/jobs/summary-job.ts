@@ -8,6 +8,7 @@ import { restFor } from "../discord/rest";
 import { deliver, isFinalFailure, progressReporter, type WebhookMessage } from "../discord/webhooks";
 import { restyled, type SummaryJob, summaryRun } from "../domain/job";
 import type { Cached, Joiner } from "../guild/guild-object";
+import { log } from "../lib/log";
 import type { JobKind } from "./lifecycle";
 import { makeSummary, type Result } from "./pipeline";
 import { recordJob } from "./record";
@@ -46,11 +47,12 @@ export function summaryKind(job: SummaryJob, env: Env): JobKind<Result> {
 			return true;
 		} catch (error) {
 			if (!isFinalFailure(error)) throw error;
-			console.error(JSON.stringify({ event: "delivery.lost", guild: job.guildId, status: error.status }));
+			log({ event: "delivery.lost", guild: job.guildId, status: error.status });
 			return false;
 		}
 	};
 	return {
+		name: "summary",
 		guildId: job.guildId,
 		run,
 		make: (startedAt) => makeSummary(job, env, startedAt, progressReporter(rest, job, startedAt), true),

@@ -2,6 +2,7 @@
 // (one index, blobs and doubles by position), that never fails the request and never holds content.
 import type { UsageEvent } from "../db/schema";
 import { estimateCostMicroUsd } from "./cost";
+import { log, reason } from "../lib/log";
 
 export interface Usage {
 	id: string;
@@ -40,6 +41,6 @@ export function writeDataPoint(env: Env, usage: Usage): void {
 	try {
 		env.ANALYTICS.writeDataPoint(dataPoint(usage));
 	} catch (error) {
-		console.error(JSON.stringify({ event: "analytics.lost", reason: String(error) }));
+		log({ event: "analytics.lost", reason: reason(error) });
 	}
 }

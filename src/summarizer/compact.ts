@@ -4,6 +4,7 @@
 // to a reader, so none survive in the text.
 import { MessageType, type APIAttachment, type APIMessage, type APIUser } from "discord-api-types/v10";
 import type { Line } from "../domain/line";
+import { MINUTE_MS, SECOND_MS } from "../lib/time";
 
 export interface CompactOptions {
 	/** Members who opted out: their messages are left out. */
@@ -16,7 +17,7 @@ export interface CompactOptions {
 /** Discord's own limit without Nitro: no message a member can normally send is cut. */
 export const MAX_LINE_CHARS = 2000;
 /** An author's messages this close to their previous one continue the same line. */
-const MERGE_WITHIN_MS = 5 * 60 * 1000;
+const MERGE_WITHIN_MS = 5 * MINUTE_MS;
 const CONVERSATIONAL = new Set<MessageType>([MessageType.Default, MessageType.Reply]);
 
 /** How compaction joins one author's consecutive messages into a line. */
@@ -50,7 +51,7 @@ export function cleanText(message: APIMessage, options: CompactOptions = {}): st
 		.replace(/<@&(\d+)>/g, (_, id: string) => `@${options.names?.roles?.get(id) ?? "role"}`)
 		.replace(/<#(\d+)>/g, (_, id: string) => `#${options.names?.channels?.get(id) ?? "channel"}`)
 		.replace(/<a?(:\w+:)\d+>/g, "$1")
-		.replace(/<t:(\d+)(?::\w)?>/g, (_, seconds: string) => new Date(Number(seconds) * 1000).toISOString().slice(0, 16).replace("T", " "))
+		.replace(/<t:(\d+)(?::\w)?>/g, (_, seconds: string) => new Date(Number(seconds) * SECOND_MS).toISOString().slice(0, 16).replace("T", " "))
 		.replace(RUN, (_, unit: string) => unit.repeat(3))
 		.replace(/\s+/g, " ")
 		.trim();

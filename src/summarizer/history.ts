@@ -7,6 +7,7 @@
 import type { APIMessage } from "discord-api-types/v10";
 import { MESSAGES } from "../domain/limits";
 import type { Range } from "../domain/job";
+import { SECOND_MS } from "../lib/time";
 
 const DISCORD_EPOCH = 1_420_070_400_000n;
 const PAGE = 100;
@@ -36,7 +37,7 @@ export function bounds(range: Range, requestedAt: number): { start: bigint; end:
 		case "count":
 			return { start: 0n, end, cap: range.messages };
 		case "since":
-			return { start: snowflakeAt(requestedAt - range.seconds * 1000), end, cap: range.maxMessages };
+			return { start: snowflakeAt(requestedAt - range.seconds * SECOND_MS), end, cap: range.maxMessages };
 		case "from":
 			return { start: BigInt(range.messageId), end, cap: MESSAGES.max };
 	}

@@ -3,6 +3,7 @@
 // `#channel`: the bot may see private channels whose names the member who asked may not.
 import type { APIMessage, RESTGetAPIGuildRolesResult } from "discord-api-types/v10";
 import { IsolateCache } from "../lib/isolate-cache";
+import { log, reason } from "../lib/log";
 
 const ROLE_MENTION = /<@&\d+>/;
 /** A busy guild's jobs share one answer for a minute (IsolateCache's lifetime): role names rarely change. */
@@ -19,7 +20,7 @@ export async function roleNames(guildId: string, messages: APIMessage[], get: <T
 		recent.put(guildId, names, Number.POSITIVE_INFINITY, now);
 		return names;
 	} catch (error) {
-		console.error(JSON.stringify({ event: "roles.unavailable", guild: guildId, reason: String(error) }));
+		log({ event: "roles.unavailable", guild: guildId, reason: reason(error) });
 		return undefined;
 	}
 }

@@ -16,13 +16,16 @@ import { callModel, checkOutput, LlmUnavailable, type LlmFailure, type LlmResult
 import { summaryLanguage } from "../domain/job";
 import { view } from "./styles";
 import type { Summary } from "../domain/summary";
+import { log } from "../lib/log";
+import { retry, type Sleep } from "../lib/retry";
+import { MINUTE_MS, SECOND_MS } from "../lib/time";
 
 /** Tokens of conversation per LLM call: well inside any current model's context, small enough to run chunks in parallel. */
 export const CHUNK_TOKENS = 12_000;
 const PARALLEL_CALLS = 4;
-/** Per call, and tries per call: with backoff this stays far inside the interaction token's 15 minutes. */
-const CALL_TIMEOUT_MS = 60_000;
-const ATTEMPTS = 3;
+/** Per call, and tries per call (1 s, then 2 s apart, with jitter): this stays far inside the interaction token's 15 minutes. */
+const CALL_TIMEOUT_MS = MINUTE_MS;
+const LLM_RETRY = { attempts: 3, baseMs: SECOND_MS };
 /** Lines before a window that the model reads to follow it (about one exchange), not to summarize. */
 const CONTEXT_LINES = 6;
 /** The newest messages left unsummarized are shown as this many quotes at most. */
@@ -38,7 +41,7 @@ export interface SpanStore {
 export interface SummarizeDeps {
 	llm: { client: OpenAI; model: string } | undefined;
 	spans?: SpanStore;
-	sleep?: (ms: number) => Promise<void>;
+	sleep?: Sleep;
 	timeoutMs?: number;
 }
 
@@ -62,7 +65,7 @@ export interface Outcome {
 
 // After repeated failures the LLM is left alone for a while, so jobs don't each wait out its timeouts.
 const breaker = { failures: 0, openUntil: 0 };
-const BREAKER = { failures: 3, openMs: 60_000, quotaOpenMs: 10 * 60_000 };
+const BREAKER = { failures: 3, openMs: MINUTE_MS, quotaOpenMs: 10 * MINUTE_MS };
 
 export async function summarize(lines: Line[], request: SummaryAsk, deps: SummarizeDeps, now = Date.now()): Promise<Outcome> {
 	if (!deps.llm) return wholly(lines, request.style, "no_key");
@@ -83,7 +86,7 @@ export async function summarize(lines: Line[], request: SummaryAsk, deps: Summar
 			breaker.failures++;
 			if (error.reason === "quota") breaker.openUntil = now + BREAKER.quotaOpenMs;
 			else if (breaker.failures >= BREAKER.failures) breaker.openUntil = now + BREAKER.openMs;
-			console.error(JSON.stringify({ event: "llm.fallback", reason: error.reason }));
+			log({ event: "llm.fallback", reason: error.reason });
 			reason = error.reason;
 		}
 	}
@@ -174,37 +177,33 @@ async function callsFor(lines: Line[], runs: Line[][], request: SummaryAsk, llm:
 	return { spans: made.map(({ span }) => span), usage };
 }
 
-/** One call for `lines`, read after `context`; an answer cut short is asked again as two halves. */
-async function callWithRetries(
-	client: OpenAI,
-	context: Line[],
-	lines: Line[],
-	options: Parameters<typeof callModel>[2],
-	sleep = (ms: number) => new Promise((r) => setTimeout(r, ms)),
-): Promise<LlmResult> {
-	for (let attempt = 1; ; attempt++) {
-		try {
-			const rendered = [...context, ...lines].map(renderLine).join("\n");
-			const { raw, usage } = await callModel(client, rendered, { ...options, firstLine: context.length ? lines[0].index : undefined });
-			return { ...checkOutput(raw, lines), usage };
-		} catch (error) {
-			if (!(error instanceof LlmUnavailable)) throw error;
-			if (error.reason === "truncated" && lines.length > 1) {
-				const half = Math.ceil(lines.length / 2);
-				const [first, second] = await Promise.all([
-					callWithRetries(client, context, lines.slice(0, half), options, sleep),
-					callWithRetries(client, lines.slice(Math.max(0, half - CONTEXT_LINES), half), lines.slice(half), options, sleep),
-				]);
-				return {
-					points: [...first.points, ...second.points],
-					actionItems: [...first.actionItems, ...second.actionItems],
-					usage: { tokensIn: first.usage.tokensIn + second.usage.tokensIn, tokensOut: first.usage.tokensOut + second.usage.tokensOut },
-				};
-			}
-			if (error.reason === "quota" || error.reason === "truncated" || attempt >= ATTEMPTS) throw error;
-			await sleep(1000 * 2 ** (attempt - 1) * (0.5 + Math.random()));
-		}
+/** One call for `lines`, read after `context`, retried when the LLM failed for a while; an answer cut short is asked again as two halves. */
+async function callWithRetries(client: OpenAI, context: Line[], lines: Line[], options: Parameters<typeof callModel>[2], sleep?: Sleep): Promise<LlmResult> {
+	const once = async () => {
+		const rendered = [...context, ...lines].map(renderLine).join("\n");
+		const { raw, usage } = await callModel(client, rendered, { ...options, firstLine: context.length ? lines[0].index : undefined });
+		return { ...checkOutput(raw, lines), usage };
+	};
+	try {
+		return await retry(once, { ...LLM_RETRY, retryable: transient, sleep });
+	} catch (error) {
+		if (!(error instanceof LlmUnavailable && error.reason === "truncated" && lines.length > 1)) throw error;
+		const half = Math.ceil(lines.length / 2);
+		const [first, second] = await Promise.all([
+			callWithRetries(client, context, lines.slice(0, half), options, sleep),
+			callWithRetries(client, lines.slice(Math.max(0, half - CONTEXT_LINES), half), lines.slice(half), options, sleep),
+		]);
+		return {
+			points: [...first.points, ...second.points],
+			actionItems: [...first.actionItems, ...second.actionItems],
+			usage: { tokensIn: first.usage.tokensIn + second.usage.tokensIn, tokensOut: first.usage.tokensOut + second.usage.tokensOut },
+		};
 	}
+}
+
+/** Worth another call: neither a spent quota (it won't come back soon) nor a truncated answer (the same again). */
+function transient(error: unknown): boolean {
+	return error instanceof LlmUnavailable && error.reason !== "quota" && error.reason !== "truncated";
 }
 
 async function mapLimited<T, R>(items: T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {

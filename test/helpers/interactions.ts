@@ -3,6 +3,7 @@ import { env, exports } from "cloudflare:workers";
 import { afterEach, beforeEach, expect, vi, type MockInstance } from "vitest";
 import { buttonInteraction, chatInputInteraction, messageCommandInteraction, type Invocation } from "../stand-ins/discord-interactions";
 import { messageObject } from "../stand-ins/discord-messages";
+import { toHex } from "../../src/lib/hex";
 import {
 	ApplicationCommandOptionType,
 	ChannelType,
@@ -22,10 +23,6 @@ const signingKey = crypto.subtle.importKey(
 	["sign"],
 );
 
-function hex(bytes: ArrayBuffer): string {
-	return [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
-
 export interface SignOptions {
 	/** Unix seconds to sign with; default now. */
 	timestamp?: number;
@@ -40,7 +37,7 @@ export async function signedRequest(body: string, options: SignOptions = {}): Pr
 		body,
 		headers: {
 			"content-type": "application/json",
-			"x-signature-ed25519": hex(signature),
+			"x-signature-ed25519": toHex(signature),
 			"x-signature-timestamp": timestamp,
 			...options.headers,
 		},

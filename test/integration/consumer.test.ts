@@ -297,9 +297,9 @@ describe("the consumer", () => {
 		expect(result.explicitAcks).toEqual(["u0", "u1", "u2"]);
 		expect(result.retryMessages).toEqual([]);
 		expect(logged.map((line) => JSON.parse(String(line)))).toEqual([
-			{ event: "queue.unknown_message", kind: "summary", version: "2" },
-			{ event: "queue.unknown_message", kind: "reminder", version: "1" },
-			{ event: "queue.unknown_message", kind: "undefined", version: "undefined" },
+			{ event: "queue.unknown_message", kind: "summary", version: 2 },
+			{ event: "queue.unknown_message", kind: "reminder", version: 1 },
+			{ event: "queue.unknown_message" },
 		]);
 	});
 

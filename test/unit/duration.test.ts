@@ -16,7 +16,7 @@ describe("parseDuration", () => {
 		["14d", MAX],
 		["2w", MAX],
 	])("reads %j as %i seconds", (input, seconds) => {
-		expect(parseDuration(input, MAX)).toEqual({ ok: true, seconds });
+		expect(parseDuration(input, MAX)).toEqual({ ok: true, value: seconds });
 	});
 
 	it.each(["", "abc", "30", "m", "5x", "1h30", "-1h", "1.5h", "30m!"])("rejects %j with the accepted forms", (input) => {

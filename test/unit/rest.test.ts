@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { RateLimits, REMEMBERED_BUCKETS, routeKey } from "../../src/discord/rate-limits";
+import { RateLimits, REMEMBERED_BUCKETS, routeKey, routeLabel } from "../../src/discord/rate-limits";
 import { DiscordError, DiscordRest, INVALID_REQUESTS } from "../../src/discord/rest";
 
 function limitHeaders(remaining: number, resetAfter: number, limit = 5) {
@@ -35,6 +35,12 @@ describe("routeKey", () => {
 		expect(routeKey("GET", "/channels/123456789012345678/messages?limit=100")).toBe("GET /channels/123456789012345678/messages");
 		expect(routeKey("GET", "/channels/123456789012345678/messages/223456789012345678")).toBe("GET /channels/123456789012345678/messages/:id");
 		expect(routeKey("PATCH", "/webhooks/123456789012345678/tok.en/messages/@original")).toBe("PATCH /webhooks/123456789012345678/tok.en/messages/@original");
+	});
+
+	it("is shown with a webhook's token hidden, other routes as they are", () => {
+		expect(routeLabel("PATCH /webhooks/123456789012345678/tok.en/messages/@original")).toBe("PATCH /webhooks/123456789012345678/:token/messages/@original");
+		expect(routeLabel("POST /webhooks/123456789012345678/tok.en")).toBe("POST /webhooks/123456789012345678/:token");
+		expect(routeLabel("GET /channels/123456789012345678/messages")).toBe("GET /channels/123456789012345678/messages");
 	});
 });
 
@@ -116,6 +122,12 @@ describe("DiscordRest", () => {
 		expect(error).toBeInstanceOf(DiscordError);
 		expect(error).toMatchObject({ status, code: 50001, message: expect.stringContaining("Missing Access") });
 		expect(requests).toHaveLength(1);
+	});
+
+	it("names a failed webhook call without its token", async () => {
+		const { rest } = scripted([() => Response.json({ message: "Unknown Webhook", code: 10015 }, { status: 404 })]);
+		const error = await rest.request("PATCH", "/webhooks/123456789012345678/secret-token/messages/@original", {}, { auth: false }).catch((e: unknown) => e);
+		expect(error).toMatchObject({ status: 404, message: "PATCH /webhooks/123456789012345678/:token/messages/@original: 404 Unknown Webhook" });
 	});
 
 	it("gives up after its attempts, and on a wait longer than allowed", async () => {

@@ -14,21 +14,21 @@ describe("/summarize options", () => {
 		const result = parse({}, { channelId, lastMessageId });
 		expect(result).toMatchObject({
 			ok: true,
-			request: { channelId, lastMessageId, range: { kind: "count", messages: 100 }, style: "brief", public: false, locale: "en-US" },
+			value: { channelId, lastMessageId, range: { kind: "count", messages: 100 }, style: "brief", public: false, locale: "en-US" },
 		});
 	});
 
 	it("takes messages, style and public", () => {
 		expect(parse({ messages: 2, style: "bullets", public: true })).toMatchObject({
 			ok: true,
-			request: { range: { kind: "count", messages: 2 }, style: "bullets", public: true },
+			value: { range: { kind: "count", messages: 2 }, style: "bullets", public: true },
 		});
 		expect(parse({ messages: 10_000 })).toMatchObject({ ok: true });
 	});
 
 	it("turns since into a time range, capped by messages when both are given", () => {
-		expect(parse({ since: "6h" })).toMatchObject({ ok: true, request: { range: { kind: "since", seconds: 21_600, maxMessages: 10_000 } } });
-		expect(parse({ since: "2d", messages: 50 })).toMatchObject({ ok: true, request: { range: { kind: "since", seconds: 172_800, maxMessages: 50 } } });
+		expect(parse({ since: "6h" })).toMatchObject({ ok: true, value: { range: { kind: "since", seconds: 21_600, maxMessages: 10_000 } } });
+		expect(parse({ since: "2d", messages: 50 })).toMatchObject({ ok: true, value: { range: { kind: "since", seconds: 172_800, maxMessages: 50 } } });
 	});
 
 	it.each([
@@ -72,7 +72,7 @@ describe("/summarize permissions", () => {
 		});
 		expect(parse({ channel: other }, { permissions: "0", appPermissions: "0" }, { [other]: resolvedChannel(other, READ) })).toMatchObject({
 			ok: true,
-			request: { channelId: other, lastMessageId: undefined },
+			value: { channelId: other, lastMessageId: undefined },
 		});
 	});
 
@@ -85,7 +85,7 @@ describe("/summarize permissions", () => {
 describe("Summarize from here", () => {
 	it("summarizes from the target message", () => {
 		const target = id();
-		expect(parseSummarizeFromHere(summarizeFromHere(target))).toMatchObject({ ok: true, request: { range: { kind: "from", messageId: target } } });
+		expect(parseSummarizeFromHere(summarizeFromHere(target))).toMatchObject({ ok: true, value: { range: { kind: "from", messageId: target } } });
 	});
 	it("checks permissions", () => {
 		expect(parseSummarizeFromHere(summarizeFromHere(id(), { permissions: "0" }))).toMatchObject({ ok: false });
