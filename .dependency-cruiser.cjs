@@ -52,7 +52,6 @@ module.exports = {
 	],
 	options: {
 		doNotFollow: { path: "node_modules" },
-		tsPreCompilationDeps: true,
 		// TypeScript 7 has no compiler API yet for dependency-cruiser to use: swc parses the sources.
 		parser: "swc",
 		tsConfig: { fileName: "tsconfig.json" },

@@ -55,7 +55,12 @@ export function workload(options: { requests: number; messagesPerRequest: number
 	const next = random(options.seed);
 	const popularity = zipf(CHANNELS).map((p, i): [number, number] => [i, p]);
 	const locales = Array.from({ length: MEMBERS }, () =>
-		weighted(next, [[Locale.EnglishUS, 80], [Locale.EnglishGB, 12], [Locale.German, 5], [Locale.French, 3]]),
+		weighted(next, [
+			[Locale.EnglishUS, 80],
+			[Locale.EnglishGB, 12],
+			[Locale.German, 5],
+			[Locale.French, 3],
+		]),
 	);
 	const events: Event[] = [];
 	for (let i = 0; i < Math.round(options.requests * options.messagesPerRequest); i++) {
@@ -65,12 +70,47 @@ export function workload(options: { requests: number; messagesPerRequest: number
 		const member = Math.floor(next() * MEMBERS);
 		const shape = weighted<() => RequestShape>(next, [
 			[() => ({ kind: "count" }), 72],
-			[() => ({ kind: "count", messages: weighted(next, [[50, 3], [200, 4], [500, 2], [1000, 1]]) }), 10],
-			[() => ({ kind: "since", since: weighted(next, [["1h", 5], ["6h", 5], ["1d", 3]] as const) }), 13],
+			[
+				() => ({
+					kind: "count",
+					messages: weighted(next, [
+						[50, 3],
+						[200, 4],
+						[500, 2],
+						[1000, 1],
+					]),
+				}),
+				10,
+			],
+			[
+				() => ({
+					kind: "since",
+					since: weighted(next, [
+						["1h", 5],
+						["6h", 5],
+						["1d", 3],
+					] as const),
+				}),
+				13,
+			],
 			[() => ({ kind: "from", back: 20 + Math.floor(next() * 281) }), 5],
 		])();
-		const style = weighted(next, [[undefined, 70], ["bullets", 12], ["detailed", 10], ["action_items", 8]] as const);
-		events.push({ type: "request", at: next() * DAY_MS, channel: weighted(next, popularity), member, locale: locales[member], shape, style, public: next() < 0.1 });
+		const style = weighted(next, [
+			[undefined, 70],
+			["bullets", 12],
+			["detailed", 10],
+			["action_items", 8],
+		] as const);
+		events.push({
+			type: "request",
+			at: next() * DAY_MS,
+			channel: weighted(next, popularity),
+			member,
+			locale: locales[member],
+			shape,
+			style,
+			public: next() < 0.1,
+		});
 	}
 	return events.sort((a, b) => a.at - b.at);
 }
@@ -88,7 +128,12 @@ export function idealCache(events: Event[]) {
 			newest[event.channel]++;
 			continue;
 		}
-		const range = event.shape.kind === "count" ? `n${event.shape.messages ?? 100}` : event.shape.kind === "since" ? `s${SINCE_SECONDS[event.shape.since]}` : `f${newest[event.channel] - event.shape.back}`;
+		const range =
+			event.shape.kind === "count"
+				? `n${event.shape.messages ?? 100}`
+				: event.shape.kind === "since"
+					? `s${SINCE_SECONDS[event.shape.since]}`
+					: `f${newest[event.channel] - event.shape.back}`;
 		const shape = `${event.channel}:${range}:${event.style ?? "brief"}:${summaryLanguage(event.locale)}`;
 		const key = `${shape}@${newest[event.channel]}`;
 		const ttlMs = event.shape.kind === "since" ? 600_000 : 3_600_000;

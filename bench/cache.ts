@@ -9,22 +9,23 @@
 // Runs once per rate of new messages (BENCH_CACHE_MESSAGES_PER_REQUEST, default "10,1,0": a busy server,
 // a quieter one, channels standing still), each on fresh channels. Prints one JSON line.
 // Run: npm run bench:cache
-import {
-	ApplicationCommandOptionType,
-	InteractionResponseType,
-	type APIApplicationCommandInteractionDataBasicOption,
-	type APIInteractionResponse,
-	type APIMessage,
-} from "discord-api-types/v10";
+
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import {
+	type APIApplicationCommandInteractionDataBasicOption,
+	type APIInteractionResponse,
+	type APIMessage,
+	ApplicationCommandOptionType,
+	InteractionResponseType,
+} from "discord-api-types/v10";
 import { experimental_readRawConfig } from "wrangler";
 import { generateMessages, messageObject } from "../test/stand-ins/discord-messages.ts";
-import { CHANNELS, DAY_MS, HISTORY, idealCache, workload, zipf, type SummaryRequestEvent } from "./cache-workload.ts";
-import { FAKE_OPENAI_KEY, serveCountingLlm, type CountingLlm, type LlmCounts } from "./counting-llm.ts";
+import { CHANNELS, DAY_MS, HISTORY, idealCache, type SummaryRequestEvent, workload, zipf } from "./cache-workload.ts";
+import { type CountingLlm, FAKE_OPENAI_KEY, type LlmCounts, serveCountingLlm } from "./counting-llm.ts";
 import { drain, tally } from "./deliveries.ts";
-import { command, postNewMessages, queryD1, report, ROOT, send, snowflake, startBot, summarizeFromHere, type Bot } from "./harness.ts";
+import { type Bot, command, postNewMessages, queryD1, ROOT, report, send, snowflake, startBot, summarizeFromHere } from "./harness.ts";
 
 const REQUESTS = Number(process.env.BENCH_CACHE_REQUESTS ?? 1000);
 const RATE = Number(process.env.BENCH_CACHE_RATE ?? 10);
@@ -49,7 +50,10 @@ async function seed(bot: Bot, events: ReturnType<typeof workload>, run: number):
 			// Busy channels have a denser past: 10,000 messages a day across the server, by popularity.
 			const spacingMs = DAY_MS / (10_000 * share);
 			const history = generateMessages({ channelId: id, count: HISTORY, seed: run * 1000 + i, spacingMs, endTime: Date.now() - 1000 });
-			const response = await fetch(`${bot.emulator}/__emulator/channels`, { method: "POST", body: JSON.stringify({ id, messages: history }) });
+			const response = await fetch(`${bot.emulator}/__emulator/channels`, {
+				method: "POST",
+				body: JSON.stringify({ id, messages: history }),
+			});
 			if (!response.ok) throw new Error(`seeding a channel failed: ${response.status}`);
 			const count = events.filter((event) => event.type === "message" && event.channel === i).length;
 			const arriving = generateMessages({ channelId: id, count, seed: run * 1000 + 500 + i });
@@ -64,13 +68,25 @@ async function post(bot: Bot, channel: Channel, count: number): Promise<void> {
 }
 
 function interaction(guildId: string, channel: Channel, event: SummaryRequestEvent) {
-	const where = { guildId, channelId: channel.id, userId: `${700_000 + event.member}`, lastMessageId: channel.ids.at(-1)!, locale: event.locale };
+	const where = {
+		guildId,
+		channelId: channel.id,
+		userId: `${700_000 + event.member}`,
+		lastMessageId: channel.ids.at(-1)!,
+		locale: event.locale,
+	};
 	if (event.shape.kind === "from") {
-		const target = messageObject({ id: channel.ids[channel.ids.length - 1 - event.shape.back], channel_id: channel.id, author: MEMBER, timestamp: new Date().toISOString() });
+		const target = messageObject({
+			id: channel.ids[channel.ids.length - 1 - event.shape.back],
+			channel_id: channel.id,
+			author: MEMBER,
+			timestamp: new Date().toISOString(),
+		});
 		return summarizeFromHere(where, target);
 	}
 	const options: APIApplicationCommandInteractionDataBasicOption[] = [];
-	if (event.shape.kind === "count" && event.shape.messages) options.push({ name: "messages", type: ApplicationCommandOptionType.Integer, value: event.shape.messages });
+	if (event.shape.kind === "count" && event.shape.messages)
+		options.push({ name: "messages", type: ApplicationCommandOptionType.Integer, value: event.shape.messages });
 	if (event.shape.kind === "since") options.push({ name: "since", type: ApplicationCommandOptionType.String, value: event.shape.since });
 	if (event.style) options.push({ name: "style", type: ApplicationCommandOptionType.String, value: event.style });
 	if (event.public) options.push({ name: "public", type: ApplicationCommandOptionType.Boolean, value: true });
@@ -85,7 +101,12 @@ function classify(answer: APIInteractionResponse): "hit" | "deferred" | "denied"
 }
 
 function diff(after: LlmCounts, before: LlmCounts): LlmCounts {
-	return { calls: after.calls - before.calls, failed: after.failed - before.failed, tokensIn: after.tokensIn - before.tokensIn, tokensOut: after.tokensOut - before.tokensOut };
+	return {
+		calls: after.calls - before.calls,
+		failed: after.failed - before.failed,
+		tokensIn: after.tokensIn - before.tokensIn,
+		tokensOut: after.tokensOut - before.tokensOut,
+	};
 }
 
 async function replay(bot: Bot, llm: CountingLlm, messagesPerRequest: number, run: number) {
@@ -127,7 +148,10 @@ async function replay(bot: Bot, llm: CountingLlm, messagesPerRequest: number, ru
 
 	// Joined or admitted: the interaction path answers both "thinking…"; D1's usage events tell them apart.
 	const outcomes = Object.fromEntries(
-		queryD1<{ outcome: string; n: number }>(bot, `SELECT outcome, COUNT(*) AS n FROM usage_events WHERE guild_id = '${guildId}' GROUP BY outcome`).map((row) => [row.outcome, row.n]),
+		queryD1<{ outcome: string; n: number }>(
+			bot,
+			`SELECT outcome, COUNT(*) AS n FROM usage_events WHERE guild_id = '${guildId}' GROUP BY outcome`,
+		).map((row) => [row.outcome, row.n]),
 	);
 	const joined = outcomes.joined ?? 0;
 	const answered = answers.hit + delivered.delivered + delivered.told_user;
@@ -166,7 +190,10 @@ function highLimitsConfig(dir: string): string {
 	const config = {
 		...rawConfig,
 		main: join(ROOT, rawConfig.main!),
-		d1_databases: rawConfig.d1_databases?.map((database: { migrations_dir?: string }) => ({ ...database, migrations_dir: join(ROOT, database.migrations_dir ?? "migrations") })),
+		d1_databases: rawConfig.d1_databases?.map((database: { migrations_dir?: string }) => ({
+			...database,
+			migrations_dir: join(ROOT, database.migrations_dir ?? "migrations"),
+		})),
 		alias: { "./token-bucket": join(ROOT, "bench/high-limits.ts") },
 	};
 	writeFileSync(join(dir, "wrangler.json"), JSON.stringify(config));
@@ -175,7 +202,11 @@ function highLimitsConfig(dir: string): string {
 
 const dir = mkdtempSync(join(tmpdir(), "summary-bot-bench-cache-"));
 const llm = await serveCountingLlm();
-const bot = await startBot({ openaiApiKey: FAKE_OPENAI_KEY, openaiBaseUrl: `${llm.url}/v1`, wranglerArgs: ["--config", highLimitsConfig(dir)] });
+const bot = await startBot({
+	openaiApiKey: FAKE_OPENAI_KEY,
+	openaiBaseUrl: `${llm.url}/v1`,
+	wranglerArgs: ["--config", highLimitsConfig(dir)],
+});
 const stop = () => Promise.all([bot.stop(), llm.close()]).finally(() => rmSync(dir, { recursive: true, force: true }));
 process.on("SIGINT", () => void stop().finally(() => process.exit(130)));
 try {

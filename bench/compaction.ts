@@ -3,8 +3,8 @@
 // naiveRender shows attachments as their URLs, `token_ratio_content_only` leaves them out), with where
 // the compacted tokens go. Prints one JSON line. Run: npm run bench:compaction
 import { cpuUsage } from "node:process";
-import { compact, naiveRender, renderLine } from "../src/summarizer/compact.ts";
 import type { Line } from "../src/domain/line.ts";
+import { compact, naiveRender, renderLine } from "../src/summarizer/compact.ts";
 import { countTokens } from "../src/summarizer/tokens.ts";
 import { generateMessages } from "../test/stand-ins/discord-messages.ts";
 import { report } from "./harness.ts";

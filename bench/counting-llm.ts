@@ -2,7 +2,7 @@
 // as the real API would bill them (the bot's own tokenizer), since the stand-in's usage figures are rough.
 import { countTokens } from "../src/summarizer/tokens.ts";
 import { createOpenAIFake } from "../test/stand-ins/openai-fake.ts";
-import { serve, type Served } from "../test/stand-ins/serve.ts";
+import { type Served, serve } from "../test/stand-ins/serve.ts";
 
 export const FAKE_OPENAI_KEY = "sk-bench-fake";
 

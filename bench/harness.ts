@@ -4,22 +4,23 @@ import { spawnSync } from "node:child_process";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import {
-	ChannelType,
-	MessageType,
-	PermissionFlagsBits,
 	type APIApplicationCommandInteractionDataBasicOption,
 	type APIInteractionResponse,
 	type APIMessage,
+	ChannelType,
 	type Locale,
+	MessageType,
+	PermissionFlagsBits,
 } from "discord-api-types/v10";
-import { chatInputInteraction, messageCommandInteraction, type Invocation } from "../test/stand-ins/discord-interactions.ts";
 import { snowflake } from "../scripts/playground/client.ts";
 import { generateSigningKeys, privateKeyOf, signed as signedWith } from "../scripts/playground/keys.ts";
 import { ROOT } from "../scripts/playground/processes.ts";
-import { APPLICATION_ID, startLocalStack, type StackOptions } from "../scripts/playground/stack.ts";
+import { APPLICATION_ID, type StackOptions, startLocalStack } from "../scripts/playground/stack.ts";
+import { chatInputInteraction, type Invocation, messageCommandInteraction } from "../test/stand-ins/discord-interactions.ts";
 
 export { freePort, ROOT, startWrangler, stopProcess, waitFor } from "../scripts/playground/processes.ts";
 export { APPLICATION_ID, snowflake };
+
 /** View Channel, Read Message History, Send Messages. */
 const READ = (PermissionFlagsBits.ViewChannel | PermissionFlagsBits.ReadMessageHistory | PermissionFlagsBits.SendMessages).toString();
 
@@ -51,7 +52,10 @@ export function signed(body: unknown): { body: string; headers: Record<string, s
 }
 
 /** Sends a signed interaction to the bot: the HTTP status, the answer, and how long it took. */
-export async function send(bot: Bot, interaction: unknown): Promise<{ status: number; answer: APIInteractionResponse | { error: string }; ms: number }> {
+export async function send(
+	bot: Bot,
+	interaction: unknown,
+): Promise<{ status: number; answer: APIInteractionResponse | { error: string }; ms: number }> {
 	const started = performance.now();
 	const response = await fetch(`${bot.url}/interactions`, { method: "POST", ...signed(interaction) });
 	const answer = (await response.json()) as APIInteractionResponse | { error: string };
@@ -90,7 +94,13 @@ export function command(where: Where, name: string, options: APIApplicationComma
 	return chatInputInteraction(invocation(where), name, options);
 }
 
-export function summarize(guildId: string, channelId: string, userId: string, lastMessageId: string, options: APIApplicationCommandInteractionDataBasicOption[] = []) {
+export function summarize(
+	guildId: string,
+	channelId: string,
+	userId: string,
+	lastMessageId: string,
+	options: APIApplicationCommandInteractionDataBasicOption[] = [],
+) {
 	return command({ guildId, channelId, userId, lastMessageId }, "summarize", options);
 }
 
@@ -118,7 +128,10 @@ export async function postNewMessages(bot: Bot, channelId: string, templates: AP
 		channel_id: channelId,
 		timestamp: new Date().toISOString(),
 	}));
-	const response = await fetch(`${bot.emulator}/__emulator/channels/${channelId}/messages`, { method: "POST", body: JSON.stringify({ messages }) });
+	const response = await fetch(`${bot.emulator}/__emulator/channels/${channelId}/messages`, {
+		method: "POST",
+		body: JSON.stringify({ messages }),
+	});
 	if (!response.ok) throw new Error(`posting messages failed: ${response.status} ${await response.text()}`);
 	return messages.map((message) => message.id);
 }

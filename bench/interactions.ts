@@ -7,7 +7,21 @@
 //                                    and reports it as `baseline_ping`, for a comparison on the same machine
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { freePort, percentile, ping, publicKeyHex, report, ROOT, signed, snowflake, startBot, startWrangler, stopProcess, summarize, waitFor } from "./harness.ts";
+import {
+	freePort,
+	percentile,
+	ping,
+	publicKeyHex,
+	ROOT,
+	report,
+	signed,
+	snowflake,
+	startBot,
+	startWrangler,
+	stopProcess,
+	summarize,
+	waitFor,
+} from "./harness.ts";
 import { groupProcesses, isAppWorkerd } from "./proc.ts";
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
@@ -104,7 +118,10 @@ async function main() {
 		for (const channel of channels) {
 			const key = `${channel.channelId}:n100:brief:en@${channel.lastMessageId}`;
 			const summary = { embeds: [{ title: "Summary", description: "A cached summary. ".repeat(40) }] };
-			const response = await fetch(`http://127.0.0.1:${seederPort}/`, { method: "POST", body: JSON.stringify({ ...channel, key, summary }) });
+			const response = await fetch(`http://127.0.0.1:${seederPort}/`, {
+				method: "POST",
+				body: JSON.stringify({ ...channel, key, summary }),
+			});
 			if (response.status !== 204) throw new Error(`seeding failed: ${response.status} ${await response.text()}`);
 		}
 		const hits = Array.from({ length: REQUESTS }, (_, i) => {
@@ -123,7 +140,10 @@ async function main() {
 
 async function baselinePing(dir: string) {
 	const [port, inspector] = [await freePort(), await freePort()];
-	const baseline = startWrangler(["--port", String(port), "--inspector-port", String(inspector), "--var", `DISCORD_PUBLIC_KEY:${publicKeyHex}`], dir);
+	const baseline = startWrangler(
+		["--port", String(port), "--inspector-port", String(inspector), "--var", `DISCORD_PUBLIC_KEY:${publicKeyHex}`],
+		dir,
+	);
 	try {
 		const url = `http://127.0.0.1:${port}/`;
 		await waitFor(url, (status) => status === 200);

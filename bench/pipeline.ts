@@ -5,7 +5,7 @@
 // Prints one JSON line. Run: npm run bench:pipeline
 import { setTimeout as sleep } from "node:timers/promises";
 import { generateMessages } from "../test/stand-ins/discord-messages.ts";
-import { report, signed, snowflake, startBot, summarize, type Bot } from "./harness.ts";
+import { type Bot, report, signed, snowflake, startBot, summarize } from "./harness.ts";
 
 const PAGE_LATENCY_MS = 100;
 
@@ -18,11 +18,19 @@ async function run(bot: Bot, count: number) {
 	const answer = (await (await fetch(`${bot.url}/interactions`, { method: "POST", ...signed(interaction) })).json()) as { type: number };
 	if (answer.type !== 5) throw new Error(`expected a deferred answer, got ${JSON.stringify(answer)}`);
 	for (;;) {
-		const records = (await (await fetch(`${bot.emulator}/__records`)).json()) as { token: string; body: { embeds?: { description?: string }[] } }[];
+		const records = (await (await fetch(`${bot.emulator}/__records`)).json()) as {
+			token: string;
+			body: { embeds?: { description?: string }[] };
+		}[];
 		const result = records.find((record) => record.token === interaction.token && record.body.embeds?.length);
 		if (result) {
 			const seconds = (performance.now() - started) / 1000;
-			return { messages: count, seconds: Number(seconds.toFixed(2)), serial_paging_seconds: (Math.ceil(count / 100) * PAGE_LATENCY_MS) / 1000, summary_embeds: result.body.embeds!.length };
+			return {
+				messages: count,
+				seconds: Number(seconds.toFixed(2)),
+				serial_paging_seconds: (Math.ceil(count / 100) * PAGE_LATENCY_MS) / 1000,
+				summary_embeds: result.body.embeds!.length,
+			};
 		}
 		if (performance.now() - started > 120_000) throw new Error(`no summary for ${count} messages after 120 s`);
 		await sleep(50);

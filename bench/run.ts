@@ -46,19 +46,39 @@ function rows(line: Line): string[][] {
 				const cpu = `${result.app_workerd_cpu_ms_per_request} ms app / ${result.server_cpu_ms_per_request} ms server CPU per request`;
 				return [[`interaction path: ${label}`, `${result.rps} req/s, p50 ${ms(result.p50_ms)}, p99 ${ms(result.p99_ms)}, ${cpu}`]];
 			};
-			return [...path("PING", "ping"), ...path("/summarize hit", "summarize_hit"), ...path("/summarize miss", "summarize_miss"), ...path("baseline PING", "baseline_ping")];
+			return [
+				...path("PING", "ping"),
+				...path("/summarize hit", "summarize_hit"),
+				...path("/summarize miss", "summarize_miss"),
+				...path("baseline PING", "baseline_ping"),
+			];
 		}
 		case "pipeline":
 			return ["m1000", "m10000"].map((key) => {
 				const result = line[key] as Fields;
-				return [`pipeline: ${result.messages.toLocaleString("en-US")} messages`, `${result.seconds} s to the summary (reading pages one by one: ${result.serial_paging_seconds} s)`];
+				return [
+					`pipeline: ${result.messages.toLocaleString("en-US")} messages`,
+					`${result.seconds} s to the summary (reading pages one by one: ${result.serial_paging_seconds} s)`,
+				];
 			});
 		case "startup": {
-			const startup = (label: string, result: Fields) => [`startup: ${label}`, `${ms(result.startup_cpu_ms)} CPU (median), bundle ${kib(result.bundle_bytes)} / ${kib(result.bundle_gzip_bytes)} gzip`];
-			return [startup("the bot", line.bot as Fields), startup("minimal endpoint", line.minimal_endpoint as Fields), ["startup: bot ÷ minimal", `${line.startup_cpu_ratio}× the CPU, ${line.bundle_gzip_ratio}× the gzip bundle`]];
+			const startup = (label: string, result: Fields) => [
+				`startup: ${label}`,
+				`${ms(result.startup_cpu_ms)} CPU (median), bundle ${kib(result.bundle_bytes)} / ${kib(result.bundle_gzip_bytes)} gzip`,
+			];
+			return [
+				startup("the bot", line.bot as Fields),
+				startup("minimal endpoint", line.minimal_endpoint as Fields),
+				["startup: bot ÷ minimal", `${line.startup_cpu_ratio}× the CPU, ${line.bundle_gzip_ratio}× the gzip bundle`],
+			];
 		}
 		case "compaction":
-			return [["compaction: 10,000 messages", `${ms(line.compact_cpu_ms_best as number)} CPU (best), token ratio ${line.token_ratio} of the naive rendering`]];
+			return [
+				[
+					"compaction: 10,000 messages",
+					`${ms(line.compact_cpu_ms_best as number)} CPU (best), token ratio ${line.token_ratio} of the naive rendering`,
+				],
+			];
 		case "cache":
 			return (line.runs as Fields[]).map((result) => [
 				`cache: ${result.messages_per_request} new messages per request`,

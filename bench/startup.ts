@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { percentile, report, ROOT, wrangler } from "./harness.ts";
+import { percentile, ROOT, report, wrangler } from "./harness.ts";
 
 const RUNS = Number(process.env.BENCH_STARTUP_RUNS ?? 7);
 const WORKERS = { bot: "wrangler.toml", minimal_endpoint: "bench/minimal-endpoint/wrangler.toml" };
@@ -38,7 +38,11 @@ async function bundleSizes(path: string): Promise<{ bundle_bytes: number; bundle
 	return { bundle_bytes: code.byteLength, bundle_gzip_bytes: gzipSync(code).byteLength };
 }
 
-const median = (values: number[]) => percentile([...values].sort((a, b) => a - b), 50);
+const median = (values: number[]) =>
+	percentile(
+		[...values].sort((a, b) => a - b),
+		50,
+	);
 const round = (ms: number) => Math.round(ms * 10) / 10;
 
 const dir = mkdtempSync(join(tmpdir(), "bench-startup-"));
@@ -57,7 +61,15 @@ try {
 	}
 
 	const results = Object.fromEntries(
-		await Promise.all(names.map(async (name) => [name, { startup_cpu_ms: round(median(runs[name])), startup_cpu_ms_runs: runs[name].map(round), ...(await bundleSizes(bundle(name))) }] as const)),
+		await Promise.all(
+			names.map(
+				async (name) =>
+					[
+						name,
+						{ startup_cpu_ms: round(median(runs[name])), startup_cpu_ms_runs: runs[name].map(round), ...(await bundleSizes(bundle(name))) },
+					] as const,
+			),
+		),
 	);
 	const { bot, minimal_endpoint } = results;
 	report("startup", {

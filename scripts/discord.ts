@@ -1,10 +1,11 @@
 // `npm run discord -- <command> [option:value …] [--in <channel>]`: acts as a member of the playground's
 // guild. Sends a real signed interaction to the Worker that `npm start` runs, prints the bot's answer,
 // then follows what the bot sends to the interaction's webhook in the emulator (progress, then the result).
-import { parseCommandLine, findChannel, usageLines } from "./playground/command-line.ts";
+
 import { createClient, isDeferred, isProgress, type PlaygroundState } from "./playground/client.ts";
+import { findChannel, parseCommandLine, usageLines } from "./playground/command-line.ts";
 import { readState } from "./playground/state.ts";
-import { renderAnswer, renderMessage, type MessageBody, type RenderOptions } from "./playground/terminal-render.ts";
+import { type MessageBody, type RenderOptions, renderAnswer, renderMessage } from "./playground/terminal-render.ts";
 
 const USAGE = [
 	"usage: npm run discord -- <command> [option:value …] [--in <channel>]",
@@ -72,10 +73,17 @@ async function main(): Promise<void> {
 	if (!parsed.ok) fail(`${parsed.error}\n\nnpm run discord -- --help shows every command.`, 2);
 
 	const client = createClient(state);
-	const interaction = await client.build(parsed.value, channel.id).catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));
-	const answer = await client.send(interaction).catch(() => fail(`The Worker at ${state.workerUrl} doesn't answer. Is \`npm start\` still running?`));
+	const interaction = await client
+		.build(parsed.value, channel.id)
+		.catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));
+	const answer = await client
+		.send(interaction)
+		.catch(() => fail(`The Worker at ${state.workerUrl} doesn't answer. Is \`npm start\` still running?`));
 	// The channel page shows the CLI's interactions too; it is a courtesy, so a failure here is ignored.
-	await fetch(`${state.emulatorUrl}/__playground/log`, { method: "POST", body: JSON.stringify({ channelId: channel.id, token: interaction.token, label: parsed.value.label, answer }) }).catch(() => undefined);
+	await fetch(`${state.emulatorUrl}/__playground/log`, {
+		method: "POST",
+		body: JSON.stringify({ channelId: channel.id, token: interaction.token, label: parsed.value.label, answer }),
+	}).catch(() => undefined);
 
 	const options = renderOptions(state);
 	const print = (lines: string[]) => console.log(lines.join("\n"));
@@ -94,7 +102,12 @@ async function main(): Promise<void> {
 				continue;
 			}
 			console.log(record.messageId === "@original" ? "\nSummary Bot:" : "\nSummary Bot (follow-up):");
-			print(renderMessage(record.method === "PATCH" && record.messageId === "@original" ? { ...body, flags: answer.body.data?.flags } : body, options));
+			print(
+				renderMessage(
+					record.method === "PATCH" && record.messageId === "@original" ? { ...body, flags: answer.body.data?.flags } : body,
+					options,
+				),
+			);
 		}
 		printed = records.length;
 	}

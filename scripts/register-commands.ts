@@ -63,7 +63,9 @@ export async function registerCommands(options: RegisterOptions): Promise<string
 		}
 		const text = await response.text();
 		if (response.status === 429 && attempt < maxRetries) {
-			const retryAfter = Number((JSON.parse(text || "{}") as { retry_after?: number }).retry_after ?? response.headers.get("retry-after") ?? 1);
+			const retryAfter = Number(
+				(JSON.parse(text || "{}") as { retry_after?: number }).retry_after ?? response.headers.get("retry-after") ?? 1,
+			);
 			await sleep(Math.ceil(retryAfter * 1000));
 			continue;
 		}

@@ -16,7 +16,10 @@ export async function hourly(env: Env, scheduledTime: number): Promise<void> {
 	const db = drizzle(env.DB);
 	const results = await Promise.allSettled([
 		enforceRetention(db, scheduledTime).then((removed) => log({ event: "retention.done", ...removed }), loggedFailure("retention.failed")),
-		enqueueDueDigests(db, env.SUMMARY_QUEUE, scheduledTime).then((counts) => log({ event: "digests.done", ...counts }), loggedFailure("digests.failed")),
+		enqueueDueDigests(db, env.SUMMARY_QUEUE, scheduledTime).then(
+			(counts) => log({ event: "digests.done", ...counts }),
+			loggedFailure("digests.failed"),
+		),
 	]);
 	const failed = results.find((result) => result.status === "rejected");
 	if (failed) throw failed.reason;

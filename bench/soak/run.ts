@@ -22,11 +22,11 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { DEFAULT_LIMITS } from "../../src/guild/token-bucket.ts";
 import { random } from "../../test/stand-ins/discord-messages.ts";
-import { FAKE_OPENAI_KEY, serveCountingLlm, type CountingLlm } from "../counting-llm.ts";
-import { ping, report, ROOT, startBot, type Bot } from "../harness.ts";
+import { type CountingLlm, FAKE_OPENAI_KEY, serveCountingLlm } from "../counting-llm.ts";
+import { type Bot, ping, ROOT, report, startBot } from "../harness.ts";
 import { workerdRssMiB } from "../proc.ts";
 import { table } from "../table.ts";
-import { Ledger, mixedInteraction, newMessage, seedGuilds, steady, summarizeIn, where, type Guild } from "./world.ts";
+import { type Guild, Ledger, mixedInteraction, newMessage, seedGuilds, steady, summarizeIn, where } from "./world.ts";
 
 const MINUTES = Number(process.env.SOAK_MINUTES ?? 10);
 const RSS_GROWTH_MIB = Number(process.env.SOAK_RSS_GROWTH_MIB ?? 64);
@@ -42,12 +42,18 @@ const results: Result[] = [];
 const rss: { at: number; app: number; proxy: number }[] = [];
 
 function record(phase: string, fields: Record<string, unknown>, musts: Record<string, boolean>): void {
-	const failed = Object.entries(musts).filter(([, ok]) => !ok).map(([name]) => name);
+	const failed = Object.entries(musts)
+		.filter(([, ok]) => !ok)
+		.map(([name]) => name);
 	report(`soak:${phase}`, { ...fields, must_hold: musts, ok: failed.length === 0 });
 	results.push({ phase, ...fields, failed });
 }
 
-const noLoss = (counts: { lost: number; duplicated: number; http_5xx: number }) => ({ "lost = 0": counts.lost === 0, "duplicated = 0": counts.duplicated === 0, "no 5xx": counts.http_5xx === 0 });
+const noLoss = (counts: { lost: number; duplicated: number; http_5xx: number }) => ({
+	"lost = 0": counts.lost === 0,
+	"duplicated = 0": counts.duplicated === 0,
+	"no 5xx": counts.http_5xx === 0,
+});
 
 async function burstPhase(bot: Bot): Promise<void> {
 	const [target] = await seedGuilds(bot, 1, 10);
@@ -57,18 +63,30 @@ async function burstPhase(bot: Bot): Promise<void> {
 	// PINGs in the same burst touch no Durable Object: what the local runtime alone makes everyone wait.
 	const pings = new Ledger();
 	// Each its own summary (a channel and a count) and member: only the guild's limit can refuse them.
-	const requests = Array.from({ length: 1000 }, (_, i) => () => burst.send(bot, summarizeIn(where(target, target.channels[i % 10]), { messages: 2 + Math.floor(i / 10) }), true));
-	const meanwhile = others.flatMap((guild) => ([{}, { messages: 50 }] as Record<string, number>[]).map((options) => () => bystanders.send(bot, summarizeIn(where(guild, guild.channels[0]), options), true)));
+	const requests = Array.from(
+		{ length: 1000 },
+		(_, i) => () => burst.send(bot, summarizeIn(where(target, target.channels[i % 10]), { messages: 2 + Math.floor(i / 10) }), true),
+	);
+	const meanwhile = others.flatMap((guild) =>
+		([{}, { messages: 50 }] as Record<string, number>[]).map(
+			(options) => () => bystanders.send(bot, summarizeIn(where(guild, guild.channels[0]), options), true),
+		),
+	);
 	requests.splice(500, 0, ...meanwhile, ...Array.from({ length: 10 }, () => () => pings.send(bot, ping(), false)));
 	await Promise.all(requests.map((request) => request()));
 	const [counts, other] = await Promise.all([burst.settle(bot, DRAIN_MS), bystanders.settle(bot, DRAIN_MS)]);
 	const capacity = DEFAULT_LIMITS.guild.capacity;
-	record("burst", { ...counts, other_guilds: other, pings_in_burst: pings.latency() }, {
-		[`admitted = ${capacity}`]: counts.admitted === capacity,
-		[`rate-limited = ${1000 - capacity}`]: counts.denied === 1000 - capacity,
-		...noLoss(counts),
-		"other guilds admitted and served once": other.admitted === meanwhile.length && other.delivered === meanwhile.length && other.duplicated === 0 && other.http_5xx === 0,
-	});
+	record(
+		"burst",
+		{ ...counts, other_guilds: other, pings_in_burst: pings.latency() },
+		{
+			[`admitted = ${capacity}`]: counts.admitted === capacity,
+			[`rate-limited = ${1000 - capacity}`]: counts.denied === 1000 - capacity,
+			...noLoss(counts),
+			"other guilds admitted and served once":
+				other.admitted === meanwhile.length && other.delivered === meanwhile.length && other.duplicated === 0 && other.http_5xx === 0,
+		},
+	);
 }
 
 async function mixedPhase(bot: Bot): Promise<void> {
@@ -91,7 +109,10 @@ async function mixedPhase(bot: Bot): Promise<void> {
 	record(
 		"mixed",
 		{ minutes: MINUTES, guilds: guilds.length, per_second: MIXED_PER_SECOND, ...counts, ...memory, rss_growth_bound_mib: RSS_GROWTH_MIB },
-		{ ...noLoss(counts), [`app workerd RSS growth over the second half ≤ ${RSS_GROWTH_MIB} MiB`]: memory.app_rss_growth_mib <= RSS_GROWTH_MIB },
+		{
+			...noLoss(counts),
+			[`app workerd RSS growth over the second half ≤ ${RSS_GROWTH_MIB} MiB`]: memory.app_rss_growth_mib <= RSS_GROWTH_MIB,
+		},
 	);
 }
 
@@ -99,12 +120,16 @@ async function mixedPhase(bot: Bot): Promise<void> {
 function memoryOver(started: number, ended: number) {
 	const tenth = (ended - started) / 10;
 	const median = (process: "app" | "proxy", from: number, to: number) => {
-		const values = rss.filter((sample) => sample.at >= from && sample.at < to).map((sample) => sample[process]).sort((a, b) => a - b);
+		const values = rss
+			.filter((sample) => sample.at >= from && sample.at < to)
+			.map((sample) => sample[process])
+			.sort((a, b) => a - b);
 		return values[Math.floor(values.length / 2)] ?? Number.NaN;
 	};
 	const round = (mib: number) => Number(mib.toFixed(1));
 	const [start, middle, late] = [started, started + 5 * tenth, ended - tenth].map((from) => median("app", from, from + tenth));
-	const byMinute = (process: "app" | "proxy") => Array.from({ length: MINUTES }, (_, minute) => median(process, started + minute * 60_000, started + (minute + 1) * 60_000));
+	const byMinute = (process: "app" | "proxy") =>
+		Array.from({ length: MINUTES }, (_, minute) => median(process, started + minute * 60_000, started + (minute + 1) * 60_000));
 	return {
 		app_rss_mib_start: start,
 		app_rss_mib_late: late,
@@ -112,7 +137,9 @@ function memoryOver(started: number, ended: number) {
 		app_rss_warm_up_growth_mib: round(middle - start),
 		app_rss_growth_mib: round(late - middle),
 		proxy_rss_mib_by_minute: byMinute("proxy"),
-		proxy_rss_growth_mib_per_minute: round((median("proxy", ended - tenth, ended) - median("proxy", started, started + tenth)) / (0.9 * MINUTES)),
+		proxy_rss_growth_mib_per_minute: round(
+			(median("proxy", ended - tenth, ended) - median("proxy", started, started + tenth)) / (0.9 * MINUTES),
+		),
 	};
 }
 
@@ -147,10 +174,14 @@ async function faultPhase(bot: Bot, llm: CountingLlm, fault: Fault): Promise<voi
 	await fault.clear(bot);
 	const clearedAt = Date.now();
 	const after = llm.counts();
-	record(`fault:${fault.name}`, { fault: fault.describe, ...counts, llm_calls: after.calls - before.calls, llm_calls_failed: after.failed - before.failed }, {
-		...noLoss(counts),
-		"every job answered": counts.delivered + counts.told_user === counts.admitted,
-	});
+	record(
+		`fault:${fault.name}`,
+		{ fault: fault.describe, ...counts, llm_calls: after.calls - before.calls, llm_calls_failed: after.failed - before.failed },
+		{
+			...noLoss(counts),
+			"every job answered": counts.delivered + counts.told_user === counts.admitted,
+		},
+	);
 	if (fault.llm) await sleep(Math.max(0, clearedAt + BREAKER_MS - Date.now()));
 }
 
@@ -166,7 +197,8 @@ function faults(llm: CountingLlm): Fault[] {
 		{
 			name: "discord-403-one-channel",
 			describe: "Discord answers 403 Missing Access for one channel's messages",
-			inject: (bot, guilds) => emulatorFault(bot, { path: `/channels/${guilds[0].channels[0].id}/messages`, status: 403, times: 1_000_000 }),
+			inject: (bot, guilds) =>
+				emulatorFault(bot, { path: `/channels/${guilds[0].channels[0].id}/messages`, status: 403, times: 1_000_000 }),
 			clear: clearEmulator,
 		},
 		{
@@ -209,7 +241,11 @@ function evictionPhase(): Promise<void> {
 		vitest.on("exit", (code) => {
 			const lines = output.split("\n").flatMap((line) => (line.includes('{"bench":"soak:') ? [line.slice(line.indexOf("{"))] : []));
 			for (const line of lines) {
-				const { bench, date: _, ...fields } = JSON.parse(line) as { bench: string; date: string; lost: number; duplicated: number; http_5xx: number };
+				const {
+					bench,
+					date: _,
+					...fields
+				} = JSON.parse(line) as { bench: string; date: string; lost: number; duplicated: number; http_5xx: number };
 				record(bench.replace(/^soak:/, ""), fields, { ...noLoss(fields), "vitest assertions": code === 0 });
 			}
 			if (code !== 0) console.error(output);

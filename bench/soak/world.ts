@@ -1,9 +1,13 @@
 // The soak's world and its bookkeeping: guilds of channels with history in the Discord emulator, the
 // interactions their members send, and what became of each (the HTTP answer, then what the bot delivered).
-import { ApplicationCommandOptionType, InteractionResponseType, type APIApplicationCommandInteractionDataBasicOption } from "discord-api-types/v10";
+import {
+	type APIApplicationCommandInteractionDataBasicOption,
+	ApplicationCommandOptionType,
+	InteractionResponseType,
+} from "discord-api-types/v10";
 import { generateMessages } from "../../test/stand-ins/discord-messages.ts";
 import { drain, tally } from "../deliveries.ts";
-import { command, percentile, ping, postNewMessages, send, snowflake, type Bot, type Where } from "../harness.ts";
+import { type Bot, command, percentile, ping, postNewMessages, send, snowflake, type Where } from "../harness.ts";
 
 export interface Guild {
 	id: string;
@@ -42,8 +46,11 @@ export function where(guild: Guild, channel: Guild["channels"][number], userId =
 }
 
 export function summarizeIn(at: Where, options: Record<string, number | string> = {}) {
-	const typed = Object.entries(options).map(([name, value]): APIApplicationCommandInteractionDataBasicOption =>
-		typeof value === "number" ? { name, type: ApplicationCommandOptionType.Integer, value } : { name, type: ApplicationCommandOptionType.String, value },
+	const typed = Object.entries(options).map(
+		([name, value]): APIApplicationCommandInteractionDataBasicOption =>
+			typeof value === "number"
+				? { name, type: ApplicationCommandOptionType.Integer, value }
+				: { name, type: ApplicationCommandOptionType.String, value },
 	);
 	return command(at, "summarize", typed);
 }
@@ -57,11 +64,16 @@ export function mixedInteraction(guilds: Guild[], next: () => number): { interac
 	const roll = next();
 	if (roll < 0.1) return { interaction: ping(), summarize: false };
 	if (roll < 0.7) {
-		const options: Record<string, number | string> = next() < 0.75 ? {} : next() < 0.6 ? { messages: next() < 0.5 ? 50 : 200 } : { since: "1h" };
+		const options: Record<string, number | string> =
+			next() < 0.75 ? {} : next() < 0.6 ? { messages: next() < 0.5 ? 50 : 200 } : { since: "1h" };
 		return { interaction: summarizeIn(at, options), summarize: true };
 	}
 	if (roll < 0.8) return { interaction: command(at, "help"), summarize: false };
-	if (roll < 0.88) return { interaction: command(at, "privacy", [{ name: "action", type: ApplicationCommandOptionType.String, value: "status" }]), summarize: false };
+	if (roll < 0.88)
+		return {
+			interaction: command(at, "privacy", [{ name: "action", type: ApplicationCommandOptionType.String, value: "status" }]),
+			summarize: false,
+		};
 	if (roll < 0.94) return { interaction: command(at, "stats"), summarize: false };
 	return { interaction: command(at, "summaries"), summarize: false };
 }
@@ -95,13 +107,18 @@ export class Ledger {
 			this.counts.deferred++;
 			this.deferred.push(interaction.token);
 			if (isSummarize) this.jobs.push(interaction.token);
-		} else if (result.answer.type === InteractionResponseType.ChannelMessageWithSource && DENIED.test(result.answer.data.content ?? "")) this.counts.denied++;
+		} else if (result.answer.type === InteractionResponseType.ChannelMessageWithSource && DENIED.test(result.answer.data.content ?? ""))
+			this.counts.denied++;
 		else this.counts.immediate++;
 	}
 
 	latency() {
 		const sorted = [...this.latencies].sort((a, b) => a - b);
-		return { p50_ms: Math.round(percentile(sorted, 50)), p99_ms: Math.round(percentile(sorted, 99)), max_ms: Math.round(sorted.at(-1) ?? 0) };
+		return {
+			p50_ms: Math.round(percentile(sorted, 50)),
+			p99_ms: Math.round(percentile(sorted, 99)),
+			max_ms: Math.round(sorted.at(-1) ?? 0),
+		};
 	}
 
 	/** Waits for every deferred interaction's reply (up to `timeoutMs`), then counts what became of them. */
@@ -109,7 +126,10 @@ export class Ledger {
 		const found = await drain(bot.emulator, this.deferred, timeoutMs);
 		const jobs = tally(found, this.jobs);
 		const jobTokens = new Set(this.jobs);
-		const others = tally(found, this.deferred.filter((token) => !jobTokens.has(token)));
+		const others = tally(
+			found,
+			this.deferred.filter((token) => !jobTokens.has(token)),
+		);
 		return {
 			...this.counts,
 			...this.latency(),

@@ -3,20 +3,25 @@
 // the Worker, and reads back what the bot sent to the interaction's webhook in the emulator.
 import { randomBytes } from "node:crypto";
 import {
-	ApplicationCommandOptionType,
-	ChannelType,
-	InteractionResponseType,
 	type APIApplicationCommandInteractionDataOption,
 	type APIInteractionDataResolvedChannel,
 	type APIInteractionResponse,
 	type APIInteractionResponseDeferredChannelMessageWithSource,
 	type APIMessage,
+	ApplicationCommandOptionType,
+	ChannelType,
+	InteractionResponseType,
 } from "discord-api-types/v10";
 import type { RecordedEdit } from "../../test/stand-ins/discord-emulator.ts";
-import { buttonInteraction, chatInputInteraction, messageCommandInteraction, type Invocation } from "../../test/stand-ins/discord-interactions.ts";
+import {
+	buttonInteraction,
+	chatInputInteraction,
+	type Invocation,
+	messageCommandInteraction,
+} from "../../test/stand-ins/discord-interactions.ts";
 import type { InteractionRequest } from "./command-line.ts";
 import type { PlaygroundChannel, PlaygroundGuild } from "./guild.ts";
-import { privateKeyOf, signed, type SigningKeys } from "./keys.ts";
+import { privateKeyOf, type SigningKeys, signed } from "./keys.ts";
 
 /** Everything a client needs to reach a running playground; `npm start` writes it to the state file. */
 export interface PlaygroundState {
@@ -27,7 +32,10 @@ export interface PlaygroundState {
 	guild: PlaygroundGuild;
 }
 
-export type Interaction = ReturnType<typeof chatInputInteraction> | ReturnType<typeof messageCommandInteraction> | ReturnType<typeof buttonInteraction>;
+export type Interaction =
+	| ReturnType<typeof chatInputInteraction>
+	| ReturnType<typeof messageCommandInteraction>
+	| ReturnType<typeof buttonInteraction>;
 export type Answer = { status: number; body: APIInteractionResponse | { error: string } };
 
 let counter = ((BigInt(Date.now()) - 1_420_070_400_000n) << 22n) + 1_000_000n;
@@ -40,7 +48,12 @@ const THREADS: ChannelType[] = [ChannelType.PublicThread, ChannelType.PrivateThr
 function resolved(channel: PlaygroundChannel): APIInteractionDataResolvedChannel {
 	const base = { id: channel.id, name: channel.name, permissions: channel.memberPermissions, app_permissions: channel.botPermissions };
 	if (!THREADS.includes(channel.type)) return { ...base, type: channel.type as ChannelType.GuildText };
-	const thread_metadata = { archived: false, auto_archive_duration: 1440 as const, archive_timestamp: new Date().toISOString(), locked: false };
+	const thread_metadata = {
+		archived: false,
+		auto_archive_duration: 1440 as const,
+		archive_timestamp: new Date().toISOString(),
+		locked: false,
+	};
 	return { ...base, type: channel.type as ChannelType.PublicThread, parent_id: channel.parent_id, thread_metadata };
 }
 
@@ -122,7 +135,10 @@ export function createClient(state: PlaygroundState) {
 	 * What the bot sends to the interaction's webhook, each time it grows; ends once the "thinking…"
 	 * message holds a result and nothing more has come for `quietMs` (follow-ups come right after it).
 	 */
-	async function* follow(token: string, options: { quietMs?: number; timeoutMs?: number; everyMs?: number } = {}): AsyncGenerator<RecordedEdit[]> {
+	async function* follow(
+		token: string,
+		options: { quietMs?: number; timeoutMs?: number; everyMs?: number } = {},
+	): AsyncGenerator<RecordedEdit[]> {
 		const { quietMs = 1000, timeoutMs = 180_000, everyMs = 150 } = options;
 		const deadline = Date.now() + timeoutMs;
 		let seen = 0;

@@ -2,12 +2,12 @@
 // `privacy opt-out`, `config set style:brief`, `from-here <message id>`, `click <custom_id>`), checked
 // against the command definitions the way Discord's client checks it before anything is sent. Pure.
 import {
-	ApplicationCommandOptionType,
-	ApplicationCommandType,
 	type APIApplicationCommandBasicOption,
 	type APIApplicationCommandInteractionDataBasicOption,
 	type APIApplicationCommandInteractionDataOption,
 	type APIApplicationCommandOption,
+	ApplicationCommandOptionType,
+	ApplicationCommandType,
 	type ChannelType,
 } from "discord-api-types/v10";
 import { COMMAND, COMMANDS } from "../../src/interactions/commands.ts";
@@ -38,18 +38,26 @@ export function tokenize(line: string): string[] {
 
 /** The channel a name (`general`, `#general`), mention (`<#id>`) or id refers to. */
 export function findChannel(channels: readonly ChannelRef[], text: string): ChannelRef | undefined {
-	const key = text.replace(/^<#(\d+)>$/, "$1").replace(/^#/, "").toLowerCase();
+	const key = text
+		.replace(/^<#(\d+)>$/, "$1")
+		.replace(/^#/, "")
+		.toLowerCase();
 	return channels.find((channel) => channel.id === key || channel.name.toLowerCase() === key);
 }
 
-function valueOf(option: APIApplicationCommandBasicOption, raw: string, channels: readonly ChannelRef[]): Parsed<string | number | boolean> {
+function optionValue(
+	option: APIApplicationCommandBasicOption,
+	raw: string,
+	channels: readonly ChannelRef[],
+): Parsed<string | number | boolean> {
 	const name = `\`${option.name}\``;
 	switch (option.type) {
 		case ApplicationCommandOptionType.Integer:
 		case ApplicationCommandOptionType.Number: {
 			const integer = option.type === ApplicationCommandOptionType.Integer;
 			const value = Number(raw);
-			if (raw.trim() === "" || !Number.isFinite(value) || (integer && !Number.isInteger(value))) return { ok: false, error: `${name} takes a ${integer ? "whole " : ""}number, not "${raw}".` };
+			if (raw.trim() === "" || !Number.isFinite(value) || (integer && !Number.isInteger(value)))
+				return { ok: false, error: `${name} takes a ${integer ? "whole " : ""}number, not "${raw}".` };
 			if ((option.min_value !== undefined && value < option.min_value) || (option.max_value !== undefined && value > option.max_value)) {
 				return { ok: false, error: `${name} must be from ${option.min_value ?? "−∞"} to ${option.max_value ?? "∞"}.` };
 			}
@@ -63,7 +71,8 @@ function valueOf(option: APIApplicationCommandBasicOption, raw: string, channels
 		case ApplicationCommandOptionType.Channel: {
 			const channel = findChannel(channels, raw);
 			if (!channel) return { ok: false, error: `No channel "${raw}" here. Channels: ${channels.map((c) => `#${c.name}`).join(", ")}.` };
-			if (option.channel_types && !option.channel_types.includes(channel.type as (typeof option.channel_types)[number])) return { ok: false, error: `${name} can't be #${channel.name}.` };
+			if (option.channel_types && !option.channel_types.includes(channel.type as (typeof option.channel_types)[number]))
+				return { ok: false, error: `${name} can't be #${channel.name}.` };
 			return { ok: true, value: channel.id };
 		}
 		case ApplicationCommandOptionType.String: {
@@ -72,7 +81,8 @@ function valueOf(option: APIApplicationCommandBasicOption, raw: string, channels
 				if (!choice) return { ok: false, error: `${name} is one of ${option.choices.map((c) => `\`${c.value}\``).join(", ")}.` };
 				return { ok: true, value: choice.value };
 			}
-			if (option.max_length !== undefined && raw.length > option.max_length) return { ok: false, error: `${name} takes at most ${option.max_length} characters.` };
+			if (option.max_length !== undefined && raw.length > option.max_length)
+				return { ok: false, error: `${name} takes at most ${option.max_length} characters.` };
 			return { ok: true, value: raw };
 		}
 		default:
@@ -81,7 +91,12 @@ function valueOf(option: APIApplicationCommandBasicOption, raw: string, channels
 }
 
 /** `name:value` words (and, for an option that is the only required one, a bare value) as typed options. */
-function optionsOf(command: string, defined: readonly APIApplicationCommandOption[], words: string[], channels: readonly ChannelRef[]): Parsed<APIApplicationCommandInteractionDataBasicOption[]> {
+function optionsOf(
+	command: string,
+	defined: readonly APIApplicationCommandOption[],
+	words: string[],
+	channels: readonly ChannelRef[],
+): Parsed<APIApplicationCommandInteractionDataBasicOption[]> {
 	const basic = defined as readonly APIApplicationCommandBasicOption[];
 	const required = basic.filter((option) => "required" in option && option.required);
 	const given = new Map<string, APIApplicationCommandInteractionDataBasicOption>();
@@ -91,15 +106,22 @@ function optionsOf(command: string, defined: readonly APIApplicationCommandOptio
 		const option = basic.find((o) => o.name === name);
 		if (!option) {
 			const known = basic.map((o) => `${o.name}:`).join(" ");
-			return { ok: false, error: colon > 0 ? `/${command} has no option \`${name}\`. ${known ? `Options: ${known}` : "It takes no options."}` : `"${word}" is not an option: write it as name:value (${known || "no options"}).` };
+			return {
+				ok: false,
+				error:
+					colon > 0
+						? `/${command} has no option \`${name}\`. ${known ? `Options: ${known}` : "It takes no options."}`
+						: `"${word}" is not an option: write it as name:value (${known || "no options"}).`,
+			};
 		}
 		if (given.has(option.name)) return { ok: false, error: `\`${option.name}\` is given twice.` };
-		const value = valueOf(option, raw, channels);
+		const value = optionValue(option, raw, channels);
 		if (!value.ok) return value;
 		given.set(option.name, { name: option.name, type: option.type, value: value.value } as APIApplicationCommandInteractionDataBasicOption);
 	}
 	const missing = required.filter((option) => !given.has(option.name));
-	if (missing.length) return { ok: false, error: `/${command} needs ${missing.map((o) => `\`${o.name}:\``).join(" and ")}${choicesHint(missing[0])}.` };
+	if (missing.length)
+		return { ok: false, error: `/${command} needs ${missing.map((o) => `\`${o.name}:\``).join(" and ")}${choicesHint(missing[0])}.` };
 	return { ok: true, value: [...given.values()] };
 }
 
@@ -115,15 +137,18 @@ export function parseCommandLine(words: readonly string[], channels: readonly Ch
 	const label = `/${[name, ...rest].join(" ")}`;
 	if (name === FROM_HERE || name === COMMAND.summarizeFromHere) {
 		const [messageId] = rest;
-		if (rest.length !== 1 || !SNOWFLAKE.test(messageId)) return { ok: false, error: `${FROM_HERE} takes one message id, like \`${FROM_HERE} 1304554112233445566\`.` };
+		if (rest.length !== 1 || !SNOWFLAKE.test(messageId))
+			return { ok: false, error: `${FROM_HERE} takes one message id, like \`${FROM_HERE} 1304554112233445566\`.` };
 		return { ok: true, value: { kind: "from-here", messageId, label: `Apps → ${COMMAND.summarizeFromHere}` } };
 	}
 	if (name === CLICK) {
-		if (rest.length !== 1) return { ok: false, error: `${CLICK} takes a button's custom_id, like \`${CLICK} summary:detail:<channel>:n100:brief\`.` };
+		if (rest.length !== 1)
+			return { ok: false, error: `${CLICK} takes a button's custom_id, like \`${CLICK} summary:detail:<channel>:n100:brief\`.` };
 		return { ok: true, value: { kind: "button", customId: rest[0], label: `button ${rest[0]}` } };
 	}
 	const command = COMMANDS.find((c) => c.type === ApplicationCommandType.ChatInput && c.name === name);
-	if (!command || command.type !== ApplicationCommandType.ChatInput) return { ok: false, error: `Unknown command "${first}". Commands: ${commandNames()}.` };
+	if (!command || command.type !== ApplicationCommandType.ChatInput)
+		return { ok: false, error: `Unknown command "${first}". Commands: ${commandNames()}.` };
 	const defined: readonly APIApplicationCommandOption[] = "options" in command ? command.options : [];
 	const subcommands = defined.filter((option) => option.type === ApplicationCommandOptionType.Subcommand);
 	if (!subcommands.length) {
@@ -135,7 +160,15 @@ export function parseCommandLine(words: readonly string[], channels: readonly Ch
 	if (!sub) return { ok: false, error: `/${name} needs one of: ${subcommands.map((s) => `${name} ${s.name}`).join(", ")}.` };
 	const options = optionsOf(`${name} ${sub.name}`, "options" in sub ? (sub.options ?? []) : [], subWords, channels);
 	if (!options.ok) return options;
-	return { ok: true, value: { kind: "command", name, options: [{ type: ApplicationCommandOptionType.Subcommand, name: sub.name, options: options.value }], label } };
+	return {
+		ok: true,
+		value: {
+			kind: "command",
+			name,
+			options: [{ type: ApplicationCommandOptionType.Subcommand, name: sub.name, options: options.value }],
+			label,
+		},
+	};
 }
 
 function commandNames(): string {
@@ -145,7 +178,8 @@ function commandNames(): string {
 /** One line per command, from the definitions: `summarize [messages:] [since:] …`. */
 export function usageLines(): string[] {
 	const word = (option: APIApplicationCommandOption) => {
-		const choices = option.type === ApplicationCommandOptionType.String && option.choices ? option.choices.map((c) => c.value).join("|") : "value";
+		const choices =
+			option.type === ApplicationCommandOptionType.String && option.choices ? option.choices.map((c) => c.value).join("|") : "value";
 		return "required" in option && option.required ? `${option.name}:<${choices}>` : `[${option.name}:]`;
 	};
 	const line = (name: string, options: readonly APIApplicationCommandOption[]) => [name, ...options.map(word)].join(" ");

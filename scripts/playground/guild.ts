@@ -1,7 +1,7 @@
 // The guild the playground runs in: a team's server with busy and quiet channels, a thread, an
 // announcements channel and one the bot was never given access to; the person at the keyboard is
 // alice, a moderator (Manage Server, not Administrator, so permission checks still apply).
-import { ChannelType, PermissionFlagsBits, type APIUser } from "discord-api-types/v10";
+import { type APIUser, ChannelType, PermissionFlagsBits } from "discord-api-types/v10";
 import type { EmulatedGuild } from "../../test/stand-ins/discord-emulator.ts";
 
 export interface PlaygroundChannel {
@@ -23,7 +23,16 @@ export interface PlaygroundGuild extends EmulatedGuild {
 
 const bits = (...flags: bigint[]) => flags.reduce((all, flag) => all | flag, 0n).toString();
 const P = PermissionFlagsBits;
-const MEMBER = bits(P.ViewChannel, P.SendMessages, P.ReadMessageHistory, P.EmbedLinks, P.AttachFiles, P.AddReactions, P.UseApplicationCommands, P.ManageGuild);
+const MEMBER = bits(
+	P.ViewChannel,
+	P.SendMessages,
+	P.ReadMessageHistory,
+	P.EmbedLinks,
+	P.AttachFiles,
+	P.AddReactions,
+	P.UseApplicationCommands,
+	P.ManageGuild,
+);
 const MEMBER_READ_ONLY = bits(P.ViewChannel, P.ReadMessageHistory, P.AddReactions, P.UseApplicationCommands, P.ManageGuild);
 /** What the README's invite link grants. */
 const BOT = bits(P.ViewChannel, P.ReadMessageHistory, P.SendMessages, P.EmbedLinks);
@@ -48,13 +57,48 @@ export const PLAYGROUND_GUILD: PlaygroundGuild = {
 		{ id: "700000000000000002", name: "moderators", color: 0x2ecc71 },
 	],
 	channels: [
-		{ id: "600000000000000001", name: "general", type: ChannelType.GuildText, topic: "Everything, really", memberPermissions: MEMBER, botPermissions: BOT },
-		{ id: "600000000000000002", name: "engineering", type: ChannelType.GuildText, topic: "Releases, migrations, on-call", memberPermissions: MEMBER, botPermissions: BOT },
-		{ id: "600000000000000003", name: "release-friday", type: ChannelType.PublicThread, parent_id: "600000000000000002", memberPermissions: MEMBER, botPermissions: BOT },
+		{
+			id: "600000000000000001",
+			name: "general",
+			type: ChannelType.GuildText,
+			topic: "Everything, really",
+			memberPermissions: MEMBER,
+			botPermissions: BOT,
+		},
+		{
+			id: "600000000000000002",
+			name: "engineering",
+			type: ChannelType.GuildText,
+			topic: "Releases, migrations, on-call",
+			memberPermissions: MEMBER,
+			botPermissions: BOT,
+		},
+		{
+			id: "600000000000000003",
+			name: "release-friday",
+			type: ChannelType.PublicThread,
+			parent_id: "600000000000000002",
+			memberPermissions: MEMBER,
+			botPermissions: BOT,
+		},
 		{ id: "600000000000000004", name: "random", type: ChannelType.GuildText, memberPermissions: MEMBER, botPermissions: BOT },
-		{ id: "600000000000000005", name: "announcements", type: ChannelType.GuildAnnouncement, topic: "Read-only for most of us", memberPermissions: MEMBER_READ_ONLY, botPermissions: BOT },
+		{
+			id: "600000000000000005",
+			name: "announcements",
+			type: ChannelType.GuildAnnouncement,
+			topic: "Read-only for most of us",
+			memberPermissions: MEMBER_READ_ONLY,
+			botPermissions: BOT,
+		},
 		// The bot was never added to this channel's permission overwrites.
-		{ id: "600000000000000006", name: "leads-private", type: ChannelType.GuildText, topic: "Summary Bot can't see this one", memberPermissions: MEMBER, botPermissions: "0" },
+		{
+			id: "600000000000000006",
+			name: "leads-private",
+			type: ChannelType.GuildText,
+			topic: "Summary Bot can't see this one",
+			memberPermissions: MEMBER,
+			botPermissions: "0",
+		},
 	],
 };
 
@@ -64,8 +108,16 @@ export async function seedGuild(emulatorUrl: string, guild: PlaygroundGuild, sca
 	await Promise.all(
 		guild.channels.map(async (channel, i) => {
 			const history = HISTORY[channel.name] ?? { count: 100, spacingMs: 60_000 };
-			const generate = { count: Math.max(2, Math.round(history.count * scale)), seed: i + 1, spacingMs: history.spacingMs, endTime: now - 60_000 };
-			const response = await fetch(`${emulatorUrl}/__emulator/channels`, { method: "POST", body: JSON.stringify({ id: channel.id, generate }) });
+			const generate = {
+				count: Math.max(2, Math.round(history.count * scale)),
+				seed: i + 1,
+				spacingMs: history.spacingMs,
+				endTime: now - 60_000,
+			};
+			const response = await fetch(`${emulatorUrl}/__emulator/channels`, {
+				method: "POST",
+				body: JSON.stringify({ id: channel.id, generate }),
+			});
 			if (!response.ok) throw new Error(`seeding #${channel.name} failed: ${response.status}`);
 		}),
 	);

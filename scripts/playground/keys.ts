@@ -1,6 +1,6 @@
 // The application's Ed25519 key pair, made up locally: the Worker verifies with the public key, and the
 // playground signs interactions with the private one exactly as Discord signs them.
-import { createPrivateKey, generateKeyPairSync, sign, type KeyObject } from "node:crypto";
+import { createPrivateKey, generateKeyPairSync, type KeyObject, sign } from "node:crypto";
 
 export interface SigningKeys {
 	/** As the developer portal shows it: the raw 32 bytes, hex. */
@@ -22,8 +22,15 @@ export function privateKeyOf(keys: SigningKeys): KeyObject {
 }
 
 /** The body and headers of a POST /interactions as Discord sends it. */
-export function signed(body: unknown, key: KeyObject, timestamp = Math.floor(Date.now() / 1000)): { body: string; headers: Record<string, string> } {
+export function signed(
+	body: unknown,
+	key: KeyObject,
+	timestamp = Math.floor(Date.now() / 1000),
+): { body: string; headers: Record<string, string> } {
 	const text = JSON.stringify(body);
 	const signature = sign(null, Buffer.from(String(timestamp) + text), key).toString("hex");
-	return { body: text, headers: { "content-type": "application/json", "x-signature-ed25519": signature, "x-signature-timestamp": String(timestamp) } };
+	return {
+		body: text,
+		headers: { "content-type": "application/json", "x-signature-ed25519": signature, "x-signature-timestamp": String(timestamp) },
+	};
 }

@@ -6,7 +6,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { DiscordEmulator, RecordedEdit } from "../../test/stand-ins/discord-emulator.ts";
 import type { Answer, PlaygroundClient } from "./client.ts";
-import { parseCommandLine, tokenize, usageLines, type InteractionRequest, type Parsed } from "./command-line.ts";
+import { type InteractionRequest, type Parsed, parseCommandLine, tokenize, usageLines } from "./command-line.ts";
 
 /** An interaction the member sent, from the page or the CLI, and what came of it. */
 export interface LoggedInteraction {
@@ -22,9 +22,14 @@ export type InteractionFeedItem = LoggedInteraction & { records: RecordedEdit[] 
 
 const ASSETS = join(import.meta.dirname, "page");
 const PAGE_FILE = /^\/page\/(app\.css|app\.js|markdown\.js|render\.js)$/;
-const TYPES: Record<string, string> = { html: "text/html; charset=utf-8", js: "text/javascript; charset=utf-8", css: "text/css; charset=utf-8" };
+const TYPES: Record<string, string> = {
+	html: "text/html; charset=utf-8",
+	js: "text/javascript; charset=utf-8",
+	css: "text/css; charset=utf-8",
+};
 const SECURITY = {
-	"content-security-policy": "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'",
+	"content-security-policy":
+		"default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'",
 	"x-content-type-options": "nosniff",
 	"cache-control": "no-store",
 };
@@ -42,7 +47,8 @@ async function asset(name: string): Promise<Response> {
 type PageAction = { channelId: string; line?: string; fromHere?: string; customId?: string; label?: string };
 
 function requestOf(action: PageAction, client: PlaygroundClient): Parsed<InteractionRequest> {
-	if (typeof action.customId === "string") return { ok: true, value: { kind: "button", customId: action.customId, label: action.label ?? "a button" } };
+	if (typeof action.customId === "string")
+		return { ok: true, value: { kind: "button", customId: action.customId, label: action.label ?? "a button" } };
 	if (typeof action.fromHere === "string") return parseCommandLine(["from-here", action.fromHere], client.state.guild.channels);
 	if (typeof action.line === "string") return parseCommandLine(tokenize(action.line), client.state.guild.channels);
 	return { ok: false, error: "send {channelId, line} or {channelId, fromHere} or {channelId, customId}" };
@@ -64,27 +70,43 @@ export function withChannelPage(emulator: DiscordEmulator, client: PlaygroundCli
 		["GET", PAGE_FILE, (_, match) => asset(match[1])],
 		["GET", /^\/favicon\.ico$/, async () => new Response(null, { status: 204 })],
 		["GET", /^\/__playground\/guild$/, async () => Response.json({ ...guild, usage: usageLines() })],
-		["GET", /^\/__playground\/channels\/(\d+)\/messages$/, (_, match, url) => emulator.fetch(new Request(`http://emulator/__emulator/channels/${match[1]}/messages${url.search}`))],
+		[
+			"GET",
+			/^\/__playground\/channels\/(\d+)\/messages$/,
+			(_, match, url) => emulator.fetch(new Request(`http://emulator/__emulator/channels/${match[1]}/messages${url.search}`)),
+		],
 		["GET", /^\/__playground\/channels\/(\d+)\/interactions$/, async (_, match) => Response.json(await feed(match[1]))],
-		["POST", /^\/__playground\/interactions$/, async (request) => {
-			const action = (await request.json().catch(() => ({}))) as PageAction;
-			if (!guild.channels.some((channel) => channel.id === action.channelId)) return error(400, "channelId must be one of the guild's channels");
-			const parsed = requestOf(action, client);
-			if (!parsed.ok) return error(400, parsed.error);
-			const interaction = await client.build(parsed.value, action.channelId).catch((cause: unknown) => (cause instanceof Error ? cause : new Error(String(cause))));
-			if (interaction instanceof Error) return error(400, interaction.message);
-			const answer = await client.send(interaction);
-			const entry = { channelId: action.channelId, token: interaction.token, label: parsed.value.label, sentAt: Date.now(), answer };
-			log.push(entry);
-			return Response.json(entry);
-		}],
+		[
+			"POST",
+			/^\/__playground\/interactions$/,
+			async (request) => {
+				const action = (await request.json().catch(() => ({}))) as PageAction;
+				if (!guild.channels.some((channel) => channel.id === action.channelId))
+					return error(400, "channelId must be one of the guild's channels");
+				const parsed = requestOf(action, client);
+				if (!parsed.ok) return error(400, parsed.error);
+				const interaction = await client
+					.build(parsed.value, action.channelId)
+					.catch((cause: unknown) => (cause instanceof Error ? cause : new Error(String(cause))));
+				if (interaction instanceof Error) return error(400, interaction.message);
+				const answer = await client.send(interaction);
+				const entry = { channelId: action.channelId, token: interaction.token, label: parsed.value.label, sentAt: Date.now(), answer };
+				log.push(entry);
+				return Response.json(entry);
+			},
+		],
 		// The CLI sends its own interactions and reports them here, so the page shows them too.
-		["POST", /^\/__playground\/log$/, async (request) => {
-			const entry = (await request.json().catch(() => ({}))) as Partial<LoggedInteraction>;
-			if (typeof entry.channelId !== "string" || typeof entry.token !== "string" || typeof entry.label !== "string" || !entry.answer) return error(400, "send {channelId, token, label, answer}");
-			log.push({ channelId: entry.channelId, token: entry.token, label: entry.label, sentAt: Date.now(), answer: entry.answer });
-			return new Response(null, { status: 204 });
-		}],
+		[
+			"POST",
+			/^\/__playground\/log$/,
+			async (request) => {
+				const entry = (await request.json().catch(() => ({}))) as Partial<LoggedInteraction>;
+				if (typeof entry.channelId !== "string" || typeof entry.token !== "string" || typeof entry.label !== "string" || !entry.answer)
+					return error(400, "send {channelId, token, label, answer}");
+				log.push({ channelId: entry.channelId, token: entry.token, label: entry.label, sentAt: Date.now(), answer: entry.answer });
+				return new Response(null, { status: 204 });
+			},
+		],
 	];
 
 	return {

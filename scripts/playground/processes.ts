@@ -1,6 +1,6 @@
 // Running `wrangler dev` and friends from Node, for the playground and the benchmarks: ports, a fresh
 // local D1, a dev server in its own process group (so stopping it stops its workerd children too).
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { createServer, type Socket } from "node:net";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -46,14 +46,21 @@ export function applyMigrations(persistTo: string): void {
  */
 export function startWrangler(args: string[], cwd: string, options: { quiet?: boolean; directory?: string } = {}): ChildProcess {
 	const quiet = options.quiet ?? true;
-	const child = spawn(process.execPath, [WRANGLER, "dev", "--ip", "127.0.0.1", "--show-interactive-dev-session=false", "--log-level", quiet ? "error" : "log", ...args], {
-		cwd,
-		detached: true,
-		stdio: ["ignore", quiet ? "ignore" : "inherit", "inherit"],
-		env: WRANGLER_ENV,
-	});
+	const child = spawn(
+		process.execPath,
+		[WRANGLER, "dev", "--ip", "127.0.0.1", "--show-interactive-dev-session=false", "--log-level", quiet ? "error" : "log", ...args],
+		{
+			cwd,
+			detached: true,
+			stdio: ["ignore", quiet ? "ignore" : "inherit", "inherit"],
+			env: WRANGLER_ENV,
+		},
+	);
 	if (child.pid) {
-		const guard = spawn(process.execPath, [GUARD, String(child.pid), ...(options.directory ? [options.directory] : [])], { detached: true, stdio: ["pipe", "ignore", "ignore"] });
+		const guard = spawn(process.execPath, [GUARD, String(child.pid), ...(options.directory ? [options.directory] : [])], {
+			detached: true,
+			stdio: ["pipe", "ignore", "ignore"],
+		});
 		// Neither the guard nor its pipe keeps this process alive.
 		guard.unref();
 		(guard.stdin as Socket).unref();
@@ -96,10 +103,15 @@ function groupAlive(pgid: number): boolean {
 }
 
 /** Resolves once `url` answers with a status `ok` accepts; fails after `timeoutMs` or when `child` exits first. */
-export async function waitFor(url: string, ok: (status: number) => boolean, options: { timeoutMs?: number; child?: ChildProcess } = {}): Promise<void> {
+export async function waitFor(
+	url: string,
+	ok: (status: number) => boolean,
+	options: { timeoutMs?: number; child?: ChildProcess } = {},
+): Promise<void> {
 	const deadline = Date.now() + (options.timeoutMs ?? 60_000);
 	while (Date.now() < deadline) {
-		if (options.child && options.child.exitCode !== null) throw new Error(`wrangler dev exited (code ${options.child.exitCode}) before ${url} answered`);
+		if (options.child && options.child.exitCode !== null)
+			throw new Error(`wrangler dev exited (code ${options.child.exitCode}) before ${url} answered`);
 		try {
 			if (ok((await fetch(url)).status)) return;
 		} catch {

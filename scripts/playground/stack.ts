@@ -6,9 +6,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createDiscordEmulator, EMULATOR_BOT_TOKEN } from "../../test/stand-ins/discord-emulator.ts";
-import { serve, type Served } from "../../test/stand-ins/serve.ts";
+import { type Served, serve } from "../../test/stand-ins/serve.ts";
 import { createClient, type PlaygroundClient, type PlaygroundState } from "./client.ts";
-import { PLAYGROUND_GUILD, seedGuild, type PlaygroundChannel, type PlaygroundGuild } from "./guild.ts";
+import { PLAYGROUND_GUILD, type PlaygroundChannel, type PlaygroundGuild, seedGuild } from "./guild.ts";
 import { generateSigningKeys, type SigningKeys } from "./keys.ts";
 import { withChannelPage } from "./page.ts";
 import { applyMigrations, freePort, ROOT, startWrangler, stopProcess, waitFor } from "./processes.ts";
@@ -96,7 +96,21 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
 			ADMIN_TOKEN: options.adminToken ?? "",
 		});
 		const inspector = await freePort();
-		const wrangler = startWrangler(["--port", String(port), "--inspector-port", String(inspector), "--persist-to", persist, "--env-file", vars, ...(options.wranglerArgs ?? [])], ROOT, { quiet: options.quiet, directory: dir });
+		const wrangler = startWrangler(
+			[
+				"--port",
+				String(port),
+				"--inspector-port",
+				String(inspector),
+				"--persist-to",
+				persist,
+				"--env-file",
+				vars,
+				...(options.wranglerArgs ?? []),
+			],
+			ROOT,
+			{ quiet: options.quiet, directory: dir },
+		);
 		cleanups.push(() => stopProcess(wrangler));
 		await waitFor(`${workerUrl}/health`, (status) => status === 200, { child: wrangler, timeoutMs: 120_000 });
 

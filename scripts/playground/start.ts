@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { parseEnv } from "node:util";
 import type { APIMessage } from "discord-api-types/v10";
 import { ROOT } from "./processes.ts";
-import { startLocalStack, type LocalStack } from "./stack.ts";
+import { type LocalStack, startLocalStack } from "./stack.ts";
 import { removeState, STATE_FILE, writeState } from "./state.ts";
 
 /** The LLM settings: the environment first, then `.dev.vars` (only OPENAI_*: Discord is the emulator here). */

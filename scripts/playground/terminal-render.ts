@@ -2,12 +2,12 @@
 // timestamps resolved, embeds with their colour bar, jump links with the message they point at, buttons
 // with the command that clicks them. Pure: names, the time and colour come in as arguments.
 import {
-	ComponentType,
-	InteractionResponseType,
-	MessageFlags,
 	type APIEmbed,
 	type APIInteractionResponse,
 	type APIInteractionResponseCallbackData,
+	ComponentType,
+	InteractionResponseType,
+	MessageFlags,
 } from "discord-api-types/v10";
 
 export interface Names {
@@ -36,7 +36,12 @@ function style(options: RenderOptions, code: string, text: string): string {
 
 function relative(seconds: number, now: number): string {
 	const delta = Math.round(seconds - now / 1000);
-	const units: [number, string][] = [[86_400, "day"], [3600, "hour"], [60, "minute"], [1, "second"]];
+	const units: [number, string][] = [
+		[86_400, "day"],
+		[3600, "hour"],
+		[60, "minute"],
+		[1, "second"],
+	];
 	const [size, unit] = units.find(([size]) => Math.abs(delta) >= size) ?? [1, "second"];
 	const count = Math.round(Math.abs(delta) / size);
 	const amount = `${count} ${unit}${count === 1 ? "" : "s"}`;
@@ -59,7 +64,9 @@ export function renderMarkdown(text: string, options: RenderOptions): string {
 		.replace(/<@&(\d+)>/g, (_, id: string) => style(options, "36", `@${names.roles[id] ?? "unknown-role"}`))
 		.replace(/<a?:(\w+):\d+>/g, ":$1:")
 		.replace(/<t:(-?\d+)(?::([tTdDfFR]))?>/g, (_, unix: string, format?: string) =>
-			format === "R" ? relative(Number(unix), options.now) : new Date(Number(unix) * 1000).toISOString().replace("T", " ").slice(0, 16) + " UTC",
+			format === "R"
+				? relative(Number(unix), options.now)
+				: `${new Date(Number(unix) * 1000).toISOString().replace("T", " ").slice(0, 16)} UTC`,
 		)
 		.replace(/^#{1,3} (.+)$/gm, (_, heading: string) => style(options, "1", heading))
 		.replace(/\*\*(.+?)\*\*/g, (_, bold: string) => style(options, "1", bold))
@@ -78,7 +85,8 @@ export function renderEmbed(embed: APIEmbed, options: RenderOptions): string[] {
 	const lines: string[] = [];
 	const add = (text: string) => lines.push(...text.split("\n").map((line) => `${bar} ${line}`));
 	if (embed.author?.name) add(style(options, "2", embed.author.name));
-	if (embed.title) add(style(options, "1", renderMarkdown(embed.title, options)) + (embed.url ? ` ${style(options, "4", `<${embed.url}>`)}` : ""));
+	if (embed.title)
+		add(style(options, "1", renderMarkdown(embed.title, options)) + (embed.url ? ` ${style(options, "4", `<${embed.url}>`)}` : ""));
 	if (embed.description) add(renderMarkdown(embed.description, options));
 	for (const field of embed.fields ?? []) {
 		add("");
@@ -111,14 +119,21 @@ export function renderMessage(body: MessageBody, options: RenderOptions): string
 
 /** The Worker's immediate answer to an interaction. */
 export function renderAnswer(status: number, body: APIInteractionResponse | { error: string }, options: RenderOptions): string[] {
-	if (status !== 200 || !("type" in body)) return [style(options, "31", `The Worker answered ${status}: ${"error" in body ? body.error : JSON.stringify(body)}`)];
+	if (status !== 200 || !("type" in body))
+		return [style(options, "31", `The Worker answered ${status}: ${"error" in body ? body.error : JSON.stringify(body)}`)];
 	switch (body.type) {
 		case InteractionResponseType.Pong:
 			return ["PONG"];
 		case InteractionResponseType.ChannelMessageWithSource:
 			return renderMessage(body.data, options);
 		case InteractionResponseType.DeferredChannelMessageWithSource:
-			return [style(options, "2", `Summary Bot is thinking…${((body.data?.flags ?? 0) & MessageFlags.Ephemeral) !== 0 ? " (only you can see this)" : ""}`)];
+			return [
+				style(
+					options,
+					"2",
+					`Summary Bot is thinking…${((body.data?.flags ?? 0) & MessageFlags.Ephemeral) !== 0 ? " (only you can see this)" : ""}`,
+				),
+			];
 		case InteractionResponseType.DeferredMessageUpdate:
 		case InteractionResponseType.UpdateMessage:
 			return [style(options, "2", "(the bot updates the message the button is on)")];

@@ -7,7 +7,10 @@ import { HOUR_S, SECOND_MS } from "../lib/time";
 const encoder = new TextEncoder();
 const COOKIE = "__Host-admin_session";
 export const SESSION_SECONDS = 12 * HOUR_S;
-/** HttpOnly: no script reads it; Secure + __Host-: set only over HTTPS (or localhost), for this host only; Strict: never sent cross-site. */
+/**
+ * HttpOnly: no script reads it; Secure + __Host-: set only over HTTPS (or localhost), for this host only;
+ * Strict: never sent cross-site.
+ */
 const ATTRIBUTES = "Path=/; HttpOnly; Secure; SameSite=Strict";
 const SESSION = new RegExp(`(?:^|;\\s*)${COOKIE}=(\\d{1,12})\\.([0-9a-f]{64})(?:;|$)`);
 

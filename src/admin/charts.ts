@@ -51,7 +51,9 @@ function axes(spec: ChartSpec, max: number): string {
 	});
 	const every = Math.ceil(spec.labels.length / 10);
 	const labels = spec.labels.map((label, index) =>
-		index % every ? "" : `<text x="${n(PLOT.left + band(spec) * (index + 0.5))}" y="${HEIGHT - 10}" text-anchor="middle" font-size="11" fill="#57606a">${escapeHtml(label.slice(5))}</text>`,
+		index % every
+			? ""
+			: `<text x="${n(PLOT.left + band(spec) * (index + 0.5))}" y="${HEIGHT - 10}" text-anchor="middle" font-size="11" fill="#57606a">${escapeHtml(label.slice(5))}</text>`,
 	);
 	return `<g aria-hidden="true">${grid.join("")}${labels.join("")}</g>`;
 }
@@ -103,14 +105,20 @@ export function lineChart(spec: ChartSpec): string {
 	const values = spec.series.flatMap((series) => series.values.filter((value): value is number => value !== null));
 	const max = spec.max ?? niceMax(Math.max(0, ...values));
 	const marks = spec.series.map((series) => {
-		const points = series.values.map((value, index) => (value === null ? null : { x: n(PLOT.left + band(spec) * (index + 0.5)), y: y(value, max), value, index }));
+		const points = series.values.map((value, index) =>
+			value === null ? null : { x: n(PLOT.left + band(spec) * (index + 0.5)), y: y(value, max), value, index },
+		);
 		const segments: string[][] = [[]];
 		for (const point of points) {
 			if (point) segments.at(-1)!.push(`${point.x},${point.y}`);
 			else if (segments.at(-1)!.length) segments.push([]);
 		}
-		const lines = segments.filter((segment) => segment.length > 1).map((segment) => `<polyline points="${segment.join(" ")}" fill="none" stroke="${series.color}" stroke-width="2"/>`);
-		const dots = points.map((point) => (point ? mark("circle", `cx="${point.x}" cy="${point.y}" r="3.5"`, spec, series, point.index, point.value) : ""));
+		const lines = segments
+			.filter((segment) => segment.length > 1)
+			.map((segment) => `<polyline points="${segment.join(" ")}" fill="none" stroke="${series.color}" stroke-width="2"/>`);
+		const dots = points.map((point) =>
+			point ? mark("circle", `cx="${point.x}" cy="${point.y}" r="3.5"`, spec, series, point.index, point.value) : "",
+		);
 		return lines.join("") + dots.join("");
 	});
 	return frame(spec, marks.join(""), max);

@@ -24,7 +24,15 @@ export function metricsCsv(metrics: Metrics, table: CsvTable): string {
 	if (table === "guilds") {
 		return toCsv(
 			["guild_id", "requests", "delivered", ...tokens],
-			metrics.topGuilds.map((guild) => [guild.guildId, guild.requests, guild.delivered, guild.tokensIn, guild.tokensOut, guild.costMicroUsd, guild.unpricedTokens]),
+			metrics.topGuilds.map((guild) => [
+				guild.guildId,
+				guild.requests,
+				guild.delivered,
+				guild.tokensIn,
+				guild.tokensOut,
+				guild.costMicroUsd,
+				guild.unpricedTokens,
+			]),
 		);
 	}
 	return toCsv(

@@ -3,7 +3,7 @@
 import { drizzle } from "drizzle-orm/d1";
 import { HttpError, jsonResponse } from "../lib/http-error";
 import { CLEARED_COOKIE, isAuthorized, sameSecret, sessionCookie } from "./auth";
-import { CSV_TABLES, metricsCsv, type CsvTable } from "./csv";
+import { CSV_TABLES, type CsvTable, metricsCsv } from "./csv";
 import { readMetrics } from "./metrics";
 import { dashboardPage, htmlResponse, loginPage } from "./page";
 import { DEFAULT_SINCE, parseSince } from "./since";
@@ -58,9 +58,11 @@ export async function dashboardRoute(request: Request, env: Env, now = Date.now(
 
 /** The token from the login form; 400/413 for anything that is not the form. */
 async function submittedToken(request: Request): Promise<string> {
-	if (Number(request.headers.get("content-length") ?? 0) > MAX_LOGIN_BYTES) throw new HttpError(413, `the login form must be under ${MAX_LOGIN_BYTES} bytes`);
+	if (Number(request.headers.get("content-length") ?? 0) > MAX_LOGIN_BYTES)
+		throw new HttpError(413, `the login form must be under ${MAX_LOGIN_BYTES} bytes`);
 	const type = request.headers.get("content-type") ?? "";
-	if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(type)) throw new HttpError(400, "post the login form (application/x-www-form-urlencoded) with a token field");
+	if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(type))
+		throw new HttpError(400, "post the login form (application/x-www-form-urlencoded) with a token field");
 	const token = (await request.formData()).get("token");
 	return typeof token === "string" ? token : "";
 }
@@ -70,7 +72,10 @@ export async function loginRoute(request: Request, env: Env, now = Date.now()): 
 	if (!(await sameSecret(await submittedToken(request), expected))) {
 		return htmlResponse((nonce) => loginPage(nonce, "That token is not right. Check the Worker's ADMIN_TOKEN secret."), 401);
 	}
-	return new Response(null, { status: 303, headers: { location: "/admin", "set-cookie": await sessionCookie(expected, now), "cache-control": "no-store" } });
+	return new Response(null, {
+		status: 303,
+		headers: { location: "/admin", "set-cookie": await sessionCookie(expected, now), "cache-control": "no-store" },
+	});
 }
 
 export function logoutRoute(_request: Request, env: Env): Response {

@@ -4,9 +4,9 @@
 import { and, count, desc, gte, isNotNull, sql } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import { OUTCOMES, usageEvents } from "../db/schema";
+import { DAY_MS } from "../lib/time";
 import { percentileRowSql } from "../metrics/percentile";
 import { TOKEN_SUMS } from "../metrics/stats";
-import { DAY_MS } from "../lib/time";
 
 export type Outcome = (typeof OUTCOMES)[number];
 export const TOP_GUILDS = 10;
@@ -66,18 +66,32 @@ async function percentilesByDay(db: DrizzleD1Database, since: Date): Promise<Map
 			.from(usageEvents)
 			.where(and(gte(usageEvents.createdAt, since), isNotNull(usageEvents.timeToResultMs))),
 	);
-	const at = (percent: number) => sql<number | null>`max(case when ${ranked.rank} = ${percentileRowSql(sql`${ranked.n}`, percent)} then ${ranked.ms} end)`;
-	const rows = await db.with(ranked).select({ day: ranked.day, p50: at(50), p95: at(95) }).from(ranked).groupBy(sql`${ranked.day}`);
+	const at = (percent: number) =>
+		sql<number | null>`max(case when ${ranked.rank} = ${percentileRowSql(sql`${ranked.n}`, percent)} then ${ranked.ms} end)`;
+	const rows = await db
+		.with(ranked)
+		.select({ day: ranked.day, p50: at(50), p95: at(95) })
+		.from(ranked)
+		.groupBy(sql`${ranked.day}`);
 	return new Map(rows.map((row) => [Number(row.day), { p50: row.p50, p95: row.p95 }]));
 }
 
 export async function readMetrics(db: DrizzleD1Database, since: Date, now: Date): Promise<Metrics> {
 	const recent = gte(usageEvents.createdAt, since);
 	const [byDay, percentiles, guilds] = await Promise.all([
-		db.select({ day: dayNumber, outcome: usageEvents.outcome, n: count(), ...TOKEN_SUMS }).from(usageEvents).where(recent).groupBy(dayNumber, usageEvents.outcome),
+		db
+			.select({ day: dayNumber, outcome: usageEvents.outcome, n: count(), ...TOKEN_SUMS })
+			.from(usageEvents)
+			.where(recent)
+			.groupBy(dayNumber, usageEvents.outcome),
 		percentilesByDay(db, since),
 		db
-			.select({ guildId: usageEvents.guildId, requests: count(), delivered: sql<number>`sum(${usageEvents.outcome} = 'delivered')`.mapWith(Number), ...TOKEN_SUMS })
+			.select({
+				guildId: usageEvents.guildId,
+				requests: count(),
+				delivered: sql<number>`sum(${usageEvents.outcome} = 'delivered')`.mapWith(Number),
+				...TOKEN_SUMS,
+			})
 			.from(usageEvents)
 			.where(recent)
 			.groupBy(usageEvents.guildId)

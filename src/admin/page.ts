@@ -3,7 +3,7 @@
 // allows nothing else, so the page can load nothing from anywhere.
 import { OUTCOMES } from "../db/schema";
 import { formatCost } from "../metrics/cost";
-import { barChart, dataTable, lineChart, type ChartSpec } from "./charts";
+import { barChart, type ChartSpec, dataTable, lineChart } from "./charts";
 import { escapeHtml } from "./html";
 import type { Metrics, Outcome } from "./metrics";
 
@@ -74,11 +74,77 @@ function charts(metrics: Metrics): string {
 	const range = `from ${labels[0]} to ${labels.at(-1)} (UTC days)`;
 	const days = metrics.days;
 	return [
-		chart({ id: "requests", title: "Requests per day by outcome", description: `Stacked bars of requests per day, ${range}.`, labels, format: count, series: OUTCOMES.map((outcome) => ({ name: outcome, color: OUTCOME_COLORS[outcome], values: days.map((day) => day.outcomes[outcome]) })) }, "bar", "Requests and outcomes"),
-		chart({ id: "latency", title: "Time to result per day, p50 and p95", description: `Lines of the median and 95th percentile time from request to delivered summary, ${range}.`, labels, format: seconds, series: [{ name: "p50", color: "#0072b2", values: days.map((day) => day.p50Ms) }, { name: "p95", color: "#d55e00", values: days.map((day) => day.p95Ms) }] }, "line", "Time to result"),
-		chart({ id: "cache", title: "Cache hit rate per day", description: `Share of answered requests served from the cache or a shared job, ${range}.`, labels, format: percent, max: 1, series: [{ name: "cache and shared jobs", color: "#56b4e9", values: days.map((day) => day.cacheHitRate) }] }, "line", "Cache hit rate"),
-		chart({ id: "tokens", title: "LLM tokens per day", description: `Stacked bars of input and output tokens per day, ${range}.`, labels, format: count, series: [{ name: "tokens in", color: "#0072b2", values: days.map((day) => day.tokensIn) }, { name: "tokens out", color: "#e69f00", values: days.map((day) => day.tokensOut) }] }, "bar", "Tokens"),
-		chart({ id: "cost", title: "Estimated cost per day, USD", description: `Bars of the estimated LLM cost per day, ${range}; tokens of models without a known price are not included.`, labels, format: usd, series: [{ name: "estimated cost", color: "#009e73", values: days.map((day) => day.costMicroUsd) }] }, "bar", "Estimated cost"),
+		chart(
+			{
+				id: "requests",
+				title: "Requests per day by outcome",
+				description: `Stacked bars of requests per day, ${range}.`,
+				labels,
+				format: count,
+				series: OUTCOMES.map((outcome) => ({
+					name: outcome,
+					color: OUTCOME_COLORS[outcome],
+					values: days.map((day) => day.outcomes[outcome]),
+				})),
+			},
+			"bar",
+			"Requests and outcomes",
+		),
+		chart(
+			{
+				id: "latency",
+				title: "Time to result per day, p50 and p95",
+				description: `Lines of the median and 95th percentile time from request to delivered summary, ${range}.`,
+				labels,
+				format: seconds,
+				series: [
+					{ name: "p50", color: "#0072b2", values: days.map((day) => day.p50Ms) },
+					{ name: "p95", color: "#d55e00", values: days.map((day) => day.p95Ms) },
+				],
+			},
+			"line",
+			"Time to result",
+		),
+		chart(
+			{
+				id: "cache",
+				title: "Cache hit rate per day",
+				description: `Share of answered requests served from the cache or a shared job, ${range}.`,
+				labels,
+				format: percent,
+				max: 1,
+				series: [{ name: "cache and shared jobs", color: "#56b4e9", values: days.map((day) => day.cacheHitRate) }],
+			},
+			"line",
+			"Cache hit rate",
+		),
+		chart(
+			{
+				id: "tokens",
+				title: "LLM tokens per day",
+				description: `Stacked bars of input and output tokens per day, ${range}.`,
+				labels,
+				format: count,
+				series: [
+					{ name: "tokens in", color: "#0072b2", values: days.map((day) => day.tokensIn) },
+					{ name: "tokens out", color: "#e69f00", values: days.map((day) => day.tokensOut) },
+				],
+			},
+			"bar",
+			"Tokens",
+		),
+		chart(
+			{
+				id: "cost",
+				title: "Estimated cost per day, USD",
+				description: `Bars of the estimated LLM cost per day, ${range}; tokens of models without a known price are not included.`,
+				labels,
+				format: usd,
+				series: [{ name: "estimated cost", color: "#009e73", values: days.map((day) => day.costMicroUsd) }],
+			},
+			"bar",
+			"Estimated cost",
+		),
 	].join("");
 }
 
@@ -101,11 +167,19 @@ export function dashboardPage(nonce: string, metrics: Metrics, period: string): 
 		["Summaries made", count(outcomes("delivered"))],
 		["Cache hit rate", answered ? percent(saved / answered) : "—"],
 		["Tokens", count(sum(days, (day) => day.tokensIn + day.tokensOut))],
-		["Estimated cost", formatCost(sum(days, (day) => day.costMicroUsd), sum(days, (day) => day.unpricedTokens))],
+		[
+			"Estimated cost",
+			formatCost(
+				sum(days, (day) => day.costMicroUsd),
+				sum(days, (day) => day.unpricedTokens),
+			),
+		],
 		["Failed or expired", count(outcomes("failed") + outcomes("expired"))],
 	];
 	const query = (extra: string) => `/admin/metrics?since=${encodeURIComponent(period)}${extra}`;
-	const nav = PERIODS.map((option) => `<a href="/admin?since=${option}"${option === period ? ' aria-current="page"' : ""}>${option}</a>`).join("");
+	const nav = PERIODS.map(
+		(option) => `<a href="/admin?since=${option}"${option === period ? ' aria-current="page"' : ""}>${option}</a>`,
+	).join("");
 	return document(
 		nonce,
 		"Summary Bot — operator's view",

@@ -11,7 +11,10 @@ const MAX_SECONDS = USAGE_RETENTION_DAYS * DAY_S;
 const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})?)?$/;
 
 function fail(input: string): never {
-	throw new HttpError(400, `since=${input.slice(0, 40)} is neither an ISO date or time (2026-11-01, 2026-11-01T12:00Z) nor a duration (24h, 7d)`);
+	throw new HttpError(
+		400,
+		`since=${input.slice(0, 40)} is neither an ISO date or time (2026-11-01, 2026-11-01T12:00Z) nor a duration (24h, 7d)`,
+	);
 }
 
 /** The time an ISO date or date-time stands for; a time without a zone is UTC. */

@@ -2,7 +2,7 @@
 // compare-and-set on its time, so overlapping ticks claim it once), turning one off, noting one posted.
 import { and, eq, isNull, lt, lte, or } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
-import { digestSchedules, guildSettings, type DigestSchedule } from "./schema";
+import { type DigestSchedule, digestSchedules, guildSettings } from "./schema";
 
 export type DueDigest = DigestSchedule & { nextRunAt: Date; defaultLanguage: string | null };
 
@@ -18,7 +18,9 @@ export async function dueDigests(db: DrizzleD1Database, now: number, limit: numb
 		.where(and(eq(digestSchedules.enabled, true), lte(digestSchedules.nextRunAt, new Date(now))))
 		.orderBy(digestSchedules.nextRunAt)
 		.limit(limit);
-	return rows.flatMap(({ digest, defaultLanguage }) => (digest.nextRunAt ? [{ ...digest, nextRunAt: digest.nextRunAt, defaultLanguage }] : []));
+	return rows.flatMap(({ digest, defaultLanguage }) =>
+		digest.nextRunAt ? [{ ...digest, nextRunAt: digest.nextRunAt, defaultLanguage }] : [],
+	);
 }
 
 /**
@@ -28,7 +30,10 @@ export async function dueDigests(db: DrizzleD1Database, now: number, limit: numb
 export async function claimPeriods(db: DrizzleD1Database, claims: { digest: DueDigest; next: number }[]): Promise<boolean[]> {
 	if (!claims.length) return [];
 	const [first, ...rest] = claims.map(({ digest, next }) =>
-		db.update(digestSchedules).set({ nextRunAt: new Date(next) }).where(and(byChannel(digest), eq(digestSchedules.nextRunAt, digest.nextRunAt))),
+		db
+			.update(digestSchedules)
+			.set({ nextRunAt: new Date(next) })
+			.where(and(byChannel(digest), eq(digestSchedules.nextRunAt, digest.nextRunAt))),
 	);
 	const results = await db.batch([first, ...rest]);
 	return results.map((result) => result.meta.changes === 1);
@@ -38,7 +43,10 @@ export async function claimPeriods(db: DrizzleD1Database, claims: { digest: DueD
 export async function releasePeriods(db: DrizzleD1Database, claims: { digest: DueDigest; next: number }[]): Promise<void> {
 	if (!claims.length) return;
 	const [first, ...rest] = claims.map(({ digest, next }) =>
-		db.update(digestSchedules).set({ nextRunAt: digest.nextRunAt }).where(and(byChannel(digest), eq(digestSchedules.nextRunAt, new Date(next)))),
+		db
+			.update(digestSchedules)
+			.set({ nextRunAt: digest.nextRunAt })
+			.where(and(byChannel(digest), eq(digestSchedules.nextRunAt, new Date(next)))),
 	);
 	await db.batch([first, ...rest]);
 }
@@ -49,7 +57,10 @@ export async function disableDigest(db: DrizzleD1Database, digest: { guildId: st
 }
 
 /** Notes the period that ended at `scheduledAt` as posted: the next digest summarizes from there. */
-export async function markPosted(db: DrizzleD1Database, digest: { guildId: string; channelId: string; scheduledAt: number }): Promise<void> {
+export async function markPosted(
+	db: DrizzleD1Database,
+	digest: { guildId: string; channelId: string; scheduledAt: number },
+): Promise<void> {
 	const at = new Date(digest.scheduledAt);
 	await db
 		.update(digestSchedules)

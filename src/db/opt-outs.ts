@@ -22,7 +22,10 @@ export async function isOptedOut(db: DrizzleD1Database, member: Member): Promise
 }
 
 export async function optOut(db: DrizzleD1Database, member: Member): Promise<void> {
-	await db.insert(memberOptOuts).values({ ...member, createdAt: new Date() }).onConflictDoNothing();
+	await db
+		.insert(memberOptOuts)
+		.values({ ...member, createdAt: new Date() })
+		.onConflictDoNothing();
 }
 
 export async function optIn(db: DrizzleD1Database, member: Member): Promise<void> {

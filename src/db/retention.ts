@@ -3,8 +3,8 @@
 // leaves, the next one takes.
 import { inArray, lt, sql } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
-import { guildSettings, summaries, usageEvents } from "./schema";
 import { DAY_MS } from "../lib/time";
+import { guildSettings, summaries, usageEvents } from "./schema";
 
 export const DEFAULT_RETENTION_DAYS = 30;
 export const USAGE_RETENTION_DAYS = 90;

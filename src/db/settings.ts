@@ -2,24 +2,39 @@
 // answer, never before it. Writes are upserts keyed by the guild (and channel), so repeating one changes nothing.
 import { and, eq, ne, sql } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
-import { digestSchedules, guildSettings, type DigestSchedule, type GuildSettings } from "./schema";
+import { type DigestSchedule, digestSchedules, type GuildSettings, guildSettings } from "./schema";
 
 /** Digests a guild may have: each one is a summary a day or a week, and the cron trigger's work. */
 export const MAX_DIGESTS = 5;
 
-export type SettingsChange = Partial<Pick<GuildSettings, "guildPerHour" | "userPer10Minutes" | "defaultStyle" | "defaultLanguage" | "retentionDays" | "keepHistory">>;
+export type SettingsChange = Partial<
+	Pick<GuildSettings, "guildPerHour" | "userPer10Minutes" | "defaultStyle" | "defaultLanguage" | "retentionDays" | "keepHistory">
+>;
 export type DigestRow = typeof digestSchedules.$inferInsert;
 
-export async function readConfig(db: DrizzleD1Database, guildId: string): Promise<{ settings: GuildSettings | undefined; digests: DigestSchedule[] }> {
+export async function readConfig(
+	db: DrizzleD1Database,
+	guildId: string,
+): Promise<{ settings: GuildSettings | undefined; digests: DigestSchedule[] }> {
 	const [settings, digests] = await db.batch([
 		db.select().from(guildSettings).where(eq(guildSettings.guildId, guildId)),
-		db.select().from(digestSchedules).where(eq(digestSchedules.guildId, guildId)).orderBy(digestSchedules.createdAt).limit(MAX_DIGESTS * 2),
+		db
+			.select()
+			.from(digestSchedules)
+			.where(eq(digestSchedules.guildId, guildId))
+			.orderBy(digestSchedules.createdAt)
+			.limit(MAX_DIGESTS * 2),
 	]);
 	return { settings: settings[0], digests };
 }
 
 /** Applies a change in one statement, so two admins' changes to different settings both stay. */
-export async function saveSettings(db: DrizzleD1Database, guildId: string, change: SettingsChange, by: { userId: string; at: Date }): Promise<GuildSettings> {
+export async function saveSettings(
+	db: DrizzleD1Database,
+	guildId: string,
+	change: SettingsChange,
+	by: { userId: string; at: Date },
+): Promise<GuildSettings> {
 	const changed = { ...change, updatedBy: by.userId, updatedAt: by.at };
 	const [row] = await db
 		.insert(guildSettings)
@@ -41,7 +56,10 @@ export async function saveDigest(db: DrizzleD1Database, digest: DigestRow): Prom
 	await db
 		.insert(digestSchedules)
 		.values(digest)
-		.onConflictDoUpdate({ target: [digestSchedules.guildId, digestSchedules.channelId], set: { ...schedule, enabled: true, disabledReason: null, lastRunAt: null } });
+		.onConflictDoUpdate({
+			target: [digestSchedules.guildId, digestSchedules.channelId],
+			set: { ...schedule, enabled: true, disabledReason: null, lastRunAt: null },
+		});
 	return true;
 }
 

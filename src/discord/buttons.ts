@@ -2,13 +2,13 @@
 // Shorter, More detail, Post publicly. A click is an interaction like any other: the button's id
 // carries the request, which goes through the same checks and cache.
 import {
-	ButtonStyle,
-	ComponentType,
 	type APIActionRowComponent,
 	type APIButtonComponent,
 	type APIMessageTopLevelComponent,
+	ButtonStyle,
+	ComponentType,
 } from "discord-api-types/v10";
-import { parseRangeKey, rangeKey, type Range, type SummaryRequest } from "../domain/job";
+import { parseRangeKey, type Range, rangeKey, type SummaryRequest } from "../domain/job";
 import { STYLES, type Style } from "../domain/styles";
 
 export type ButtonAction = "refresh" | "shorter" | "detail" | "public";
@@ -44,7 +44,11 @@ export function parseButtonId(customId: string): ButtonRequest | undefined {
 export function summaryButtons(
 	request: Pick<SummaryRequest, "channelId" | "range" | "style" | "public"> & { refreshable?: boolean },
 ): APIActionRowComponent<APIButtonComponent>[] {
-	const button = (action: ButtonAction, label: string, style: ButtonStyle.Primary | ButtonStyle.Secondary = ButtonStyle.Secondary): APIButtonComponent => ({
+	const button = (
+		action: ButtonAction,
+		label: string,
+		style: ButtonStyle.Primary | ButtonStyle.Secondary = ButtonStyle.Secondary,
+	): APIButtonComponent => ({
 		type: ComponentType.Button,
 		style,
 		label,

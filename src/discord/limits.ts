@@ -19,7 +19,13 @@ export const LIMITS = {
 /** The text Discord counts against `textPerMessage`. */
 export function embedText(embed: APIEmbed): number {
 	const fields = (embed.fields ?? []).reduce((sum, field) => sum + field.name.length + field.value.length, 0);
-	return (embed.title?.length ?? 0) + (embed.description?.length ?? 0) + fields + (embed.footer?.text.length ?? 0) + (embed.author?.name.length ?? 0);
+	return (
+		(embed.title?.length ?? 0) +
+		(embed.description?.length ?? 0) +
+		fields +
+		(embed.footer?.text.length ?? 0) +
+		(embed.author?.name.length ?? 0)
+	);
 }
 
 // Markdown links, <…> tokens (mentions, channels, timestamps, custom emoji) and bare URLs: cut in half,

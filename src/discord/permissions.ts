@@ -34,5 +34,8 @@ export const PERMISSION_NAMES = { read: NEEDED_TO_READ.map(([name]) => name), se
 
 export function listNames(names: readonly string[]): string {
 	if (names.length <= 2) return names.map((name) => `**${name}**`).join(" and ");
-	return `${names.slice(0, -1).map((name) => `**${name}**`).join(", ")} and **${names.at(-1)}**`;
+	return `${names
+		.slice(0, -1)
+		.map((name) => `**${name}**`)
+		.join(", ")} and **${names.at(-1)}**`;
 }

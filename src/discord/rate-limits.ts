@@ -54,7 +54,8 @@ export class RateLimits {
 		let bucket = this.buckets.get(route);
 		if (!bucket) {
 			if (this.buckets.size >= this.sweepAt) this.forgetIdle(now);
-			this.buckets.set(route, (bucket = { ...UNKNOWN, inFlight: 0 }));
+			bucket = { ...UNKNOWN, inFlight: 0 };
+			this.buckets.set(route, bucket);
 		}
 		if (bucket.resetAt <= now) {
 			bucket.remaining = bucket.limit;

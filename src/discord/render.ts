@@ -3,12 +3,12 @@
 import type { APIActionRowComponent, APIAllowedMentions, APIComponentInMessageActionRow, APIEmbed } from "discord-api-types/v10";
 import type { Range } from "../domain/job";
 import type { Line } from "../domain/line";
-import type { Cited, Summary } from "../domain/summary";
 import type { Style } from "../domain/styles";
+import type { Cited, Summary } from "../domain/summary";
+import { DAY_S, HOUR_S, MINUTE_S, WEEK_S } from "../lib/time";
 import { cut, LIMITS, pack } from "./limits";
 import { NO_MENTIONS } from "./responses";
-import { balance, BALANCE_GROWTH, escapeName, inlineText, neutralizeMentions } from "./sanitize";
-import { DAY_S, HOUR_S, MINUTE_S, WEEK_S } from "../lib/time";
+import { BALANCE_GROWTH, balance, escapeName, inlineText, neutralizeMentions } from "./sanitize";
 
 export interface RenderContext {
 	guildId: string;
@@ -50,7 +50,12 @@ function plural(count: number, word: string): string {
 }
 
 export function durationLabel(seconds: number): string {
-	const units: [number, string][] = [[WEEK_S, "week"], [DAY_S, "day"], [HOUR_S, "hour"], [MINUTE_S, "minute"]];
+	const units: [number, string][] = [
+		[WEEK_S, "week"],
+		[DAY_S, "day"],
+		[HOUR_S, "hour"],
+		[MINUTE_S, "minute"],
+	];
 	const [size, word] = units.find(([size]) => seconds % size === 0 && seconds >= size) ?? [MINUTE_S, "minute"];
 	return plural(Math.max(1, Math.round(seconds / size)), word);
 }
@@ -104,7 +109,11 @@ function jumpLinks(item: Cited, lines: Map<number, Line>, context: RenderContext
 /** A point as a bullet; a quoted one is someone's message as written, so it says whose. */
 function pointBlock(point: Cited, quoted: boolean, lines: Map<number, Line>, context: RenderContext): Block {
 	const author = quoted ? lines.get(point.sources[0])?.author : undefined;
-	return { head: "• ", body: `${author ? `**${escapeName(author)}**: ` : ""}${inlineText(point.text)}`, tail: jumpLinks(point, lines, context) };
+	return {
+		head: "• ",
+		body: `${author ? `**${escapeName(author)}**: ` : ""}${inlineText(point.text)}`,
+		tail: jumpLinks(point, lines, context),
+	};
 }
 
 function pointBlocks(summary: Summary, lines: Map<number, Line>, context: RenderContext): Block[] {
@@ -126,7 +135,9 @@ function actionBlocks(summary: Summary, lines: Map<number, Line>, context: Rende
 		body: `${inlineText(item.text)}${item.owner ? ` — **${escapeName(item.owner)}**` : ""}`,
 		tail: jumpLinks(item, lines, context),
 	}));
-	return items.length || context.style !== "action_items" ? items : [{ head: "**Action items**\n", body: "*None found in this range.*", tail: "" }];
+	return items.length || context.style !== "action_items"
+		? items
+		: [{ head: "**Action items**\n", body: "*None found in this range.*", tail: "" }];
 }
 
 /** "**12 participants:** alice (40), bob (22), … and 2 more". */
@@ -135,7 +146,13 @@ function participantsBlock(summary: Summary): Block[] {
 	if (!participants.length) return [];
 	const shown = participants.slice(0, PARTICIPANTS_SHOWN).map((p) => `${escapeName(p.name)} (${p.messages.toLocaleString("en-US")})`);
 	const more = participants.length - shown.length;
-	return [{ head: `**${plural(participants.length, "participant")}:** `, body: `${shown.join(", ")}${more ? `, … and ${more} more` : ""}`, tail: "" }];
+	return [
+		{
+			head: `**${plural(participants.length, "participant")}:** `,
+			body: `${shown.join(", ")}${more ? `, … and ${more} more` : ""}`,
+			tail: "",
+		},
+	];
 }
 
 /** The links members posted: only under extractive summaries, where no LLM has woven them into the points. */
@@ -152,7 +169,13 @@ function blocks(summary: Summary, context: RenderContext): Block[] {
 	const intro: Block = { head: `<#${context.channelId}> · ${plural(context.messageCount, "message")}`, body: "", tail: "" };
 	const notice: Block[] =
 		summary.model === "extractive"
-			? [{ head: "", body: "*Extractive summary: messages selected from the conversation and quoted as written, not written by an LLM.*", tail: "" }]
+			? [
+					{
+						head: "",
+						body: "*Extractive summary: messages selected from the conversation and quoted as written, not written by an LLM.*",
+						tail: "",
+					},
+				]
 			: [];
 	const points = pointBlocks(summary, lines, context);
 	const pointsOrNote = points.length ? points : [{ head: "", body: "*No notable points in this range.*", tail: "" }];
@@ -179,7 +202,12 @@ export function render(summary: Summary, context: RenderContext): RenderedMessag
 	const color = summary.model === "extractive" ? COLOR.extractive : COLOR.llm;
 	return descriptions.map((description, i) => {
 		const last = i === descriptions.length - 1;
-		const embed: APIEmbed = { title: i === 0 ? titles.first : titles.continued, description, color, ...(last ? { footer: { text: footer } } : {}) };
+		const embed: APIEmbed = {
+			title: i === 0 ? titles.first : titles.continued,
+			description,
+			color,
+			...(last ? { footer: { text: footer } } : {}),
+		};
 		return {
 			// The edit also clears any progress text ("Reading messages…") from the original response.
 			...(i === 0 ? { content: "" } : {}),

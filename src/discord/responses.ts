@@ -1,10 +1,10 @@
 // Builders for the bot's answers. Every message carries `allowed_mentions: { parse: [] }`,
 // so nothing the bot says ever pings anyone.
 import {
-	InteractionResponseType,
-	MessageFlags,
 	type APIInteractionResponse,
 	type APIInteractionResponseCallbackData,
+	InteractionResponseType,
+	MessageFlags,
 } from "discord-api-types/v10";
 
 export const NO_MENTIONS = { parse: [] };

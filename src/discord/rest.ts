@@ -3,9 +3,9 @@
 // 401/403/404 never retried, and a breaker that keeps invalid requests far below Discord's
 // 10,000 per 10 minutes, past which Discord bans the IP for a while.
 import packageJson from "../../package.json";
-import { RateLimits, routeKey, routeLabel } from "./rate-limits";
-import { realSleep, retry, type RetryVerdict, type Sleep } from "../lib/retry";
+import { type RetryVerdict, realSleep, retry, type Sleep } from "../lib/retry";
 import { MINUTE_MS, SECOND_MS } from "../lib/time";
+import { RateLimits, routeKey, routeLabel } from "./rate-limits";
 
 export class DiscordError extends Error {
 	constructor(
@@ -68,7 +68,8 @@ export class DiscordRest {
 		const maxWaitMs = this.options.maxWaitMs ?? 60_000;
 		this.checkBreaker();
 		for (let wait = this.limits.take(route, this.now()); wait > 0; wait = this.limits.take(route, this.now())) {
-			if (wait > maxWaitMs) throw new DiscordError(429, undefined, `rate limited on ${routeLabel(route)} for ${Math.ceil(wait / SECOND_MS)} s`);
+			if (wait > maxWaitMs)
+				throw new DiscordError(429, undefined, `rate limited on ${routeLabel(route)} for ${Math.ceil(wait / SECOND_MS)} s`);
 			await this.sleep(wait);
 		}
 		let response: Response;

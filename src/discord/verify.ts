@@ -1,7 +1,7 @@
 // Verifies that a request to /interactions really comes from Discord, before anything parses it.
 import { verifyKey } from "discord-interactions";
-import { HttpError } from "../lib/http-error";
 import { fromHex } from "../lib/hex";
+import { HttpError } from "../lib/http-error";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 /** Discord's library checks only the signature; without a window a captured request could be replayed forever. */

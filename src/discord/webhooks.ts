@@ -19,7 +19,12 @@ export async function deliver(rest: DiscordRest, target: Target, messages: Webho
 	const [first, ...followups] = messages;
 	await rest.request("PATCH", `${webhook(target)}/messages/@original`, { ...first, allowed_mentions: NO_MENTIONS }, { auth: false });
 	for (const message of followups) {
-		await rest.request("POST", webhook(target), { ...message, allowed_mentions: NO_MENTIONS, flags: ephemeral ? 64 : undefined }, { auth: false });
+		await rest.request(
+			"POST",
+			webhook(target),
+			{ ...message, allowed_mentions: NO_MENTIONS, flags: ephemeral ? 64 : undefined },
+			{ auth: false },
+		);
 	}
 }
 
@@ -44,10 +49,14 @@ export function progressReporter(rest: DiscordRest, target: Target, startedAt: n
 			if (at - startedAt < PROGRESS.afterMs || at - lastAt < PROGRESS.everyMs) return;
 			lastAt = at;
 			// One edit at a time, in order, and never failing the job: progress is a courtesy.
-			chain = chain.then(() => rest.request("PATCH", `${webhook(target)}/messages/@original`, { content, allowed_mentions: NO_MENTIONS }, { auth: false })).then(
-				() => undefined,
-				() => undefined,
-			);
+			chain = chain
+				.then(() =>
+					rest.request("PATCH", `${webhook(target)}/messages/@original`, { content, allowed_mentions: NO_MENTIONS }, { auth: false }),
+				)
+				.then(
+					() => undefined,
+					() => undefined,
+				);
 		},
 		/** Waits for the edits under way, so none lands after the result. */
 		settled: () => chain,

@@ -1,8 +1,9 @@
 // The message that travels on the summary queue: everything the consumer needs to do the work
 // and deliver it, and never any message content.
+
+import { HOUR_S, MINUTE_MS, MINUTE_S } from "../lib/time";
 import { DIGEST_STALE_MS, type Schedule } from "./digest-schedule";
 import type { Style } from "./styles";
-import { HOUR_S, MINUTE_MS, MINUTE_S } from "../lib/time";
 
 export type Range =
 	| { kind: "count"; messages: number }
@@ -39,7 +40,10 @@ export interface SummaryJob extends SummaryRequest {
 	token: string;
 	/** When the interaction arrived (ms): fixes the start of a `since` range and the token's expiry. */
 	requestedAt: number;
-	/** When the guild's Durable Object enqueued the job (ms), the answer following at once: the interaction's latency is `admittedAt - requestedAt`. */
+	/**
+	 * When the guild's Durable Object enqueued the job (ms), the answer following at once: the interaction's
+	 * latency is `admittedAt - requestedAt`.
+	 */
 	admittedAt?: number;
 }
 

@@ -19,8 +19,9 @@ export class Flights implements Expiring {
 
 	/** The id of the run flying under `flight`, if one is. */
 	flying(flight: string, now: number): string | undefined {
-		return this.sql.exec<{ interaction_id: string }>("SELECT interaction_id FROM jobs WHERE key = ? AND expires_at > ?", flight, now).toArray()[0]
-			?.interaction_id;
+		return this.sql
+			.exec<{ interaction_id: string }>("SELECT interaction_id FROM jobs WHERE key = ? AND expires_at > ?", flight, now)
+			.toArray()[0]?.interaction_id;
 	}
 
 	join(flight: string, runId: string, joiner: Joiner): void {
@@ -101,7 +102,9 @@ export class Flights implements Expiring {
 
 	nextExpiry(): number | null {
 		return this.sql
-			.exec<{ at: number | null }>("SELECT MIN(at) AS at FROM (SELECT MIN(expires_at) AS at FROM jobs UNION ALL SELECT MIN(expires_at) FROM joiners)")
+			.exec<{ at: number | null }>(
+				"SELECT MIN(at) AS at FROM (SELECT MIN(expires_at) AS at FROM jobs UNION ALL SELECT MIN(expires_at) FROM joiners)",
+			)
 			.one().at;
 	}
 }

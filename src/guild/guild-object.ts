@@ -100,7 +100,12 @@ export class GuildObject extends DurableObject<Env> {
 		if (leader) {
 			this.flights.join(run.flight, leader, { ...job, expiresAt: run.expiresAt });
 			const enqueue = this.enqueues.get(run.flight);
-			return enqueue ? enqueue.then((): Admission => ({ outcome: "joined" }), (): Admission => ({ outcome: "failed" })) : { outcome: "joined" };
+			return enqueue
+				? enqueue.then(
+						(): Admission => ({ outcome: "joined" }),
+						(): Admission => ({ outcome: "failed" }),
+					)
+				: { outcome: "joined" };
 		}
 
 		const limits = limitsOf(config);

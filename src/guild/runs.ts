@@ -20,7 +20,10 @@ export class Runs implements Expiring {
 	}
 
 	kept(id: string, now: number): string | null {
-		return this.sql.exec<{ value: string }>("SELECT value FROM results WHERE interaction_id = ? AND expires_at > ?", id, now).toArray()[0]?.value ?? null;
+		return (
+			this.sql.exec<{ value: string }>("SELECT value FROM results WHERE interaction_id = ? AND expires_at > ?", id, now).toArray()[0]
+				?.value ?? null
+		);
 	}
 
 	expire(now: number): void {
@@ -30,7 +33,9 @@ export class Runs implements Expiring {
 
 	nextExpiry(): number | null {
 		return this.sql
-			.exec<{ at: number | null }>("SELECT MIN(at) AS at FROM (SELECT MIN(expires_at) AS at FROM done UNION ALL SELECT MIN(expires_at) FROM results)")
+			.exec<{ at: number | null }>(
+				"SELECT MIN(at) AS at FROM (SELECT MIN(expires_at) AS at FROM done UNION ALL SELECT MIN(expires_at) FROM results)",
+			)
 			.one().at;
 	}
 }

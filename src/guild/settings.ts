@@ -2,14 +2,20 @@
 // defaults for what a member didn't choose. D1 holds the settings; /config pushes this part here. Pure.
 import type { GuildSettings } from "../db/schema";
 import { restyled, type SummaryJob, type Unchosen } from "../domain/job";
-import { DEFAULT_LIMITS, type BucketRule } from "./token-bucket";
+import { type BucketRule, DEFAULT_LIMITS } from "./token-bucket";
 
 export type GuildConfig = Pick<GuildSettings, "guildPerHour" | "userPer10Minutes" | "defaultStyle" | "defaultLanguage"> & {
 	/** When the settings were saved (ms): an older push never replaces a newer one. */
 	revision: number;
 };
 
-export const UNCONFIGURED: GuildConfig = { guildPerHour: null, userPer10Minutes: null, defaultStyle: null, defaultLanguage: null, revision: 0 };
+export const UNCONFIGURED: GuildConfig = {
+	guildPerHour: null,
+	userPer10Minutes: null,
+	defaultStyle: null,
+	defaultLanguage: null,
+	revision: 0,
+};
 
 const HOUR_MS = 3_600_000;
 const TEN_MINUTES_MS = 600_000;
@@ -29,8 +35,14 @@ export function configOf(row: GuildSettings | undefined): GuildConfig {
  */
 export function limitsOf(config: GuildConfig): { guild: BucketRule; user: BucketRule } {
 	return {
-		guild: config.guildPerHour === null ? DEFAULT_LIMITS.guild : { capacity: Math.ceil(config.guildPerHour / 3), refillMs: HOUR_MS / config.guildPerHour },
-		user: config.userPer10Minutes === null ? DEFAULT_LIMITS.user : { capacity: config.userPer10Minutes, refillMs: TEN_MINUTES_MS / config.userPer10Minutes },
+		guild:
+			config.guildPerHour === null
+				? DEFAULT_LIMITS.guild
+				: { capacity: Math.ceil(config.guildPerHour / 3), refillMs: HOUR_MS / config.guildPerHour },
+		user:
+			config.userPer10Minutes === null
+				? DEFAULT_LIMITS.user
+				: { capacity: config.userPer10Minutes, refillMs: TEN_MINUTES_MS / config.userPer10Minutes },
 	};
 }
 

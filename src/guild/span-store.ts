@@ -42,7 +42,10 @@ export class SpanStore implements Expiring {
 					expiresAt,
 				);
 			}
-			sql.exec("DELETE FROM spans WHERE rowid IN (SELECT rowid FROM spans ORDER BY expires_at DESC LIMIT -1 OFFSET ?)", SPAN_LIMITS.entries);
+			sql.exec(
+				"DELETE FROM spans WHERE rowid IN (SELECT rowid FROM spans ORDER BY expires_at DESC LIMIT -1 OFFSET ?)",
+				SPAN_LIMITS.entries,
+			);
 		});
 		return expiresAt;
 	}

@@ -11,11 +11,7 @@ export interface BucketRule {
  * `tat` ("theoretical arrival time") is when the bucket will be full again; undefined or past means full.
  * Taking a token pushes it one refill later; a request conforms while `tat` stays within capacity refills of now.
  */
-export function take(
-	tat: number | undefined,
-	rule: BucketRule,
-	now: number,
-): { ok: true; tat: number } | { ok: false; retryAt: number } {
+export function take(tat: number | undefined, rule: BucketRule, now: number): { ok: true; tat: number } | { ok: false; retryAt: number } {
 	const next = Math.max(tat ?? now, now) + rule.refillMs;
 	const allowedAt = next - rule.capacity * rule.refillMs;
 	return allowedAt <= now ? { ok: true, tat: next } : { ok: false, retryAt: allowedAt };

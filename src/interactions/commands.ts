@@ -1,13 +1,13 @@
 // Every command of the bot, in one module: the runtime dispatches on these names and
 // `npm run register` uploads exactly this list.
 import {
+	type ApplicationCommandOptionAllowedChannelType,
 	ApplicationCommandOptionType,
 	ApplicationCommandType,
 	ApplicationIntegrationType,
 	ChannelType,
 	InteractionContextType,
 	PermissionFlagsBits,
-	type ApplicationCommandOptionAllowedChannelType,
 	type RESTPutAPIApplicationCommandsJSONBody,
 } from "discord-api-types/v10";
 import { CADENCES, DIGEST_DEFAULTS, WEEKDAYS } from "../domain/digest-schedule";
@@ -23,7 +23,6 @@ export const COMMAND = {
 	privacy: "privacy",
 	help: "help",
 } as const;
-
 
 /** Channels whose messages can be read: text, announcements, threads and the text chat of voice channels. */
 export const SUMMARIZABLE_CHANNEL_TYPES: ApplicationCommandOptionAllowedChannelType[] = [

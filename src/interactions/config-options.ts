@@ -1,17 +1,17 @@
 // Turns a /config interaction into what it asks for, or into the reason it can't be done: a missing
 // Manage Server permission, a bad value, or a digest channel the bot couldn't post in. Pure: no I/O.
 import {
-	ApplicationCommandOptionType,
 	type APIApplicationCommandSubcommandOption,
 	type APIChatInputApplicationCommandInteraction,
+	ApplicationCommandOptionType,
 } from "discord-api-types/v10";
 import type { SettingsChange } from "../db/settings";
-import { CADENCES, DIGEST_DEFAULTS, WEEKDAYS, type Cadence } from "../domain/digest-schedule";
-import { COMMAND, COMMANDS } from "./commands";
+import { listNames, missingToManage, missingToPost, missingToRead } from "../discord/permissions";
+import { CADENCES, type Cadence, DIGEST_DEFAULTS, WEEKDAYS } from "../domain/digest-schedule";
 import { LANGUAGE_MAX_LENGTH, MEMBERS_LANGUAGE, SETTING_RANGES } from "../domain/limits";
 import { STYLES, type Style } from "../domain/styles";
-import { listNames, missingToManage, missingToPost, missingToRead } from "../discord/permissions";
 import { err, ok, type Result } from "../lib/result";
+import { COMMAND, COMMANDS } from "./commands";
 
 export interface DigestRequest {
 	channelId: string;
@@ -41,7 +41,9 @@ const languageNames = () => (names ??= new Intl.DisplayNames(["en"], { type: "la
 export function parseLanguage(text: string): Result<string | null> {
 	const trimmed = text.trim();
 	if (trimmed.toLowerCase() === MEMBERS_LANGUAGE) return ok(null);
-	const wrong = err(`\`language\` must be a language code like \`en\`, \`de\` or \`pt-BR\`, or \`${MEMBERS_LANGUAGE}\` for each member's own.`);
+	const wrong = err(
+		`\`language\` must be a language code like \`en\`, \`de\` or \`pt-BR\`, or \`${MEMBERS_LANGUAGE}\` for each member's own.`,
+	);
 	if (trimmed.length > LANGUAGE_MAX_LENGTH) return wrong;
 	try {
 		const [tag] = Intl.getCanonicalLocales(trimmed);
@@ -109,7 +111,8 @@ function parseSet(values: Map<string, OptionValue>): Result<SettingsChange> {
 
 function parseDigest(values: Map<string, OptionValue>, interaction: APIChatInputApplicationCommandInteraction): Result<DigestRequest> {
 	const given = values.get("cadence");
-	if (typeof given !== "string" || !Object.hasOwn(CADENCES, given)) return err(`\`cadence\` must be one of ${code(Object.keys(CADENCES))}.`);
+	if (typeof given !== "string" || !Object.hasOwn(CADENCES, given))
+		return err(`\`cadence\` must be one of ${code(Object.keys(CADENCES))}.`);
 	const cadence = given as Cadence;
 	const here = interaction.channel?.id ?? interaction.channel_id;
 	const option = values.get("channel");
@@ -126,7 +129,8 @@ function parseDigest(values: Map<string, OptionValue>, interaction: APIChatInput
 	const hourUtc = integerIn(values, "hour_utc");
 	if (!hourUtc.ok) return hourUtc;
 	const weekday = values.get("weekday");
-	if (weekday !== undefined && cadence !== "weekly") return err("`weekday` is for weekly digests: use `cadence:weekly`, or leave `weekday` out.");
+	if (weekday !== undefined && cadence !== "weekly")
+		return err("`weekday` is for weekly digests: use `cadence:weekly`, or leave `weekday` out.");
 	if (weekday !== undefined && (typeof weekday !== "number" || !Number.isInteger(weekday) || !WEEKDAYS[weekday])) {
 		return err(`\`weekday\` must be a day of the week, 0 (${WEEKDAYS[0]}) to 6 (${WEEKDAYS[6]}).`);
 	}
@@ -140,7 +144,9 @@ function parseDigest(values: Map<string, OptionValue>, interaction: APIChatInput
 	const bot = resolved ? resolved.app_permissions : interaction.app_permissions;
 	const botMissing = bot === undefined ? [] : missingToPost(bot);
 	if (botMissing.length) {
-		return err(`I can't post a digest in <#${channelId}>: I need ${listNames(botMissing)} there. Grant Summary Bot these permissions in the channel's settings, then try again.`);
+		return err(
+			`I can't post a digest in <#${channelId}>: I need ${listNames(botMissing)} there. Grant Summary Bot these permissions in the channel's settings, then try again.`,
+		);
 	}
 	return ok({
 		channelId,
@@ -154,7 +160,8 @@ function parseDigest(values: Map<string, OptionValue>, interaction: APIChatInput
 export function parseConfig(interaction: APIChatInputApplicationCommandInteraction): Result<ConfigRequest> {
 	if (!interaction.guild_id || !interaction.member) return err("Settings are per server: use this command in a server.");
 	const missing = missingToManage(interaction.member.permissions);
-	if (missing.length) return err(`Only members with ${listNames(missing)} can view or change Summary Bot's settings here. Ask a server admin.`);
+	if (missing.length)
+		return err(`Only members with ${listNames(missing)} can view or change Summary Bot's settings here. Ask a server admin.`);
 	const [sub] = interaction.data.options ?? [];
 	if (sub?.type !== ApplicationCommandOptionType.Subcommand) return err("Use `/config view`, `/config set` or `/config digest`.");
 	const values = new Map<string, OptionValue>();

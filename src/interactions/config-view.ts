@@ -3,9 +3,9 @@
 import type { APIEmbed } from "discord-api-types/v10";
 import { DEFAULT_RETENTION_DAYS } from "../db/retention";
 import type { DigestSchedule, GuildSettings } from "../db/schema";
-import { DEFAULT_RATES } from "../guild/settings";
-import { DEFAULT_STYLE, STYLES } from "../domain/styles";
 import { WEEKDAYS } from "../domain/digest-schedule";
+import { DEFAULT_STYLE, STYLES } from "../domain/styles";
+import { DEFAULT_RATES } from "../guild/settings";
 import { languageName } from "./config-options";
 
 const DEFAULT = " *(default)*";
@@ -31,7 +31,9 @@ export function configEmbed(settings: GuildSettings | undefined, digests: Digest
 	const language = settings?.defaultLanguage ?? null;
 	const retentionDays = settings?.retentionDays ?? DEFAULT_RETENTION_DAYS;
 	const keepHistory = settings?.keepHistory ?? true;
-	const history = keepHistory ? `Kept ${retentionDays} day${retentionDays === 1 ? "" : "s"}${mark(retentionDays === DEFAULT_RETENTION_DAYS)}` : "**Off**: no summary is kept";
+	const history = keepHistory
+		? `Kept ${retentionDays} day${retentionDays === 1 ? "" : "s"}${mark(retentionDays === DEFAULT_RETENTION_DAYS)}`
+		: "**Off**: no summary is kept";
 	return {
 		title: "Summary Bot settings",
 		// Digests go in the description, whose room (4,096) holds the most a guild can have; a field's (1,024) may not.

@@ -1,10 +1,10 @@
 // Commands that need D1 answer "thinking…" at once and finish after the answer (the interaction path
 // never waits on D1): the work's message replaces the answer, or a plain apology if the work failed.
 import type { APIInteraction, APIInteractionResponse } from "discord-api-types/v10";
-import { deliver, type WebhookMessage } from "../discord/webhooks";
 import { thinking } from "../discord/responses";
 import { restFor } from "../discord/rest";
-import { log, reason, type DeferredCommand } from "../lib/log";
+import { deliver, type WebhookMessage } from "../discord/webhooks";
+import { type DeferredCommand, log, reason } from "../lib/log";
 
 export function replyLater(
 	interaction: Pick<APIInteraction, "application_id" | "token" | "guild_id">,

@@ -1,24 +1,24 @@
 // POST /interactions: verify, parse, and hand each interaction to its handler.
 import {
-	ApplicationCommandType,
-	InteractionResponseType,
-	InteractionType,
 	type APIApplicationCommandInteraction,
 	type APIInteraction,
 	type APIInteractionResponse,
+	ApplicationCommandType,
+	InteractionResponseType,
+	InteractionType,
 } from "discord-api-types/v10";
-import { HttpError, jsonResponse } from "../lib/http-error";
 import { parseButtonId } from "../discord/buttons";
+import { ephemeral } from "../discord/responses";
+import { readVerifiedBody } from "../discord/verify";
+import { HttpError, jsonResponse } from "../lib/http-error";
 import { COMMAND } from "./commands";
 import { configCommand } from "./config";
 import { help } from "./help";
 import { privacy } from "./privacy";
 import { statsCommand } from "./stats";
 import { summariesCommand } from "./summaries";
-import { ephemeral } from "../discord/responses";
 import { summarize } from "./summarize";
 import { parseSummarize, parseSummarizeFromHere, parseSummaryButton } from "./summarize-request";
-import { readVerifiedBody } from "../discord/verify";
 
 function parse(body: Uint8Array): APIInteraction {
 	let interaction: unknown;
@@ -37,14 +37,19 @@ function parse(body: Uint8Array): APIInteraction {
 	const data = "data" in interaction && typeof interaction.data === "object" ? interaction.data : null;
 	if (!data) throw new HttpError(400, "interaction has no data");
 	// Commands are dispatched by name, components and modals by custom_id: without it there is nothing to do.
-	const key = interaction.type === InteractionType.MessageComponent || interaction.type === InteractionType.ModalSubmit ? "custom_id" : "name";
+	const key =
+		interaction.type === InteractionType.MessageComponent || interaction.type === InteractionType.ModalSubmit ? "custom_id" : "name";
 	if (!(key in data) || typeof (data as Record<string, unknown>)[key] !== "string") {
 		throw new HttpError(400, `interaction data has no ${key}`);
 	}
 	return interaction as APIInteraction;
 }
 
-function command(interaction: APIApplicationCommandInteraction, env: Env, ctx: ExecutionContext): Promise<APIInteractionResponse> | APIInteractionResponse {
+function command(
+	interaction: APIApplicationCommandInteraction,
+	env: Env,
+	ctx: ExecutionContext,
+): Promise<APIInteractionResponse> | APIInteractionResponse {
 	const { data } = interaction;
 	if (data.type === ApplicationCommandType.ChatInput && data.name === COMMAND.summarize) {
 		return summarize(interaction, parseSummarize({ ...interaction, data }), env, ctx);
@@ -54,13 +59,20 @@ function command(interaction: APIApplicationCommandInteraction, env: Env, ctx: E
 	}
 	if (data.name === COMMAND.help) return help();
 	if (data.type === ApplicationCommandType.ChatInput && data.name === COMMAND.privacy) return privacy({ ...interaction, data }, env, ctx);
-	if (data.type === ApplicationCommandType.ChatInput && data.name === COMMAND.summaries) return summariesCommand({ ...interaction, data }, env, ctx);
-	if (data.type === ApplicationCommandType.ChatInput && data.name === COMMAND.stats) return statsCommand({ ...interaction, data }, env, ctx);
-	if (data.type === ApplicationCommandType.ChatInput && data.name === COMMAND.config) return configCommand({ ...interaction, data }, env, ctx);
+	if (data.type === ApplicationCommandType.ChatInput && data.name === COMMAND.summaries)
+		return summariesCommand({ ...interaction, data }, env, ctx);
+	if (data.type === ApplicationCommandType.ChatInput && data.name === COMMAND.stats)
+		return statsCommand({ ...interaction, data }, env, ctx);
+	if (data.type === ApplicationCommandType.ChatInput && data.name === COMMAND.config)
+		return configCommand({ ...interaction, data }, env, ctx);
 	return ephemeral("That command isn't supported by this version of Summary Bot. Try `/help` to see what is.");
 }
 
-export function dispatch(interaction: APIInteraction, env: Env, ctx: ExecutionContext): Promise<APIInteractionResponse> | APIInteractionResponse {
+export function dispatch(
+	interaction: APIInteraction,
+	env: Env,
+	ctx: ExecutionContext,
+): Promise<APIInteractionResponse> | APIInteractionResponse {
 	switch (interaction.type) {
 		case InteractionType.Ping:
 			return { type: InteractionResponseType.Pong };

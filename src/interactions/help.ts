@@ -1,17 +1,17 @@
 // /help: what the bot does and how to use each command, built from the command definitions
 // so it can't drift from what is registered.
 import {
-	ApplicationCommandOptionType,
-	ApplicationCommandType,
 	type APIApplicationCommandOption,
 	type APIEmbed,
 	type APIInteractionResponse,
+	ApplicationCommandOptionType,
+	ApplicationCommandType,
 } from "discord-api-types/v10";
-import { COMMAND, COMMANDS } from "./commands";
+import { message } from "../discord/responses";
 import { MAX_SINCE_SECONDS, MESSAGES } from "../domain/limits";
 import { STYLES } from "../domain/styles";
-import { message } from "../discord/responses";
 import { DAY_S } from "../lib/time";
+import { COMMAND, COMMANDS } from "./commands";
 
 function usage(name: string, options: readonly APIApplicationCommandOption[] = []): string {
 	if (options.length && options.every((option) => option.type === ApplicationCommandOptionType.Subcommand)) {

@@ -1,17 +1,23 @@
 // /privacy opt-out | opt-in | status. The answer is deferred and the D1 work done after it, since
 // the interaction path never waits on D1; opting out also clears the guild's cached summaries,
 // which may hold the member's messages.
+
+import {
+	type APIChatInputApplicationCommandInteraction,
+	type APIInteractionResponse,
+	ApplicationCommandOptionType,
+} from "discord-api-types/v10";
 import { drizzle } from "drizzle-orm/d1";
-import { ApplicationCommandOptionType, type APIChatInputApplicationCommandInteraction, type APIInteractionResponse } from "discord-api-types/v10";
-import { isOptedOut, optIn, optOut, type Member } from "../db/opt-outs";
+import { isOptedOut, type Member, optIn, optOut } from "../db/opt-outs";
+import { ephemeral } from "../discord/responses";
 import { guildObject } from "../guild/client";
 import { replyLater } from "./deferred";
-import { ephemeral } from "../discord/responses";
 
 type Action = "opt-out" | "opt-in" | "status";
 
 const SAID = {
-	optedOut: "You're opted out: your messages are left out of every summary in this server from now on. Summaries made earlier were cleared from the cache. Use `/privacy opt-in` to undo.",
+	optedOut:
+		"You're opted out: your messages are left out of every summary in this server from now on. Summaries made earlier were cleared from the cache. Use `/privacy opt-in` to undo.",
 	alreadyOut: "You're opted out: your messages are left out of every summary in this server. Use `/privacy opt-in` to undo.",
 	optedIn: "You're opted in again: your messages can be part of summaries in this server.",
 	alreadyIn: "You're opted in: your messages can be part of summaries in this server. Use `/privacy opt-out` to leave them out.",

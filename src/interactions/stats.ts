@@ -1,19 +1,30 @@
 // /stats: this guild's last 24 hours and 7 days. Deferred: D1 is read after the answer.
-import { drizzle } from "drizzle-orm/d1";
+
 import type { APIChatInputApplicationCommandInteraction, APIInteractionResponse } from "discord-api-types/v10";
-import { guildStats, statsText } from "../metrics/stats";
-import { replyLater } from "./deferred";
+import { drizzle } from "drizzle-orm/d1";
 import { ephemeral } from "../discord/responses";
 import { DAY_MS } from "../lib/time";
+import { guildStats, statsText } from "../metrics/stats";
+import { replyLater } from "./deferred";
 
-export function statsCommand(interaction: APIChatInputApplicationCommandInteraction, env: Env, ctx: ExecutionContext): APIInteractionResponse {
+export function statsCommand(
+	interaction: APIChatInputApplicationCommandInteraction,
+	env: Env,
+	ctx: ExecutionContext,
+): APIInteractionResponse {
 	const guildId = interaction.guild_id;
 	if (!guildId) return ephemeral("Statistics are per server: use this command in a server.");
 	const work = async () => {
 		const db = drizzle(env.DB);
 		const now = Date.now();
-		const [day, week] = await Promise.all([guildStats(db, guildId, new Date(now - DAY_MS)), guildStats(db, guildId, new Date(now - 7 * DAY_MS))]);
-		const fields = [{ name: "Last 24 hours", value: statsText(day) }, { name: "Last 7 days", value: statsText(week) }];
+		const [day, week] = await Promise.all([
+			guildStats(db, guildId, new Date(now - DAY_MS)),
+			guildStats(db, guildId, new Date(now - 7 * DAY_MS)),
+		]);
+		const fields = [
+			{ name: "Last 24 hours", value: statsText(day) },
+			{ name: "Last 7 days", value: statsText(week) },
+		];
 		return { embeds: [{ title: "Summary Bot in this server", fields }] };
 	};
 	return replyLater(interaction, env, ctx, work, {

@@ -1,20 +1,20 @@
 // Turns a /summarize or "Summarize from here" interaction into a summary request, or into the
 // reason it can't be one: a bad option or a missing permission. Pure: no I/O.
 import {
-	ApplicationCommandOptionType,
+	type APIApplicationCommandInteraction,
 	type APIApplicationCommandInteractionDataOption,
 	type APIChatInputApplicationCommandInteraction,
-	type APIApplicationCommandInteraction,
 	type APIMessageApplicationCommandInteraction,
 	type APIMessageComponentInteraction,
+	ApplicationCommandOptionType,
 } from "discord-api-types/v10";
 import type { ButtonRequest } from "../discord/buttons";
+import { listNames, missingToRead } from "../discord/permissions";
 import type { Range, SummaryRequest, Unchosen } from "../domain/job";
-import { DEFAULT_STYLE, STYLES, type Style } from "../domain/styles";
 import { MAX_SINCE_SECONDS, MESSAGES } from "../domain/limits";
+import { DEFAULT_STYLE, STYLES, type Style } from "../domain/styles";
 import { parseDuration } from "../lib/duration";
 import { err, ok, type Result } from "../lib/result";
-import { listNames, missingToRead } from "../discord/permissions";
 
 /**
  * A summary request with the channel's newest message when Discord sent the interaction, if it said, and
@@ -30,10 +30,7 @@ type OptionValue = string | number | boolean;
 function optionValues(options: APIApplicationCommandInteractionDataOption[] | undefined): Map<string, OptionValue> {
 	const values = new Map<string, OptionValue>();
 	for (const option of options ?? []) {
-		if (
-			option.type !== ApplicationCommandOptionType.Subcommand &&
-			option.type !== ApplicationCommandOptionType.SubcommandGroup
-		) {
+		if (option.type !== ApplicationCommandOptionType.Subcommand && option.type !== ApplicationCommandOptionType.SubcommandGroup) {
 			values.set(option.name, option.value);
 		}
 	}
@@ -83,7 +80,12 @@ export function parseSummarize(interaction: APIChatInputApplicationCommandIntera
 	const range = rangeOf(values);
 	if (!range.ok) return range;
 	const style = styleOf(values.get("style"));
-	if (!style) return err(`\`style\` must be one of ${Object.keys(STYLES).map((s) => `\`${s}\``).join(", ")}.`);
+	if (!style)
+		return err(
+			`\`style\` must be one of ${Object.keys(STYLES)
+				.map((s) => `\`${s}\``)
+				.join(", ")}.`,
+		);
 
 	const channelOption = values.get("channel");
 	let channelId = from.channelId;
@@ -139,7 +141,9 @@ export function parseSummaryButton(interaction: APIMessageComponentInteraction, 
 	} else if (interaction.message.interaction_metadata?.user.id !== from.userId) {
 		// Discord sends permissions for the channel the button is in, not the one summarized: only the member
 		// who asked (and was checked for that channel then) may use the buttons of another channel's summary.
-		return err(`Only the member who asked for this summary can use its buttons. Try \`/summarize channel:\` <#${button.channelId}> yourself.`);
+		return err(
+			`Only the member who asked for this summary can use its buttons. Try \`/summarize channel:\` <#${button.channelId}> yourself.`,
+		);
 	}
 	return ok({
 		...from,

@@ -1,13 +1,13 @@
 // /summarize and "Summarize from here": validate, then one call to the guild's Durable Object,
 // whose decision becomes the answer. No history is read here; the queue consumer does that.
 import type { APIInteraction, APIInteractionResponse } from "discord-api-types/v10";
+import { offersRefresh, summaryButtons } from "../discord/buttons";
+import { ephemeral, message, thinking } from "../discord/responses";
+import { type SummaryJob, summaryKey } from "../domain/job";
+import { admit } from "../guild/client";
 import type { Admission, SummaryMessage } from "../guild/guild-object";
 import type { Usage } from "../metrics/analytics";
 import { recordInteraction } from "../metrics/record";
-import { offersRefresh, summaryButtons } from "../discord/buttons";
-import { admit } from "../guild/client";
-import { summaryKey, type SummaryJob } from "../domain/job";
-import { ephemeral, message, thinking } from "../discord/responses";
 import type { Parsed, ParsedRequest } from "./summarize-request";
 
 export function toJob(interaction: APIInteraction, request: ParsedRequest, now: number): SummaryJob {
@@ -27,7 +27,9 @@ export function toJob(interaction: APIInteraction, request: ParsedRequest, now: 
 /** A cached summary as this request shows it: marked cached, with the buttons that fit this request. */
 function fromCache(summary: SummaryMessage, job: SummaryJob): SummaryMessage {
 	const embeds = summary.embeds?.map((embed, i, all) =>
-		i === all.length - 1 && embed.footer && !embed.footer.text.endsWith("· cached") ? { ...embed, footer: { ...embed.footer, text: `${embed.footer.text} · cached` } } : embed,
+		i === all.length - 1 && embed.footer && !embed.footer.text.endsWith("· cached")
+			? { ...embed, footer: { ...embed.footer, text: `${embed.footer.text} · cached` } }
+			: embed,
 	);
 	const components = summaryButtons({ ...job, refreshable: offersRefresh(summary.components) });
 	return { ...summary, embeds, ...(components.length ? { components } : {}) };
@@ -49,16 +51,24 @@ export function answer(admission: Admission, job: SummaryJob): APIInteractionRes
 			);
 		}
 		case "failed":
-			return ephemeral(
-				"I couldn't start that summary just now, and it did not count against your limits. Please try again in a minute.",
-			);
+			return ephemeral("I couldn't start that summary just now, and it did not count against your limits. Please try again in a minute.");
 	}
 }
 
 /** What the interaction path decided, as usage: admitted jobs are recorded by the consumer when they end. */
-const RECORDED: Partial<Record<Admission["outcome"], Usage["outcome"]>> = { hit: "cached", joined: "joined", denied: "rate_limited", failed: "failed" };
+const RECORDED: Partial<Record<Admission["outcome"], Usage["outcome"]>> = {
+	hit: "cached",
+	joined: "joined",
+	denied: "rate_limited",
+	failed: "failed",
+};
 
-export async function summarize(interaction: APIInteraction, parsed: Parsed, env: Env, ctx: ExecutionContext): Promise<APIInteractionResponse> {
+export async function summarize(
+	interaction: APIInteraction,
+	parsed: Parsed,
+	env: Env,
+	ctx: ExecutionContext,
+): Promise<APIInteractionResponse> {
 	const now = Date.now();
 	const record = (outcome: Usage["outcome"], style?: string) =>
 		recordInteraction(env, ctx, {

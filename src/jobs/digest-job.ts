@@ -91,7 +91,9 @@ export function digestKind(job: DigestJob, env: Env): JobKind<Result> {
 			const denied = await postOrDenied(env, job, result);
 			await finish();
 			const db = drizzle(env.DB);
-			await writeOrLogLoss(job.guildId, () => (denied ? disableDigest(db, job, disabledReason(denied, job.channelId, startedAt)) : markPosted(db, job)));
+			await writeOrLogLoss(job.guildId, () =>
+				denied ? disableDigest(db, job, disabledReason(denied, job.channelId, startedAt)) : markPosted(db, job),
+			);
 			if (denied) log({ event: "digest.disabled", guild: job.guildId, status: denied.status, while: denied.while });
 			await recordJob(env, work, denied || !result.history ? "refused" : "delivered", startedAt, "digest", result);
 		},

@@ -25,7 +25,10 @@ export async function enqueueDueDigests(db: DrizzleD1Database, queue: Queue, now
 				await queue.sendBatch(jobs.map((body): MessageSendRequest<DigestJob> => ({ body })));
 			} catch (error) {
 				// Unclaimed, the periods are due again at the next tick; the job ids keep a later duplicate from posting twice.
-				await releasePeriods(db, mine.filter((claim) => claim.job));
+				await releasePeriods(
+					db,
+					mine.filter((claim) => claim.job),
+				);
 				throw error;
 			}
 			enqueued += jobs.length;

@@ -7,7 +7,7 @@ import OpenAI from "openai";
 import { optedOutMembers } from "../db/opt-outs";
 import type { SummaryRow } from "../db/schema";
 import { summaryButtons } from "../discord/buttons";
-import { errorMessage, rangeLabel, type RenderedMessage, render } from "../discord/render";
+import { errorMessage, type RenderedMessage, rangeLabel, render } from "../discord/render";
 import { DiscordError, restFor } from "../discord/rest";
 import type { WebhookMessage } from "../discord/webhooks";
 import type { SummaryJob } from "../domain/job";
@@ -70,7 +70,8 @@ export async function makeSummary(job: Work, env: Env, startedAt: number, progre
 	try {
 		messages = await fetchHistory(job.channelId, job.range, job.requestedAt, {
 			get: (path) => client.get(path),
-			onProgress: (fetched, expected) => progress.report(`Reading messages… ${fetched.toLocaleString("en-US")} / ${expected.toLocaleString("en-US")}`),
+			onProgress: (fetched, expected) =>
+				progress.report(`Reading messages… ${fetched.toLocaleString("en-US")} / ${expected.toLocaleString("en-US")}`),
 		});
 	} catch (error) {
 		const refusal = error instanceof DiscordError ? REFUSALS[error.status] : undefined;

@@ -31,7 +31,10 @@ function shownTo(job: SummaryJob, result: Result, recipient: Recipient): Webhook
 /** What a job that fits one message leaves in the cache: that summary, and its other styles under their keys. */
 function cacheOf(job: SummaryJob, result: Result): Cached | undefined {
 	if (!result.history || result.messages.length !== 1 || !result.summary) return undefined;
-	const views = (result.views ?? []).map((view) => ({ key: restyled(job, { style: view.style, locale: job.locale }).key, summary: { embeds: view.summary.embeds } }));
+	const views = (result.views ?? []).map((view) => ({
+		key: restyled(job, { style: view.style, locale: job.locale }).key,
+		summary: { embeds: view.summary.embeds },
+	}));
 	return { ttlSeconds: job.cacheTtlSeconds, summaries: [...views, { key: job.key, summary: { embeds: result.summary.embeds } }] };
 }
 

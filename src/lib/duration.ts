@@ -26,7 +26,9 @@ const PART = /(\d+)\s*([a-z]+)/gy;
 /** Accepts one or more `<number><unit>` parts (m, h, d, w), at least one minute and at most `maxSeconds`; the value is in seconds. */
 export function parseDuration(input: string, maxSeconds: number): Result<number> {
 	const text = input.trim().toLowerCase().replace(/\s+/g, "");
-	const invalid = err(`\`${input.trim().slice(0, 20)}\` is not a duration. Use a number and a unit, like \`30m\`, \`6h\`, \`2d\` or \`1w\`.`);
+	const invalid = err(
+		`\`${input.trim().slice(0, 20)}\` is not a duration. Use a number and a unit, like \`30m\`, \`6h\`, \`2d\` or \`1w\`.`,
+	);
 	if (text === "") return invalid;
 	let seconds = 0;
 	PART.lastIndex = 0;

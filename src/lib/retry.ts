@@ -13,7 +13,11 @@ export interface Backoff {
 }
 
 /** The wait after failed try `attempt` (from 1): baseMs doubled each time, between half and one and a half times that, at most maxMs. */
-export function backoffMs(attempt: number, { baseMs, maxMs = Number.POSITIVE_INFINITY }: Backoff, random: () => number = Math.random): number {
+export function backoffMs(
+	attempt: number,
+	{ baseMs, maxMs = Number.POSITIVE_INFINITY }: Backoff,
+	random: () => number = Math.random,
+): number {
 	return Math.min(maxMs, baseMs * 2 ** (attempt - 1) * (0.5 + random()));
 }
 

@@ -1,8 +1,8 @@
 // The Analytics Engine side of an interaction's record: one data point, within the dataset's limits
 // (one index, blobs and doubles by position), that never fails the request and never holds content.
 import type { UsageEvent } from "../db/schema";
-import { estimateCostMicroUsd } from "./cost";
 import { log, reason } from "../lib/log";
+import { estimateCostMicroUsd } from "./cost";
 
 export interface Usage {
 	id: string;

@@ -46,6 +46,9 @@ export function estimateCostMicroUsd(model: string | undefined, tokensIn: number
 export function formatCost(costMicroUsd: number, unpricedTokens: number): string {
 	if (unpricedTokens > 0 && costMicroUsd === 0) return "—";
 	// Rounded in integers first: toFixed alone turns 1450 micro-USD into $0.0014, 0.00145 being 0.0014499… in binary.
-	const text = costMicroUsd < 1_000_000 ? `$${(Math.round(costMicroUsd / 100) / 10_000).toFixed(4)}` : `$${(Math.round(costMicroUsd / 10_000) / 100).toFixed(2)}`;
+	const text =
+		costMicroUsd < 1_000_000
+			? `$${(Math.round(costMicroUsd / 100) / 10_000).toFixed(4)}`
+			: `$${(Math.round(costMicroUsd / 10_000) / 100).toFixed(2)}`;
 	return unpricedTokens > 0 ? `≥ ${text}` : text;
 }

@@ -2,9 +2,9 @@
 // dashboard) and a usage event in D1 (for /stats and /admin). Written after the answer, never before it,
 // and a failure to record never fails the request. Never any message content.
 import { drizzle } from "drizzle-orm/d1";
+import { type UsageEvent, usageEvents } from "../db/schema";
 import { writeOrLogLoss } from "../db/writes";
-import { usageEvents, type UsageEvent } from "../db/schema";
-import { costOf, writeDataPoint, type Usage } from "./analytics";
+import { costOf, type Usage, writeDataPoint } from "./analytics";
 
 export function usageRow(usage: Usage, createdAt = new Date()): UsageEvent {
 	return {

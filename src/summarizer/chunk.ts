@@ -1,7 +1,8 @@
 // Splits a run of lines into windows that each fit a token budget, one LLM call each: as few windows as
 // the budget allows, of about equal size, so that no call is left with a sliver of the run.
-import { renderLine } from "./compact";
+
 import type { Line } from "../domain/line";
+import { renderLine } from "./compact";
 import { countTokens } from "./tokens";
 
 /** Windows of consecutive lines, each within `budget` tokens (a single larger line stands alone). */

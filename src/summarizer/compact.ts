@@ -2,7 +2,7 @@
 // names, emoji and attachments shortened, runs of one symbol cut to three, replies pointing at the
 // line they answer, consecutive messages of one author merged. Ids cost many tokens and say nothing
 // to a reader, so none survive in the text.
-import { MessageType, type APIAttachment, type APIMessage, type APIUser } from "discord-api-types/v10";
+import { type APIAttachment, type APIMessage, type APIUser, MessageType } from "discord-api-types/v10";
 import type { Line } from "../domain/line";
 import { MINUTE_MS, SECOND_MS } from "../lib/time";
 
@@ -25,7 +25,8 @@ export const MESSAGE_SEPARATOR = " / ";
 /** The reply mark a message may start with (see replyMark): `>>12 `, or `↪ name: ` when the message answered is on no line. */
 export const REPLY_MARK = /^(?:>>(\d+)|↪ ([^:]{1,64}):) /u;
 // Names of images and videos a camera or the clipboard chose ("IMG_4821.jpg", "Screenshot 2026-11-20 at 14.32.05.png").
-const GENERIC_MEDIA_NAME = /^(?:image|img|screenshot|screen shot|photo|pxl|dsc|vid|video|unknown|capture|clipboard|snapshot|untitled|at|[-_ .()\d])*\.\w+$/i;
+const GENERIC_MEDIA_NAME =
+	/^(?:image|img|screenshot|screen shot|photo|pxl|dsc|vid|video|unknown|capture|clipboard|snapshot|untitled|at|[-_ .()\d])*\.\w+$/i;
 // A symbol, an emoji or a custom emoji said more than three times in a row says no more than three.
 const RUN = /(:[\w~-]+:|[^\p{L}\p{N}\s])(?:\s?\1){3,}/gu;
 
@@ -51,11 +52,16 @@ export function cleanText(message: APIMessage, options: CompactOptions = {}): st
 		.replace(/<@&(\d+)>/g, (_, id: string) => `@${options.names?.roles?.get(id) ?? "role"}`)
 		.replace(/<#(\d+)>/g, (_, id: string) => `#${options.names?.channels?.get(id) ?? "channel"}`)
 		.replace(/<a?(:\w+:)\d+>/g, "$1")
-		.replace(/<t:(\d+)(?::\w)?>/g, (_, seconds: string) => new Date(Number(seconds) * SECOND_MS).toISOString().slice(0, 16).replace("T", " "))
+		.replace(/<t:(\d+)(?::\w)?>/g, (_, seconds: string) =>
+			new Date(Number(seconds) * SECOND_MS).toISOString().slice(0, 16).replace("T", " "),
+		)
 		.replace(RUN, (_, unit: string) => unit.repeat(3))
 		.replace(/\s+/g, " ")
 		.trim();
-	const extras = [...(message.attachments ?? []).map(attachmentText), ...(message.sticker_items ?? []).map((sticker) => `[sticker: ${sticker.name}]`)];
+	const extras = [
+		...(message.attachments ?? []).map(attachmentText),
+		...(message.sticker_items ?? []).map((sticker) => `[sticker: ${sticker.name}]`),
+	];
 	return extras.length ? [text, ...extras].filter(Boolean).join(" ") : text;
 }
 
@@ -119,7 +125,14 @@ export function compact(messages: APIMessage[], options: CompactOptions = {}): L
 			continue;
 		}
 		lineOf.set(message.id, lines.length);
-		lines.push({ index: lines.length, messageIds: [message.id], authorId: message.author.id, author: displayName(message.author), time, text });
+		lines.push({
+			index: lines.length,
+			messageIds: [message.id],
+			authorId: message.author.id,
+			author: displayName(message.author),
+			time,
+			text,
+		});
 	}
 	return lines;
 }
@@ -134,5 +147,7 @@ export function renderLine(line: Line): string {
  * each attachment's URL (all a message with only a picture has to show).
  */
 export function naiveRender(messages: APIMessage[]): string {
-	return messages.map((message) => [`${message.author.username}: ${message.content}`, ...(message.attachments ?? []).map((file) => file.url)].join(" ")).join("\n");
+	return messages
+		.map((message) => [`${message.author.username}: ${message.content}`, ...(message.attachments ?? []).map((file) => file.url)].join(" "))
+		.join("\n");
 }

@@ -2,9 +2,10 @@
 // for it, so a later range pays only for the messages no earlier one has summarized: a "last 100"
 // after a "last 200", a "since 1h", a "Summarize from here", the same range after new messages. This
 // file finds what a range still needs, and makes one summary of the spans that cover it. Pure.
-import type { LlmResult } from "./llm";
-import { messageCount, type Line } from "../domain/line";
+
+import { type Line, messageCount } from "../domain/line";
 import type { ActionItem, Cited, Kept, Span } from "../domain/summary";
+import type { LlmResult } from "./llm";
 import { centrality, cosine, terms, vectorize } from "./text-rank";
 
 /**
@@ -63,7 +64,12 @@ export function newestOnly(lines: Line[], runs: Line[][], limits = NEWEST_UNSUMM
 export function toSpan(result: Pick<LlmResult, "points" | "actionItems">, window: Line[]): Span {
 	const ids = new Map(window.map((line) => [line.index, line.messageIds[0]]));
 	const cite = <T extends Cited>(item: T): Kept<T> => ({ ...item, sources: item.sources.flatMap((source) => ids.get(source) ?? []) });
-	return { firstId: window[0].messageIds[0], lastId: window.at(-1)!.messageIds.at(-1)!, points: result.points.map(cite), actionItems: result.actionItems.map(cite) };
+	return {
+		firstId: window[0].messageIds[0],
+		lastId: window.at(-1)!.messageIds.at(-1)!,
+		points: result.points.map(cite),
+		actionItems: result.actionItems.map(cite),
+	};
 }
 
 /** At least this similar (TF-IDF cosine) to a point taken from another span, a point says the same again. */
@@ -84,7 +90,10 @@ function outermost(spans: Span[]): Span[] {
 	const bounds = spans.map((span) => [BigInt(span.firstId), BigInt(span.lastId)] as const);
 	return spans.filter((_, i) => {
 		const [first, last] = bounds[i];
-		return !bounds.some(([otherFirst, otherLast], j) => j !== i && otherFirst <= first && last <= otherLast && (otherFirst < first || last < otherLast || j < i));
+		return !bounds.some(
+			([otherFirst, otherLast], j) =>
+				j !== i && otherFirst <= first && last <= otherLast && (otherFirst < first || last < otherLast || j < i),
+		);
 	});
 }
 
@@ -104,18 +113,25 @@ interface Ranked {
  */
 function interleave(points: Ranked[], spans: number): Ranked[] {
 	const vectors = vectorize(points.map(({ item }) => terms(item.text)));
-	const central = centrality(vectors, points.map(({ span }) => String(span)), points.map((_, i) => i));
+	const central = centrality(
+		vectors,
+		points.map(({ span }) => String(span)),
+		points.map((_, i) => i),
+	);
 	// Centrality moves a point by at most a factor of 1.67 against another: it decides between near equals.
 	const key = (i: number) => ((points[i].rank + 1) / Math.max(1, points[i].share)) * (1.25 - central[i] / 2);
 	const heads = Array.from({ length: spans }, () => [] as number[]);
-	points.forEach(({ span }, i) => heads[span].push(i));
+	points.forEach(({ span }, i) => {
+		heads[span].push(i);
+	});
 	const out: Ranked[] = [];
 	for (;;) {
 		let best = -1;
 		for (const queue of heads) {
 			const head = queue[0];
 			if (head === undefined) continue;
-			if (best < 0 || key(head) < key(best) || (key(head) === key(best) && points[head].item.sources[0] < points[best].item.sources[0])) best = head;
+			if (best < 0 || key(head) < key(best) || (key(head) === key(best) && points[head].item.sources[0] < points[best].item.sources[0]))
+				best = head;
 		}
 		if (best < 0) return out;
 		out.push(points[best]);
@@ -133,7 +149,8 @@ export function merge(lines: Line[], kept: Span[]): Pick<LlmResult, "points" | "
 	const spans = outermost(kept);
 	const lineOf = new Map<string, number>();
 	for (const line of lines) for (const id of line.messageIds) lineOf.set(id, line.index);
-	const cite = <T extends Cited>(item: Kept<T>): T => ({ ...item, sources: [...new Set(item.sources.flatMap((id) => lineOf.get(id) ?? []))].sort((a, b) => a - b) }) as T;
+	const cite = <T extends Cited>(item: Kept<T>): T =>
+		({ ...item, sources: [...new Set(item.sources.flatMap((id) => lineOf.get(id) ?? []))].sort((a, b) => a - b) }) as T;
 	const starts = lines.map((line) => BigInt(line.messageIds[0]));
 	const points: Ranked[] = [];
 	const actions: { item: ActionItem; span: number }[] = [];

@@ -2,10 +2,11 @@
 // most informative lines (ranked in text-rank.ts: TF-IDF centrality, then maximal marginal relevance
 // across points and authors), lists action-like lines with their owners, and counts participants and
 // links. Pure and deterministic: the same lines always give the same summary.
-import type { Style } from "../domain/styles";
-import { MESSAGE_SEPARATOR, nameReplies, REPLY_MARK } from "./compact";
+
 import type { Line } from "../domain/line";
+import type { Style } from "../domain/styles";
 import type { ActionItem, Cited, Summary } from "../domain/summary";
+import { MESSAGE_SEPARATOR, nameReplies, REPLY_MARK } from "./compact";
 import { centrality, select, terms, vectorize } from "./text-rank";
 
 /** Points by style, from a short conversation to a long one (about 500 substantive lines and up). */
@@ -34,18 +35,28 @@ const FULL_TERMS = 8;
 // Words that mark decisions, then outcomes and problems: what a reader of a summary most needs (cue
 // words, as in Edmundson's extracts). English only; elsewhere ranking rests on centrality alone.
 const CUES: [RegExp, number][] = [
-	[/\b(?:decided|decision|agreed|agree on|consensus|conclusion|going with|the plan|plan is|final|approved|postpone[ds]?|moved? to)\b/i, 1.5],
-	[/\b(?:shipped|released|launched|deadline|blocked|blocker|fail(?:ed|ing|s|ure)|broke|broken|outage|fixed|root cause|because|roll(?:ed)? ?back|resolved|merged|passed|looks? good|lgtm|tl;?dr|important|heads up|fyi)\b/i, 1.25],
+	[
+		/\b(?:decided|decision|agreed|agree on|consensus|conclusion|going with|the plan|plan is|final|approved|postpone[ds]?|moved? to)\b/i,
+		1.5,
+	],
+	[
+		/\b(?:shipped|released|launched|deadline|blocked|blocker|fail(?:ed|ing|s|ure)|broke|broken|outage|fixed|root cause|because|roll(?:ed)? ?back|resolved|merged|passed|looks? good|lgtm|tl;?dr|important|heads up|fyi)\b/i,
+		1.25,
+	],
 ];
 /** Below this share of the best line's relevance, a line is off the conversation's topics (lunch, the game). */
 const RELEVANCE_FLOOR = 0.25;
 
-const REQUEST = /\b(?:can|could|would|will) (?:you|someone|somebody|anyone)\b|\b(?:please|pls|plz)\b|\bneed (?:you|someone|somebody) to\b|\bmake sure\b|\bdon't forget\b|\bremember to\b/i;
+const REQUEST =
+	/\b(?:can|could|would|will) (?:you|someone|somebody|anyone)\b|\b(?:please|pls|plz)\b|\bneed (?:you|someone|somebody) to\b|\bmake sure\b|\bdon't forget\b|\bremember to\b/i;
 const TODO = /\b(?:todo|to-do|action items?|follow[- ]up|assigned to)\b/i;
 // Tested against the words after any reply mark or leading mentions, where "on it" and "will do" start a line.
-const COMMIT = /\b(?:i'll|i will|i'm going to|i am going to|i can (?:take|do|handle|look)|let me(?! know)|i've got (?:it|this)|leave it (?:to|with) me)\b(?! be honest| admit| say)|^(?:i'm )?on it\b|^will do\b/i;
-const DEADLINE = /\b(?:by|before|until|due) (?:mon|tues|wednes|thurs|fri|satur|sun)day\b|\b(?:tomorrow|tonight|asap|eod|eow|end of (?:the )?(?:day|week|month|sprint)|next week)\b|\bby \d{1,2}(?::\d\d)? ?(?:am|pm)\b/i;
-const IMPERATIVE = /^(?:please |pls )?(?:update|fix|send|review|check|add|remove|write|merge|deploy|ship|schedule|book|file|open|close|create|test|run|rerun|ping|email|call|follow up|look into|take a look|prepare|draft|post|share|upload|document|investigate|verify|confirm|double-check|don't|do not|let's)\b/i;
+const COMMIT =
+	/\b(?:i'll|i will|i'm going to|i am going to|i can (?:take|do|handle|look)|let me(?! know)|i've got (?:it|this)|leave it (?:to|with) me)\b(?! be honest| admit| say)|^(?:i'm )?on it\b|^will do\b/i;
+const DEADLINE =
+	/\b(?:by|before|until|due) (?:mon|tues|wednes|thurs|fri|satur|sun)day\b|\b(?:tomorrow|tonight|asap|eod|eow|end of (?:the )?(?:day|week|month|sprint)|next week)\b|\bby \d{1,2}(?::\d\d)? ?(?:am|pm)\b/i;
+const IMPERATIVE =
+	/^(?:please |pls )?(?:update|fix|send|review|check|add|remove|write|merge|deploy|ship|schedule|book|file|open|close|create|test|run|rerun|ping|email|call|follow up|look into|take a look|prepare|draft|post|share|upload|document|investigate|verify|confirm|double-check|don't|do not|let's)\b/i;
 /** Mentions that address nobody in particular, including compaction's stand-ins for unknown ids. */
 const NOBODY = new Set(["everyone", "here", "user", "role"]);
 const URL = /https?:\/\/[^\s<>"`]+/gi;
@@ -94,7 +105,9 @@ export function links(lines: Line[]): string[] {
 function mentioned(text: string, names: string[]): string | null {
 	for (const match of text.matchAll(/(?<![\p{L}\p{N}])@/gu)) {
 		const rest = text.slice(match.index + 1);
-		const known = names.find((name) => rest.slice(0, name.length).toLowerCase() === name.toLowerCase() && !/^[\p{L}\p{N}_]/u.test(rest.slice(name.length)));
+		const known = names.find(
+			(name) => rest.slice(0, name.length).toLowerCase() === name.toLowerCase() && !/^[\p{L}\p{N}_]/u.test(rest.slice(name.length)),
+		);
 		const name = known ?? rest.match(/^[\p{L}\p{N}_.-]+/u)?.[0].replace(/[.-]+$/, "");
 		if (name && !NOBODY.has(name.toLowerCase())) return name;
 	}
@@ -111,7 +124,12 @@ function repliedTo(message: string, authorAt: ReadonlyMap<number, string>): stri
  * How clearly a message asks for or promises action (0 for not at all), and who is to act: the person
  * addressed when asked, the author when they commit, the person replied to when asked without a name.
  */
-function actionOf(message: string, author: string, names: string[], authorAt: ReadonlyMap<number, string>): { score: number; owner: string | null } {
+function actionOf(
+	message: string,
+	author: string,
+	names: string[],
+	authorAt: ReadonlyMap<number, string>,
+): { score: number; owner: string | null } {
 	const text = message.replace(/’/g, "'");
 	const replyTo = repliedTo(text, authorAt);
 	const body = text.replace(REPLY_MARK, "").replace(/^(?:@\S+[,:]?\s+)+/u, "");
@@ -120,7 +138,8 @@ function actionOf(message: string, author: string, names: string[], authorAt: Re
 	const commit = COMMIT.test(body);
 	const imperative = IMPERATIVE.test(body);
 	const addressee = mentioned(text, names);
-	const score = (request ? 2 : 0) + (todo ? 2 : 0) + (commit ? 2 : 0) + (DEADLINE.test(text) ? 1 : 0) + (addressee ? 1 : 0) + (imperative ? 1 : 0);
+	const score =
+		(request ? 2 : 0) + (todo ? 2 : 0) + (commit ? 2 : 0) + (DEADLINE.test(text) ? 1 : 0) + (addressee ? 1 : 0) + (imperative ? 1 : 0);
 	let owner = addressee;
 	if (!(addressee && (request || todo || imperative))) {
 		if (commit) owner = author;
@@ -133,7 +152,11 @@ function actionOf(message: string, author: string, names: string[], authorAt: Re
  * A line's most action-like message, with its score and owner. Compaction joins one author's
  * consecutive messages with " / ", so an action item quotes the message that asks, not the whole run.
  */
-function bestAction(line: Line, names: string[], authorAt: ReadonlyMap<number, string>): { text: string; score: number; owner: string | null } {
+function bestAction(
+	line: Line,
+	names: string[],
+	authorAt: ReadonlyMap<number, string>,
+): { text: string; score: number; owner: string | null } {
 	let best = { text: line.text, score: 0, owner: null as string | null };
 	const messages = line.text.split(MESSAGE_SEPARATOR);
 	for (const message of messages) {
@@ -160,7 +183,11 @@ export function extractive(lines: Line[], options: { style: Style; maxPoints?: n
 	const central = centrality(vectors, authors, substantive);
 	// Never 0, so that lines sharing no words with any other still rank by substance and cue words.
 	const relevance = lines.map((line, i) =>
-		distinct[i] < MIN_TERMS ? 0 : (0.1 + 0.9 * central[i]) * Math.min(1, Math.log(1 + distinct[i]) / Math.log(1 + FULL_TERMS)) * (CUES.find(([cue]) => cue.test(line.text))?.[1] ?? 1),
+		distinct[i] < MIN_TERMS
+			? 0
+			: (0.1 + 0.9 * central[i]) *
+				Math.min(1, Math.log(1 + distinct[i]) / Math.log(1 + FULL_TERMS)) *
+				(CUES.find(([cue]) => cue.test(line.text))?.[1] ?? 1),
 	);
 
 	// Action items first, so the points can leave them out rather than say them twice.
@@ -174,13 +201,27 @@ export function extractive(lines: Line[], options: { style: Style; maxPoints?: n
 		.sort((a, b) => b.score - a.score || relevance[b.i] - relevance[a.i] || a.i - b.i)
 		.slice(0, wantedActions)
 		.sort((a, b) => a.i - b.i);
-	const actionItems: ActionItem[] = actions.map(({ i, text, owner }) => ({ text: shorten(nameReplies(text, authorAt)), owner, sources: [lines[i].index] }));
+	const actionItems: ActionItem[] = actions.map(({ i, text, owner }) => ({
+		text: shorten(nameReplies(text, authorAt)),
+		owner,
+		sources: [lines[i].index],
+	}));
 
 	const asAction = new Set(actions.map((action) => action.i));
 	const floor = RELEVANCE_FLOOR * substantive.reduce((max, i) => Math.max(max, relevance[i]), 0);
 	const candidates = substantive.filter((i) => !asAction.has(i) && relevance[i] >= floor);
 	const wanted = Math.min(options.maxPoints ?? pointCount(options.style, substantive.length), candidates.length);
-	const points: Cited[] = select(candidates, relevance, vectors, authors, wanted).map((i) => ({ text: shorten(nameReplies(lines[i].text, authorAt)), sources: [lines[i].index] }));
+	const points: Cited[] = select(candidates, relevance, vectors, authors, wanted).map((i) => ({
+		text: shorten(nameReplies(lines[i].text, authorAt)),
+		sources: [lines[i].index],
+	}));
 
-	return { model: "extractive", points, actionItems, participants: participants(lines), links: links(lines), usage: { tokensIn: 0, tokensOut: 0 } };
+	return {
+		model: "extractive",
+		points,
+		actionItems,
+		participants: participants(lines),
+		links: links(lines),
+		usage: { tokensIn: 0, tokensOut: 0 },
+	};
 }

@@ -5,8 +5,8 @@
 // while the newer ones may not hold enough: a quiet week above a busy sprint, or a burst above a quiet
 // month, is read whole where the range needs it and no further.
 import type { APIMessage } from "discord-api-types/v10";
-import { MESSAGES } from "../domain/limits";
 import type { Range } from "../domain/job";
+import { MESSAGES } from "../domain/limits";
 import { SECOND_MS } from "../lib/time";
 
 const DISCORD_EPOCH = 1_420_070_400_000n;
@@ -149,10 +149,13 @@ async function readWave(segments: Segment[], remaining: number, step: (segment: 
 	}
 }
 
+// Snowflakes are bigints, which Math.min and Math.max don't take.
 function min(values: bigint[]): bigint {
+	// biome-ignore lint/complexity/useMathMinMax: bigints
 	return values.reduce((a, b) => (b < a ? b : a));
 }
 
 function max(values: bigint[]): bigint {
+	// biome-ignore lint/complexity/useMathMinMax: bigints
 	return values.reduce((a, b) => (b > a ? b : a));
 }

@@ -10,7 +10,12 @@ const ROLE_MENTION = /<@&\d+>/;
 const recent = new IsolateCache<ReadonlyMap<string, string>>();
 
 /** One request, only when some message mentions a role; without names (logged) if Discord won't say. */
-export async function roleNames(guildId: string, messages: APIMessage[], get: <T>(path: string) => Promise<T>, now = Date.now()): Promise<ReadonlyMap<string, string> | undefined> {
+export async function roleNames(
+	guildId: string,
+	messages: APIMessage[],
+	get: <T>(path: string) => Promise<T>,
+	now = Date.now(),
+): Promise<ReadonlyMap<string, string> | undefined> {
 	if (!messages.some((message) => ROLE_MENTION.test(message.content ?? ""))) return undefined;
 	const known = recent.get(guildId, now);
 	if (known) return known;

@@ -5,20 +5,19 @@
 // and the summary's Refresh button asks for them to be summarized too. When the LLM is unavailable, the
 // spans still serve a range they mostly cover; otherwise the extractive summarizer stands in.
 import type OpenAI from "openai";
-import type { Style } from "../domain/styles";
-import { chunk } from "./chunk";
-import { nameReplies, renderLine } from "./compact";
-import { merge, NEWEST_UNSUMMARIZED, newestOnly, toSpan, uncovered, usable } from "./coverage";
-import { type Span } from "../domain/summary";
-import { extractive, links, participants } from "./extractive";
-import { messageCount, type Line } from "../domain/line";
-import { callModel, checkOutput, LlmUnavailable, type LlmFailure, type LlmResult } from "./llm";
 import { summaryLanguage } from "../domain/job";
-import { view } from "./styles";
-import type { Summary } from "../domain/summary";
+import { type Line, messageCount } from "../domain/line";
+import type { Style } from "../domain/styles";
+import type { Span, Summary } from "../domain/summary";
 import { log } from "../lib/log";
 import { retry, type Sleep } from "../lib/retry";
 import { MINUTE_MS, SECOND_MS } from "../lib/time";
+import { chunk } from "./chunk";
+import { nameReplies, renderLine } from "./compact";
+import { merge, NEWEST_UNSUMMARIZED, newestOnly, toSpan, uncovered, usable } from "./coverage";
+import { extractive, links, participants } from "./extractive";
+import { callModel, checkOutput, type LlmFailure, type LlmResult, LlmUnavailable } from "./llm";
+import { view } from "./styles";
 
 /** Tokens of conversation per LLM call: well inside any current model's context, small enough to run chunks in parallel. */
 export const CHUNK_TOKENS = 12_000;
@@ -114,7 +113,10 @@ interface Made {
 }
 
 const NOTHING_MADE: Made = { spans: [], usage: { tokensIn: 0, tokensOut: 0 } };
-/** With the LLM unavailable, kept spans are shown when they leave at most the newest tenth of the range unsummarized, however many messages that is. */
+/**
+ * With the LLM unavailable, kept spans are shown when they leave at most the newest tenth of the range
+ * unsummarized, however many messages that is.
+ */
 const WHEN_UNAVAILABLE = { share: NEWEST_UNSUMMARIZED.share, max: Number.POSITIVE_INFINITY };
 
 /** The extractive summarizer's summary of the whole range. */
@@ -155,7 +157,14 @@ function fromSpans(
  * A call for each window of the runs no span covers, read after a few lines of context; the spans they
  * make are kept, also when another window fails (the job's retry then pays only for the rest).
  */
-async function callsFor(lines: Line[], runs: Line[][], request: SummaryAsk, llm: { client: OpenAI; model: string }, deps: SummarizeDeps, scope: string): Promise<Made> {
+async function callsFor(
+	lines: Line[],
+	runs: Line[][],
+	request: SummaryAsk,
+	llm: { client: OpenAI; model: string },
+	deps: SummarizeDeps,
+	scope: string,
+): Promise<Made> {
 	const authorAt = new Map(lines.map((line) => [line.index, line.author]));
 	const options = { model: llm.model, language: request.locale, timeoutMs: deps.timeoutMs ?? CALL_TIMEOUT_MS };
 	const call = async (window: Line[]) => {
@@ -163,22 +172,44 @@ async function callsFor(lines: Line[], runs: Line[][], request: SummaryAsk, llm:
 		const context = lines.slice(Math.max(0, start - CONTEXT_LINES), start);
 		// The model reads a window alone: a reply to a line it can't see names whom it answers.
 		const shown = new Set([...context, ...window].map((line) => line.index));
-		const readable = (some: Line[]) => some.map((line) => ({ ...line, text: nameReplies(line.text, authorAt, (index) => shown.has(index)) }));
+		const readable = (some: Line[]) =>
+			some.map((line) => ({ ...line, text: nameReplies(line.text, authorAt, (index) => shown.has(index)) }));
 		const result = await callWithRetries(llm.client, readable(context), readable(window), options, deps.sleep);
 		return { span: toSpan(result, window), usage: result.usage };
 	};
 	const windows = runs.flatMap((run) => chunk(run, CHUNK_TOKENS));
-	const settled = await mapLimited(windows, PARALLEL_CALLS, (window) => call(window).then((done) => ({ done }), (error: unknown) => ({ error })));
+	const settled = await mapLimited(windows, PARALLEL_CALLS, (window) =>
+		call(window).then(
+			(done) => ({ done }),
+			(error: unknown) => ({ error }),
+		),
+	);
 	const made = settled.flatMap((result) => ("done" in result ? [result.done] : []));
-	if (made.length) await deps.spans?.put(scope, made.map(({ span }) => span));
+	if (made.length)
+		await deps.spans?.put(
+			scope,
+			made.map(({ span }) => span),
+		);
 	const failure = settled.find((result) => "error" in result);
 	if (failure) throw failure.error;
-	const usage = made.reduce((sum, { usage }) => ({ tokensIn: sum.tokensIn + usage.tokensIn, tokensOut: sum.tokensOut + usage.tokensOut }), NOTHING_MADE.usage);
+	const usage = made.reduce(
+		(sum, { usage }) => ({ tokensIn: sum.tokensIn + usage.tokensIn, tokensOut: sum.tokensOut + usage.tokensOut }),
+		NOTHING_MADE.usage,
+	);
 	return { spans: made.map(({ span }) => span), usage };
 }
 
-/** One call for `lines`, read after `context`, retried when the LLM failed for a while; an answer cut short is asked again as two halves. */
-async function callWithRetries(client: OpenAI, context: Line[], lines: Line[], options: Parameters<typeof callModel>[2], sleep?: Sleep): Promise<LlmResult> {
+/**
+ * One call for `lines`, read after `context`, retried when the LLM failed for a while; an answer cut short
+ * is asked again as two halves.
+ */
+async function callWithRetries(
+	client: OpenAI,
+	context: Line[],
+	lines: Line[],
+	options: Parameters<typeof callModel>[2],
+	sleep?: Sleep,
+): Promise<LlmResult> {
 	const once = async () => {
 		const rendered = [...context, ...lines].map(renderLine).join("\n");
 		const { raw, usage } = await callModel(client, rendered, { ...options, firstLine: context.length ? lines[0].index : undefined });

@@ -29,12 +29,14 @@ const STOP_WORDS = new Set(
 );
 
 // Scripts written without spaces between words: a run of them becomes overlapping character pairs.
-const UNSPACED = "\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\p{Script=Thai}\\p{Script=Lao}\\p{Script=Khmer}\\p{Script=Myanmar}";
+const UNSPACED =
+	"\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\p{Script=Thai}\\p{Script=Lao}\\p{Script=Khmer}\\p{Script=Myanmar}";
 const WORD = new RegExp(`[${UNSPACED}]+|(?:(?![${UNSPACED}])[\\p{L}\\p{M}\\p{N}])+(?:'(?:(?![${UNSPACED}])\\p{L})+)?`, "gu");
 const UNSPACED_RUN = new RegExp(`^[${UNSPACED}]`, "u");
 // What compaction writes that is not the author's words: links, mentions of people, emoji names, attachments,
 // and reply marks at the start of a message (the line's, or one after compaction's " / ").
-const NOISE = /https?:\/\/\S+|(?<![\p{L}\p{N}])@[\p{L}\p{N}_.-]+|:[\w~-]+:|\[(?:image|video|file|sticker)(?:: [^\]]*)?\]|(?:^|(?<= \/ ))(?:>>\d+|↪ [^:]{1,64}:) /gu;
+const NOISE =
+	/https?:\/\/\S+|(?<![\p{L}\p{N}])@[\p{L}\p{N}_.-]+|:[\w~-]+:|\[(?:image|video|file|sticker)(?:: [^\]]*)?\]|(?:^|(?<= \/ ))(?:>>\d+|↪ [^:]{1,64}:) /gu;
 
 /**
  * A light English stem (plural, -ed, -ing, final e, doubled consonant), so "fails", "failed" and
@@ -88,7 +90,10 @@ export function vectorize(bags: string[][]): Vector[] {
 	});
 	return counted.map((counts) => {
 		const terms = Int32Array.from([...counts.keys()].sort((a, b) => a - b));
-		const weights = Float64Array.from(terms, (id) => (1 + Math.log(counts.get(id)!)) * (1 + Math.log((1 + bags.length) / (1 + documentFrequency[id]))));
+		const weights = Float64Array.from(
+			terms,
+			(id) => (1 + Math.log(counts.get(id)!)) * (1 + Math.log((1 + bags.length) / (1 + documentFrequency[id]))),
+		);
 		let squares = 0;
 		for (const weight of weights) squares += weight * weight;
 		const length = Math.sqrt(squares);
@@ -185,7 +190,9 @@ const DUPLICATE = 0.9;
  * Returns positions in conversation order. Ties go to the earlier line.
  */
 export function select(candidates: number[], relevance: ArrayLike<number>, vectors: Vector[], authors: string[], wanted: number): number[] {
-	const pool = [...candidates].sort((a, b) => relevance[b] - relevance[a] || a - b).slice(0, Math.min(POOL.max, Math.max(POOL.min, wanted * POOL.perPoint)));
+	const pool = [...candidates]
+		.sort((a, b) => relevance[b] - relevance[a] || a - b)
+		.slice(0, Math.min(POOL.max, Math.max(POOL.min, wanted * POOL.perPoint)));
 	const top = pool.length ? relevance[pool[0]] || 1 : 1;
 	const redundancy = new Float64Array(pool.length);
 	const taken = new Uint8Array(pool.length);

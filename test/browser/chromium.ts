@@ -2,13 +2,23 @@
 // CHROMIUM_PATH; the system's (`chromium` or `chromium-browser` on PATH); the one shipped inside the
 // @sparticuz/chromium devDependency, so that `npm install && npm test` needs nothing but Node and npm.
 import { execFileSync } from "node:child_process";
-import { accessSync, constants, createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import {
+	accessSync,
+	constants,
+	createReadStream,
+	createWriteStream,
+	existsSync,
+	mkdirSync,
+	readFileSync,
+	renameSync,
+	rmSync,
+} from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { brotliDecompressSync, createBrotliDecompress } from "node:zlib";
-import { chromium, type Browser } from "playwright-core";
+import { type Browser, chromium } from "playwright-core";
 
 const SYSTEM_NAMES = ["chromium", "chromium-browser"];
 const NPM_PACKAGE = "@sparticuz/chromium";
@@ -54,7 +64,11 @@ async function unpack(bin: string, dir: string): Promise<void> {
 	const partial = `${dir}.${process.pid}`;
 	rmSync(partial, { recursive: true, force: true });
 	mkdirSync(partial, { recursive: true });
-	await pipeline(createReadStream(join(bin, "chromium.br")), createBrotliDecompress(), createWriteStream(join(partial, "chromium"), { mode: 0o755 }));
+	await pipeline(
+		createReadStream(join(bin, "chromium.br")),
+		createBrotliDecompress(),
+		createWriteStream(join(partial, "chromium"), { mode: 0o755 }),
+	);
 	execFileSync("tar", ["-x", "-C", partial], { input: brotliDecompressSync(readFileSync(join(bin, "al2023.tar.br"))) });
 	try {
 		renameSync(partial, dir);
@@ -91,7 +105,15 @@ async function launch(candidate: Candidate): Promise<Browser> {
 			env: candidate.env && { ...process.env, ...candidate.env },
 			headless: true,
 			// The machine's network is closed: without these, Chromium keeps trying to reach Google's hosts.
-			args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+			args: [
+				"--no-sandbox",
+				"--disable-gpu",
+				"--disable-quic",
+				"--no-first-run",
+				"--disable-background-networking",
+				"--disable-component-update",
+				"--disable-sync",
+			],
 		});
 	} catch (error) {
 		throw new Error(`${candidate.source} (${candidate.executablePath}) did not start: ${message(error)}`);
@@ -121,6 +143,8 @@ export async function launchChromium(): Promise<Browser> {
 			failures.push(message(error));
 		}
 	}
-	const tried = failures.length ? failures.join("\n") : `No Chromium found: none on PATH (${SYSTEM_NAMES.join(", ")}), and ${NPM_PACKAGE} is not installed or not for this platform.`;
+	const tried = failures.length
+		? failures.join("\n")
+		: `No Chromium found: none on PATH (${SYSTEM_NAMES.join(", ")}), and ${NPM_PACKAGE} is not installed or not for this platform.`;
 	throw new Error(`The browser tests need a Chromium.\n${tried}\n${WHAT_TO_DO}`);
 }

@@ -4,10 +4,10 @@
 import { randomBytes } from "node:crypto";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, test, vi } from "vitest";
-import { tokenize, parseCommandLine } from "../../scripts/playground/command-line.ts";
-import { startLocalStack, type LocalStack } from "../../scripts/playground/stack.ts";
+import { parseCommandLine, tokenize } from "../../scripts/playground/command-line.ts";
+import { type LocalStack, startLocalStack } from "../../scripts/playground/stack.ts";
 import { createOpenAIFake } from "../stand-ins/openai-fake.ts";
-import { serve, type Served } from "../stand-ins/serve.ts";
+import { type Served, serve } from "../stand-ins/serve.ts";
 import { launchChromium } from "./chromium.ts";
 
 const TOKEN = randomBytes(24).toString("base64url");
@@ -30,17 +30,24 @@ async function run(line: string, channel = "general"): Promise<void> {
 	if ("type" in answer.body && answer.body.type === 5) for await (const _ of stack.client.follow(interaction.token, { quietMs: 300 }));
 }
 
-const metrics = async (headers: Record<string, string> = { authorization: `Bearer ${TOKEN}` }) => fetch(`${stack.workerUrl}/admin/metrics?since=1h`, { headers });
+const metrics = async (headers: Record<string, string> = { authorization: `Bearer ${TOKEN}` }) =>
+	fetch(`${stack.workerUrl}/admin/metrics?since=1h`, { headers });
 
 beforeAll(async () => {
 	llm = await serve(createOpenAIFake());
-	stack = await startLocalStack({ adminToken: TOKEN, seed: { scale: 0.1 }, openaiApiKey: "test-key", openaiBaseUrl: `http://127.0.0.1:${llm.port}/v1` });
+	stack = await startLocalStack({
+		adminToken: TOKEN,
+		seed: { scale: 0.1 },
+		openaiApiKey: "test-key",
+		openaiBaseUrl: `http://127.0.0.1:${llm.port}/v1`,
+	});
 	await run("/summarize messages:50");
 	await run("/summarize messages:50");
 	await run("/summarize messages:80 style:bullets", "engineering");
 	await run("/summarize", "leads-private");
 	// Usage events are written just after each answer: wait until all four are in D1.
-	const recorded = async () => ((await (await metrics()).json()) as { days: { requests: number }[] }).days.reduce((sum, day) => sum + day.requests, 0);
+	const recorded = async () =>
+		((await (await metrics()).json()) as { days: { requests: number }[] }).days.reduce((sum, day) => sum + day.requests, 0);
 	await vi.waitUntil(async () => (await recorded()) === 4, { timeout: 30_000, interval: 200 });
 
 	browser = await launchChromium();
@@ -53,8 +60,10 @@ beforeAll(async () => {
 	// logged as failed loads; anything else logged as an error, or any word of the CSP, is a fault.
 	page.on("console", (message) => {
 		const text = message.text();
-		const expected = /^Failed to load resource: .* 40[14]/.test(text) && (text.includes("401") || message.location().url.endsWith("/favicon.ico"));
-		if (/Content Security Policy/i.test(text) || (message.type() === "error" && !expected)) reports.push(`${text} (${message.location().url})`);
+		const expected =
+			/^Failed to load resource: .* 40[14]/.test(text) && (text.includes("401") || message.location().url.endsWith("/favicon.ico"));
+		if (/Content Security Policy/i.test(text) || (message.type() === "error" && !expected))
+			reports.push(`${text} (${message.location().url})`);
 	});
 	page.on("pageerror", (error) => reports.push(error.message));
 });
@@ -93,9 +102,13 @@ test("the login form sets an HttpOnly session cookie, and the dashboard draws th
 		expect(await page.locator(`svg#${chart} title`).first().textContent(), chart).not.toBe("");
 	}
 	// The requests chart holds every interaction, by outcome: two summaries made, one from the cache, one refused.
-	const byOutcome = await page.locator("svg#requests [data-value]").evaluateAll((marks) => marks.map((mark) => [mark.getAttribute("data-series"), Number(mark.getAttribute("data-value"))]));
+	const byOutcome = await page
+		.locator("svg#requests [data-value]")
+		.evaluateAll((marks) => marks.map((mark) => [mark.getAttribute("data-series"), Number(mark.getAttribute("data-value"))]));
 	expect(Object.fromEntries(byOutcome)).toEqual({ delivered: 2, cached: 1, refused: 1 });
-	const tokens = await page.locator("svg#tokens [data-value]").evaluateAll((marks) => marks.map((mark) => Number(mark.getAttribute("data-value"))));
+	const tokens = await page
+		.locator("svg#tokens [data-value]")
+		.evaluateAll((marks) => marks.map((mark) => Number(mark.getAttribute("data-value"))));
 	expect(tokens.every((value) => value > 0)).toBe(true);
 	expect(await page.locator("#top-guilds tbody tr").first().locator("td").first().textContent()).toBe(stack.guildId);
 	expect(await page.locator("#top-guilds tbody tr").first().locator("td").nth(1).textContent()).toBe("4");

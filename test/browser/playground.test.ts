@@ -3,7 +3,7 @@
 // interactions, and the bot's replies appear as Discord would show them.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { startLocalStack, type LocalStack } from "../../scripts/playground/stack.ts";
+import { type LocalStack, startLocalStack } from "../../scripts/playground/stack.ts";
 import { messageObject } from "../stand-ins/discord-messages.ts";
 import { launchChromium } from "./chromium.ts";
 
@@ -73,7 +73,9 @@ test("Apps → Summarize from here on a message summarizes from it to now", asyn
 	const message = page.locator("#messages li.message:has(.message-actions)").nth(-20);
 	await message.hover();
 	await message.locator(".message-actions button").click();
-	await expect.poll(() => summaries().last().locator(".embed-title").textContent(), { timeout: 60_000 }).toBe("Summary — from a message to now");
+	await expect
+		.poll(() => summaries().last().locator(".embed-title").textContent(), { timeout: 60_000 })
+		.toBe("Summary — from a message to now");
 });
 
 test("a command Discord's client would refuse is refused in the box, saying why", async () => {
@@ -88,7 +90,9 @@ test("a channel the bot can't read gets the bot's refusal, with what it needs", 
 	await page.locator(".channels a", { hasText: "leads-private" }).click();
 	await expect.poll(() => page.locator("#channel-name").textContent()).toBe("leads-private");
 	await run("/summarize");
-	await expect.poll(() => page.locator(".bot-reply .content").last().textContent(), { timeout: 30_000 }).toContain("I need View Channel and Read Message History");
+	await expect
+		.poll(() => page.locator(".bot-reply .content").last().textContent(), { timeout: 30_000 })
+		.toContain("I need View Channel and Read Message History");
 });
 
 test("message content is shown as text: markup in it never becomes elements", async () => {
@@ -116,10 +120,22 @@ test("the page's own routes answer a bad request with a 400 and what to send", a
 		return { status: response.status, body: (await response.json()) as { error: string } };
 	};
 	const general = stack.channels.general.id;
-	expect(await post({ channelId: "1", line: "/help" })).toEqual({ status: 400, body: { error: "channelId must be one of the guild's channels" } });
-	expect(await post({ channelId: general })).toEqual({ status: 400, body: { error: "send {channelId, line} or {channelId, fromHere} or {channelId, customId}" } });
-	expect(await post({ channelId: general, line: "/dance" })).toMatchObject({ status: 400, body: { error: expect.stringContaining("Unknown command") } });
-	expect(await post({ channelId: general, fromHere: "1000000000000000000" })).toEqual({ status: 400, body: { error: "#general has no message 1000000000000000000." } });
+	expect(await post({ channelId: "1", line: "/help" })).toEqual({
+		status: 400,
+		body: { error: "channelId must be one of the guild's channels" },
+	});
+	expect(await post({ channelId: general })).toEqual({
+		status: 400,
+		body: { error: "send {channelId, line} or {channelId, fromHere} or {channelId, customId}" },
+	});
+	expect(await post({ channelId: general, line: "/dance" })).toMatchObject({
+		status: 400,
+		body: { error: expect.stringContaining("Unknown command") },
+	});
+	expect(await post({ channelId: general, fromHere: "1000000000000000000" })).toEqual({
+		status: 400,
+		body: { error: "#general has no message 1000000000000000000." },
+	});
 });
 
 test("the page loads nothing from anywhere but the emulator, and its scripts never failed", () => {

@@ -1,7 +1,13 @@
 // /config interactions as Discord sends them (a subcommand and its options), and their deferred answers.
-import { ApplicationCommandOptionType, PermissionFlagsBits, type APIApplicationCommandInteractionDataBasicOption, type APIEmbed, type APIInteractionDataResolvedChannel } from "discord-api-types/v10";
+import {
+	type APIApplicationCommandInteractionDataBasicOption,
+	type APIEmbed,
+	type APIInteractionDataResolvedChannel,
+	ApplicationCommandOptionType,
+	PermissionFlagsBits,
+} from "discord-api-types/v10";
 import { expect } from "vitest";
-import { chatCommand, READ, sendOk, type Context } from "./interactions";
+import { type Context, chatCommand, READ, sendOk } from "./interactions";
 import { firstResult } from "./stand-in";
 
 /** A member who may use /config: reads the channel and has Manage Server. */
@@ -35,5 +41,9 @@ export async function configAnswer(interaction: ReturnType<typeof config>): Prom
 	const result = await firstResult(interaction.token);
 	const body = result.body as { content?: string; embeds?: APIEmbed[] };
 	const embed = body.embeds?.[0] ?? {};
-	return { content: body.content, embed, text: [body.content, embed.description, ...(embed.fields ?? []).map((field) => `${field.name}: ${field.value}`)].join("\n") };
+	return {
+		content: body.content,
+		embed,
+		text: [body.content, embed.description, ...(embed.fields ?? []).map((field) => `${field.name}: ${field.value}`)].join("\n"),
+	};
 }

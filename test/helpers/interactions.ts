@@ -1,19 +1,19 @@
 // Builds interactions the way Discord sends them and signs them with the test key pair.
 import { env, exports } from "cloudflare:workers";
-import { afterEach, beforeEach, expect, vi, type MockInstance } from "vitest";
-import { buttonInteraction, chatInputInteraction, messageCommandInteraction, type Invocation } from "../stand-ins/discord-interactions";
-import { messageObject } from "../stand-ins/discord-messages";
-import { toHex } from "../../src/lib/hex";
 import {
-	ApplicationCommandOptionType,
-	ChannelType,
-	InteractionType,
-	Locale,
-	PermissionFlagsBits,
 	type APIApplicationCommandInteractionDataBasicOption,
 	type APIInteractionDataResolvedChannel,
 	type APIInteractionResponse,
+	ApplicationCommandOptionType,
+	ChannelType,
+	InteractionType,
+	type Locale,
+	PermissionFlagsBits,
 } from "discord-api-types/v10";
+import { afterEach, beforeEach, expect, type MockInstance, vi } from "vitest";
+import { toHex } from "../../src/lib/hex";
+import { buttonInteraction, chatInputInteraction, type Invocation, messageCommandInteraction } from "../stand-ins/discord-interactions";
+import { messageObject } from "../stand-ins/discord-messages";
 
 const signingKey = crypto.subtle.importKey(
 	"pkcs8",
@@ -55,7 +55,11 @@ export async function sendOk(interaction: unknown): Promise<APIInteractionRespon
 	return response.json();
 }
 
-export const READ = (PermissionFlagsBits.ViewChannel | PermissionFlagsBits.ReadMessageHistory | PermissionFlagsBits.SendMessages).toString();
+export const READ = (
+	PermissionFlagsBits.ViewChannel |
+	PermissionFlagsBits.ReadMessageHistory |
+	PermissionFlagsBits.SendMessages
+).toString();
 export const ADMIN = PermissionFlagsBits.Administrator.toString();
 
 // Test files run side by side against one Discord emulator: ids must not collide across files.
@@ -80,7 +84,11 @@ function invocation(context: Context): Invocation {
 	return {
 		applicationId: env.DISCORD_APPLICATION_ID,
 		guildId: context.guildId ?? id(),
-		channel: { id: context.channelId ?? id(), type: ChannelType.GuildText, lastMessageId: context.lastMessageId === undefined ? id() : context.lastMessageId },
+		channel: {
+			id: context.channelId ?? id(),
+			type: ChannelType.GuildText,
+			lastMessageId: context.lastMessageId === undefined ? id() : context.lastMessageId,
+		},
 		user: { id: context.userId ?? id(), username: "member", discriminator: "0", global_name: "Member", avatar: null },
 		permissions: context.permissions ?? READ,
 		appPermissions: context.appPermissions ?? READ,
@@ -102,7 +110,11 @@ export function chatCommand(
 	return chatInputInteraction(invocation(context), name, options, resolvedChannels);
 }
 
-export function summarize(options: Record<string, string | number | boolean> = {}, context: Context = {}, resolvedChannels?: Record<string, APIInteractionDataResolvedChannel>) {
+export function summarize(
+	options: Record<string, string | number | boolean> = {},
+	context: Context = {},
+	resolvedChannels?: Record<string, APIInteractionDataResolvedChannel>,
+) {
 	const typed = Object.entries(options).map(([name, value]): APIApplicationCommandInteractionDataBasicOption => {
 		if (name === "channel") return { name, type: ApplicationCommandOptionType.Channel, value: String(value) };
 		if (typeof value === "number") return { name, type: ApplicationCommandOptionType.Integer, value };
@@ -119,7 +131,13 @@ export function summarizeFromHere(targetId: string, context: Context = {}) {
 }
 
 export function resolvedChannel(channelId: string, permissions: string, appPermissions?: string): APIInteractionDataResolvedChannel {
-	return { id: channelId, type: ChannelType.GuildText, name: "other", permissions, ...(appPermissions ? { app_permissions: appPermissions } : {}) };
+	return {
+		id: channelId,
+		type: ChannelType.GuildText,
+		name: "other",
+		permissions,
+		...(appPermissions ? { app_permissions: appPermissions } : {}),
+	};
 }
 
 /** Declares, for the current test file, that no test in it may enqueue a job. */

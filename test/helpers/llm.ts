@@ -2,7 +2,10 @@
 import OpenAI from "openai";
 import type { Line } from "../../src/domain/line";
 
-export const llm = () => ({ client: new OpenAI({ apiKey: "test-key", baseURL: "http://openai.test/v1", maxRetries: 0 }), model: "gpt-4o-mini" });
+export const llm = () => ({
+	client: new OpenAI({ apiKey: "test-key", baseURL: "http://openai.test/v1", maxRetries: 0 }),
+	model: "gpt-4o-mini",
+});
 export const noSleep = async () => {};
 
 export async function injectLlmFault(kind: string, match: string, times = 1): Promise<void> {
@@ -15,7 +18,12 @@ export async function llmCalls(match: string): Promise<unknown[]> {
 
 /** A conversation of `count` lines, each carrying `marker` so faults and counts can be scoped to it. */
 export function conversation(marker: string, count = 12): Line[] {
-	const topics = ["the release plan for Friday", "the staging database migration", "@carol can you rerun the index build", "the budget review next week"];
+	const topics = [
+		"the release plan for Friday",
+		"the staging database migration",
+		"@carol can you rerun the index build",
+		"the budget review next week",
+	];
 	return Array.from({ length: count }, (_, index) => ({
 		index,
 		messageIds: [String(10_000 + index)],

@@ -6,7 +6,14 @@ import { messageObject } from "../stand-ins/discord-messages";
 export const T0 = Date.UTC(2026, 10, 22, 9);
 
 export function user(name: string, extra: Partial<APIUser> = {}): APIUser {
-	return { id: String(1000 + [...name].reduce((sum, c) => sum * 31 + c.charCodeAt(0), 7) % 100_000), username: name, global_name: null, discriminator: "0", avatar: null, ...extra };
+	return {
+		id: String(1000 + ([...name].reduce((sum, c) => sum * 31 + c.charCodeAt(0), 7) % 100_000)),
+		username: name,
+		global_name: null,
+		discriminator: "0",
+		avatar: null,
+		...extra,
+	};
 }
 
 let sequence = 0n;

@@ -20,16 +20,22 @@ export async function resultsFor(token: string): Promise<RecordedEdit[]> {
  * `waitUntil`, which a loaded machine may take seconds to run.
  */
 export async function firstResult(token: string): Promise<RecordedEdit> {
-	const [result] = await vi.waitUntil(async () => {
-		const found = await resultsFor(token);
-		return found.length ? found : false;
-	}, { timeout: 10_000, interval: 20 });
+	const [result] = await vi.waitUntil(
+		async () => {
+			const found = await resultsFor(token);
+			return found.length ? found : false;
+		},
+		{ timeout: 10_000, interval: 20 },
+	);
 	return result;
 }
 
 /** Puts a channel with these messages in the Discord emulator. */
 export async function seedChannel(id: string, messages: APIMessage[], rateLimit?: { limit: number; windowMs: number }): Promise<void> {
-	const response = await fetch("http://discord.test/__emulator/channels", { method: "POST", body: JSON.stringify({ id, messages, rateLimit }) });
+	const response = await fetch("http://discord.test/__emulator/channels", {
+		method: "POST",
+		body: JSON.stringify({ id, messages, rateLimit }),
+	});
 	if (!response.ok) throw new Error(`seeding failed: ${response.status}`);
 }
 

@@ -6,10 +6,10 @@ import { drizzle } from "drizzle-orm/d1";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { sessionCookie } from "../../src/admin/auth";
 import type { Metrics } from "../../src/admin/metrics";
-import { summaries, usageEvents, type UsageEvent } from "../../src/db/schema";
+import { summaries, type UsageEvent, usageEvents } from "../../src/db/schema";
+import type { Usage } from "../../src/metrics/analytics";
 import { estimateCostMicroUsd } from "../../src/metrics/cost";
 import { percentile } from "../../src/metrics/percentile";
-import type { Usage } from "../../src/metrics/analytics";
 import { usageRow } from "../../src/metrics/record";
 import { id, sendOk, summarize } from "../helpers/interactions";
 import { message, user } from "../helpers/messages";
@@ -19,7 +19,8 @@ const TOKEN = "admin-token-for-tests";
 const DAY = 86_400_000;
 const db = drizzle(env.DB);
 const bindings = env as { ADMIN_TOKEN: string; OPENAI_API_KEY: string };
-const get = (path: string, headers: Record<string, string> = {}) => exports.default.fetch(new Request(`https://bot.test${path}`, { headers }));
+const get = (path: string, headers: Record<string, string> = {}) =>
+	exports.default.fetch(new Request(`https://bot.test${path}`, { headers }));
 const bearer = { authorization: `Bearer ${TOKEN}` };
 
 /** Noon (UTC) of the day `daysAgo` days back, so a few minutes either way stay on that day. */
@@ -38,14 +39,17 @@ function event(guildId: string, outcome: Usage["outcome"], at: number, extra: Pa
 const busy = id();
 const quiet = id();
 const seededDay = noon(45);
-const delivered = (ms: number, model = "gpt-4o-mini", tokensIn = 1000, tokensOut = 200) => event(busy, "delivered", seededDay, { timeToResultMs: ms, model, tokensIn, tokensOut });
+const delivered = (ms: number, model = "gpt-4o-mini", tokensIn = 1000, tokensOut = 200) =>
+	event(busy, "delivered", seededDay, { timeToResultMs: ms, model, tokensIn, tokensOut });
 
 beforeAll(async () => {
 	bindings.ADMIN_TOKEN = TOKEN;
 	await seed([
 		...[1000, 2000, 3000, 4000, 10_000].map((ms) => delivered(ms)),
 		delivered(5000, "a-model-without-a-price", 500, 100),
-		...["cached", "cached", "joined", "rate_limited", "failed"].map((outcome) => event(busy, outcome as Usage["outcome"], seededDay + 60_000)),
+		...["cached", "cached", "joined", "rate_limited", "failed"].map((outcome) =>
+			event(busy, outcome as Usage["outcome"], seededDay + 60_000),
+		),
 		event(quiet, "delivered", noon(44), { timeToResultMs: 700, model: "extractive", messages: 50 }),
 	]);
 });
@@ -64,7 +68,9 @@ describe("without ADMIN_TOKEN", () => {
 				expect(await response.json()).toEqual({ error: "not found" });
 			}
 			for (const path of ["/admin/login", "/admin/logout"]) {
-				const response = await exports.default.fetch(new Request(`https://bot.test${path}`, { method: "POST", body: new URLSearchParams({ token: "" }) }));
+				const response = await exports.default.fetch(
+					new Request(`https://bot.test${path}`, { method: "POST", body: new URLSearchParams({ token: "" }) }),
+				);
 				expect(response.status, path).toBe(404);
 			}
 		} finally {
@@ -75,7 +81,13 @@ describe("without ADMIN_TOKEN", () => {
 
 describe("GET /admin/metrics", () => {
 	it("401 with a JSON error without the bearer token, with a wrong one, or with another scheme", async () => {
-		const attempts: Record<string, string>[] = [{}, { authorization: "Bearer wrong" }, { authorization: `Basic ${TOKEN}` }, { authorization: `Bearer ${TOKEN}x` }, { cookie: `__Host-admin_session=${TOKEN}` }];
+		const attempts: Record<string, string>[] = [
+			{},
+			{ authorization: "Bearer wrong" },
+			{ authorization: `Basic ${TOKEN}` },
+			{ authorization: `Bearer ${TOKEN}x` },
+			{ cookie: `__Host-admin_session=${TOKEN}` },
+		];
 		for (const headers of attempts) {
 			const response = await get("/admin/metrics", headers);
 			expect(response.status, JSON.stringify(headers)).toBe(401);
@@ -104,9 +116,24 @@ describe("GET /admin/metrics", () => {
 			costMicroUsd: 5 * estimateCostMicroUsd("gpt-4o-mini", 1000, 200)!,
 			unpricedTokens: 600,
 		});
-		expect(metrics.days.find((entry) => entry.day === dayOf(noon(44)))).toMatchObject({ requests: 1, p50Ms: 700, p95Ms: 700, cacheHitRate: 0, costMicroUsd: 0, unpricedTokens: 0 });
+		expect(metrics.days.find((entry) => entry.day === dayOf(noon(44)))).toMatchObject({
+			requests: 1,
+			p50Ms: 700,
+			p95Ms: 700,
+			cacheHitRate: 0,
+			costMicroUsd: 0,
+			unpricedTokens: 0,
+		});
 		expect(metrics.days.find((entry) => entry.day === dayOf(noon(43)))).toMatchObject({ requests: 0, p50Ms: null, cacheHitRate: null });
-		expect(metrics.topGuilds[0]).toEqual({ guildId: busy, requests: 11, delivered: 6, tokensIn: 5500, tokensOut: 1100, costMicroUsd: 1350, unpricedTokens: 600 });
+		expect(metrics.topGuilds[0]).toEqual({
+			guildId: busy,
+			requests: 11,
+			delivered: 6,
+			tokensIn: 5500,
+			tokensOut: 1100,
+			costMicroUsd: 1350,
+			unpricedTokens: 600,
+		});
 		expect(metrics.topGuilds.map((guild) => guild.guildId)).toContain(quiet);
 	});
 
@@ -124,7 +151,9 @@ describe("GET /admin/metrics", () => {
 		expect(response.status).toBe(200);
 		expect(response.headers.get("content-type")).toMatch(/^text\/csv/);
 		const lines = (await response.text()).split("\r\n");
-		expect(lines[0]).toBe("day,requests,delivered,cached,joined,rate_limited,refused,failed,expired,cache_hit_rate,p50_ms,p95_ms,tokens_in,tokens_out,cost_micro_usd,unpriced_tokens");
+		expect(lines[0]).toBe(
+			"day,requests,delivered,cached,joined,rate_limited,refused,failed,expired,cache_hit_rate,p50_ms,p95_ms,tokens_in,tokens_out,cost_micro_usd,unpriced_tokens",
+		);
 		expect(lines[1]).toBe(`${dayOf(seededDay)},11,6,2,1,1,0,1,0,0.3333,3000,10000,5500,1100,1350,600`);
 		expect(lines[3]).toBe(`${dayOf(noon(43))},0,0,0,0,0,0,0,0,,,,0,0,0,0`);
 		expect(lines.at(-1)).toBe("");
@@ -162,7 +191,10 @@ describe("GET /admin/metrics", () => {
 });
 
 describe("GET /admin and its login", () => {
-	const login = (token: string) => exports.default.fetch(new Request("https://bot.test/admin/login", { method: "POST", body: new URLSearchParams({ token }), redirect: "manual" }));
+	const login = (token: string) =>
+		exports.default.fetch(
+			new Request("https://bot.test/admin/login", { method: "POST", body: new URLSearchParams({ token }), redirect: "manual" }),
+		);
 
 	it("without a session shows the login form with 401, under a strict Content-Security-Policy", async () => {
 		const response = await get("/admin");
@@ -199,7 +231,10 @@ describe("GET /admin and its login", () => {
 		expect((await get("/admin/metrics", { cookie: session })).status).toBe(200);
 
 		const [, expires, mac] = /=(\d+)\.([0-9a-f]+)/.exec(session)!;
-		for (const forged of [`__Host-admin_session=${Number(expires) + 1}.${mac}`, `__Host-admin_session=${expires}.${mac.replace(/^./, (c) => (c === "0" ? "1" : "0"))}`]) {
+		for (const forged of [
+			`__Host-admin_session=${Number(expires) + 1}.${mac}`,
+			`__Host-admin_session=${expires}.${mac.replace(/^./, (c) => (c === "0" ? "1" : "0"))}`,
+		]) {
 			expect((await get("/admin", { cookie: forged })).status).toBe(401);
 		}
 	});
@@ -216,7 +251,13 @@ describe("GET /admin and its login", () => {
 	});
 
 	it("refuses a body that is not the login form", async () => {
-		const json = await exports.default.fetch(new Request("https://bot.test/admin/login", { method: "POST", body: JSON.stringify({ token: TOKEN }), headers: { "content-type": "application/json" } }));
+		const json = await exports.default.fetch(
+			new Request("https://bot.test/admin/login", {
+				method: "POST",
+				body: JSON.stringify({ token: TOKEN }),
+				headers: { "content-type": "application/json" },
+			}),
+		);
 		expect(json.status).toBe(400);
 		expect(await json.json()).toEqual({ error: expect.stringContaining("login form") });
 	});
@@ -236,17 +277,28 @@ describe("end to end", () => {
 			]);
 			const interaction = summarize({}, { guildId, channelId });
 			expect((await sendOk(interaction)).type).toBe(5);
-			const [row] = await vi.waitUntil(async () => {
-				const rows = await db.select().from(summaries).where(eq(summaries.id, interaction.id));
-				return rows.length ? rows : false;
-			}, { timeout: 15_000 });
+			const [row] = await vi.waitUntil(
+				async () => {
+					const rows = await db.select().from(summaries).where(eq(summaries.id, interaction.id));
+					return rows.length ? rows : false;
+				},
+				{ timeout: 15_000 },
+			);
 			expect(row.model).toBe("gpt-4o-mini");
 			expect(row.costMicroUsd).toBe(estimateCostMicroUsd("gpt-4o-mini", row.tokensIn, row.tokensOut));
 			expect(row.costMicroUsd).toBeGreaterThan(0);
 
 			const metrics: Metrics = await (await get("/admin/metrics?since=1h", bearer)).json();
 			const guild = metrics.topGuilds.find((entry) => entry.guildId === guildId);
-			expect(guild).toEqual({ guildId, requests: 1, delivered: 1, tokensIn: row.tokensIn, tokensOut: row.tokensOut, costMicroUsd: row.costMicroUsd, unpricedTokens: 0 });
+			expect(guild).toEqual({
+				guildId,
+				requests: 1,
+				delivered: 1,
+				tokensIn: row.tokensIn,
+				tokensOut: row.tokensOut,
+				costMicroUsd: row.costMicroUsd,
+				unpricedTokens: 0,
+			});
 			expect(metrics.days.at(-1)!.p50Ms).toBeGreaterThan(0);
 		} finally {
 			bindings.OPENAI_API_KEY = "";

@@ -1,7 +1,7 @@
 // Commands answered on the interaction path without the guild's Durable Object.
 import { InteractionType, MessageFlags } from "discord-api-types/v10";
 import { describe, expect, it } from "vitest";
-import { chatCommand, id, resolvedChannel, sendOk, summarize, summarizeFromHere, expectNothingEnqueued } from "../helpers/interactions";
+import { chatCommand, expectNothingEnqueued, id, resolvedChannel, sendOk, summarize, summarizeFromHere } from "../helpers/interactions";
 
 expectNothingEnqueued();
 
@@ -36,12 +36,21 @@ describe("unknown interactions", () => {
 	});
 
 	it("buttons and modals are unsupported, not errors", async () => {
-		expectEphemeral(await sendOk({ ...chatCommand("x"), type: InteractionType.MessageComponent, data: { custom_id: "x", component_type: 2 } }), /isn't supported/);
-		expectEphemeral(await sendOk({ ...chatCommand("x"), type: InteractionType.ModalSubmit, data: { custom_id: "x", components: [] } }), /isn't supported/);
+		expectEphemeral(
+			await sendOk({ ...chatCommand("x"), type: InteractionType.MessageComponent, data: { custom_id: "x", component_type: 2 } }),
+			/isn't supported/,
+		);
+		expectEphemeral(
+			await sendOk({ ...chatCommand("x"), type: InteractionType.ModalSubmit, data: { custom_id: "x", components: [] } }),
+			/isn't supported/,
+		);
 	});
 
 	it("autocomplete gets an empty list", async () => {
-		expect(await sendOk({ ...summarize(), type: InteractionType.ApplicationCommandAutocomplete })).toEqual({ type: 8, data: { choices: [] } });
+		expect(await sendOk({ ...summarize(), type: InteractionType.ApplicationCommandAutocomplete })).toEqual({
+			type: 8,
+			data: { choices: [] },
+		});
 	});
 });
 
@@ -65,7 +74,12 @@ describe("/summarize refusals, answered before anything is enqueued", () => {
 	});
 
 	it("outside a server, the answer says where it works", async () => {
-		const dm = { ...summarize(), guild_id: undefined, member: undefined, user: { id: id(), username: "u", discriminator: "0", global_name: null, avatar: null } };
+		const dm = {
+			...summarize(),
+			guild_id: undefined,
+			member: undefined,
+			user: { id: id(), username: "u", discriminator: "0", global_name: null, avatar: null },
+		};
 		expectEphemeral(await sendOk(dm), /server channels only/);
 	});
 });

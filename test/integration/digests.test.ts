@@ -3,19 +3,19 @@
 // Discord refusing the bot there turns the digest off, and /config view says why.
 import { createExecutionContext, createMessageBatch, createScheduledController, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import type { APIMessage } from "discord-api-types/v10";
 import { and, eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
-import type { APIMessage } from "discord-api-types/v10";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { digestSchedules, summaries, usageEvents } from "../../src/db/schema";
+import type { DigestJob, QueueJob } from "../../src/domain/job";
 import worker from "../../src/index";
 import { snowflakeAt } from "../../src/summarizer/history";
-import type { DigestJob, QueueJob } from "../../src/domain/job";
-import { messageObject } from "../stand-ins/discord-messages";
 import { config, configAnswer } from "../helpers/config";
 import { id } from "../helpers/interactions";
 import { user } from "../helpers/messages";
 import { seedChannel } from "../helpers/stand-in";
+import { messageObject } from "../stand-ins/discord-messages";
 
 const db = drizzle(env.DB);
 const [alice, bob] = [user("alice"), user("bob")];
@@ -35,12 +35,23 @@ function recentConversation(channelId: string): APIMessage[] {
 	const start = Date.now() - 30 * 60_000;
 	return lines.map(([author, content], i) => {
 		const at = start + i * 5 * 60_000;
-		return messageObject({ id: (snowflakeAt(at) + BigInt(i)).toString(), channel_id: channelId, author, content, timestamp: new Date(at).toISOString() });
+		return messageObject({
+			id: (snowflakeAt(at) + BigInt(i)).toString(),
+			channel_id: channelId,
+			author,
+			content,
+			timestamp: new Date(at).toISOString(),
+		});
 	});
 }
 
 const digestRow = async (guildId: string, channelId: string) =>
-	(await db.select().from(digestSchedules).where(and(eq(digestSchedules.guildId, guildId), eq(digestSchedules.channelId, channelId))))[0];
+	(
+		await db
+			.select()
+			.from(digestSchedules)
+			.where(and(eq(digestSchedules.guildId, guildId), eq(digestSchedules.channelId, channelId)))
+	)[0];
 
 /** Sets up a daily digest of a channel with a conversation in it, and makes it due now. */
 async function dueDigest(options: Record<string, string | number> = {}) {
@@ -50,7 +61,10 @@ async function dueDigest(options: Record<string, string | number> = {}) {
 	const { content } = await configAnswer(config("digest", { cadence: "daily", ...options }, { guildId, channelId }));
 	expect(content).toMatch(new RegExp(`^Saved: the first digest of <#${channelId}> is posted <t:\\d+:R>\\.$`));
 	const dueAt = Date.now() - 1000;
-	await db.update(digestSchedules).set({ nextRunAt: new Date(dueAt) }).where(and(eq(digestSchedules.guildId, guildId), eq(digestSchedules.channelId, channelId)));
+	await db
+		.update(digestSchedules)
+		.set({ nextRunAt: new Date(dueAt) })
+		.where(and(eq(digestSchedules.guildId, guildId), eq(digestSchedules.channelId, channelId)));
 	return { guildId, channelId, dueAt, jobId: `digest:${guildId}:${channelId}:${dueAt}` };
 }
 
@@ -61,7 +75,8 @@ async function botMessages(channelId: string): Promise<APIMessage[]> {
 	return messages.filter((message) => message.author.bot);
 }
 
-const usageOf = (jobId: string) => vi.waitUntil(async () => (await db.select().from(usageEvents).where(eq(usageEvents.id, jobId)))[0] ?? false, { timeout: 10_000 });
+const usageOf = (jobId: string) =>
+	vi.waitUntil(async () => (await db.select().from(usageEvents).where(eq(usageEvents.id, jobId)))[0] ?? false, { timeout: 10_000 });
 
 describe("digests", () => {
 	it("posts the period's summary in the channel on a cron tick, once, however often ticks and deliveries repeat", async () => {
@@ -70,13 +85,27 @@ describe("digests", () => {
 		await Promise.all([tick(), tick()]);
 		const enqueued = sent.mock.calls.flatMap(([messages]) => [...messages].map((message) => message.body as QueueJob));
 		expect(enqueued.filter((job) => "id" in job && job.id === jobId)).toEqual([
-			{ kind: "digest", version: 1, id: jobId, guildId, channelId, cadence: "daily", style: "bullets", locale: "en-US", scheduledAt: dueAt, seconds: 86_400 },
+			{
+				kind: "digest",
+				version: 1,
+				id: jobId,
+				guildId,
+				channelId,
+				cadence: "daily",
+				style: "bullets",
+				locale: "en-US",
+				scheduledAt: dueAt,
+				seconds: 86_400,
+			},
 		]);
 
-		const [posted] = await vi.waitUntil(async () => {
-			const found = await botMessages(channelId);
-			return found.length ? found : false;
-		}, { timeout: 10_000 });
+		const [posted] = await vi.waitUntil(
+			async () => {
+				const found = await botMessages(channelId);
+				return found.length ? found : false;
+			},
+			{ timeout: 10_000 },
+		);
 		expect(posted.content).toBe("**Daily digest**");
 		expect(posted.nonce).toHaveLength(25);
 		expect(posted.embeds[0].title).toBe("Summary — last day");
@@ -91,7 +120,9 @@ describe("digests", () => {
 		// Another tick finds nothing due; a repeated delivery of the same job posts nothing.
 		sent.mockClear();
 		await tick();
-		expect(sent.mock.calls.flatMap(([messages]) => [...messages]).filter((message) => (message.body as DigestJob).id === jobId)).toEqual([]);
+		expect(sent.mock.calls.flatMap(([messages]) => [...messages]).filter((message) => (message.body as DigestJob).id === jobId)).toEqual(
+			[],
+		);
 		const job = enqueued.find((body) => "id" in body && body.id === jobId)!;
 		const batch = createMessageBatch<QueueJob>("summary-jobs", [{ id: "again", timestamp: new Date(), attempts: 2, body: job }]);
 		await worker.queue(batch, env);
@@ -105,14 +136,23 @@ describe("digests", () => {
 
 	it("turns itself off when Discord refuses the post, and /config view says why; setting it again turns it on", async () => {
 		const { guildId, channelId, jobId } = await dueDigest();
-		await fetch("http://discord.test/__emulator/faults", { method: "POST", body: JSON.stringify({ path: `/channels/${channelId}/messages`, method: "POST", status: 403, times: 1 }) });
+		await fetch("http://discord.test/__emulator/faults", {
+			method: "POST",
+			body: JSON.stringify({ path: `/channels/${channelId}/messages`, method: "POST", status: 403, times: 1 }),
+		});
 		await tick();
 		expect(await usageOf(jobId)).toMatchObject({ command: "digest", outcome: "refused" });
-		expect(await digestRow(guildId, channelId)).toMatchObject({ enabled: false, nextRunAt: null, disabledReason: expect.stringContaining("I couldn't post in") });
+		expect(await digestRow(guildId, channelId)).toMatchObject({
+			enabled: false,
+			nextRunAt: null,
+			disabledReason: expect.stringContaining("I couldn't post in"),
+		});
 		expect(await botMessages(channelId)).toEqual([]);
 
 		const { text } = await configAnswer(config("view", {}, { guildId }));
-		expect(text).toContain(`<#${channelId}> · daily at 09:00 UTC · Brief · **off**: I couldn't post in <#${channelId}>: I need **Send Messages** and **Embed Links** there (<t:`);
+		expect(text).toContain(
+			`<#${channelId}> · daily at 09:00 UTC · Brief · **off**: I couldn't post in <#${channelId}>: I need **Send Messages** and **Embed Links** there (<t:`,
+		);
 
 		await configAnswer(config("digest", { cadence: "daily", hour_utc: 7 }, { guildId, channelId }));
 		expect(await digestRow(guildId, channelId)).toMatchObject({ enabled: true, disabledReason: null, hourUtc: 7, lastRunAt: null });
@@ -121,8 +161,16 @@ describe("digests", () => {
 	it("is not posted when it waited too long, and stops with cadence:off", async () => {
 		const { guildId, channelId } = await dueDigest();
 		const late: DigestJob = {
-			kind: "digest", version: 1, id: `digest:${guildId}:${channelId}:1`, guildId, channelId, cadence: "daily", style: "brief", locale: "en-US",
-			scheduledAt: Date.now() - 4 * 3_600_000, seconds: 86_400,
+			kind: "digest",
+			version: 1,
+			id: `digest:${guildId}:${channelId}:1`,
+			guildId,
+			channelId,
+			cadence: "daily",
+			style: "brief",
+			locale: "en-US",
+			scheduledAt: Date.now() - 4 * 3_600_000,
+			seconds: 86_400,
 		};
 		const batch = createMessageBatch<QueueJob>("summary-jobs", [{ id: "late", timestamp: new Date(), attempts: 1, body: late }]);
 		await worker.queue(batch, env);
@@ -130,9 +178,13 @@ describe("digests", () => {
 		expect(await usageOf(late.id)).toMatchObject({ outcome: "expired" });
 		expect(await botMessages(channelId)).toEqual([]);
 
-		expect((await configAnswer(config("digest", { cadence: "off" }, { guildId, channelId }))).text).toContain(`Stopped the digest of <#${channelId}>.`);
+		expect((await configAnswer(config("digest", { cadence: "off" }, { guildId, channelId }))).text).toContain(
+			`Stopped the digest of <#${channelId}>.`,
+		);
 		expect(await digestRow(guildId, channelId)).toBeUndefined();
-		expect((await configAnswer(config("digest", { cadence: "off" }, { guildId, channelId }))).content).toBe(`<#${channelId}> had no digest.`);
+		expect((await configAnswer(config("digest", { cadence: "off" }, { guildId, channelId }))).content).toBe(
+			`<#${channelId}> had no digest.`,
+		);
 	});
 
 	it("keeps a server to five digests, in the server's default style unless one is given", async () => {

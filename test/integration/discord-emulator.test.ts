@@ -11,7 +11,10 @@ const auth = { authorization: `Bot ${env.DISCORD_BOT_TOKEN}` };
 
 async function generated(count: number, seed = 1) {
 	const channelId = id();
-	const response = await fetch("http://discord.test/__emulator/channels", { method: "POST", body: JSON.stringify({ id: channelId, generate: { count, seed, endTime: Date.UTC(2026, 10, 22) } }) });
+	const response = await fetch("http://discord.test/__emulator/channels", {
+		method: "POST",
+		body: JSON.stringify({ id: channelId, generate: { count, seed, endTime: Date.UTC(2026, 10, 22) } }),
+	});
 	return { channelId, ...((await response.json()) as { messages: number; firstMessageId: string; lastMessageId: string }) };
 }
 
@@ -46,8 +49,15 @@ describe("Discord emulator", () => {
 	});
 
 	it("takes command registrations as Discord does", async () => {
-		const names = await registerCommands({ apiBase: base, applicationId: env.DISCORD_APPLICATION_ID, botToken: env.DISCORD_BOT_TOKEN, guildId: id() });
+		const names = await registerCommands({
+			apiBase: base,
+			applicationId: env.DISCORD_APPLICATION_ID,
+			botToken: env.DISCORD_BOT_TOKEN,
+			guildId: id(),
+		});
 		expect(names).toEqual(COMMANDS.map((c) => c.name));
-		await expect(registerCommands({ apiBase: base, applicationId: env.DISCORD_APPLICATION_ID, botToken: "wrong" })).rejects.toThrow(/HTTP 401/);
+		await expect(registerCommands({ apiBase: base, applicationId: env.DISCORD_APPLICATION_ID, botToken: "wrong" })).rejects.toThrow(
+			/HTTP 401/,
+		);
 	});
 });

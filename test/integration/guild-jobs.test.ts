@@ -1,7 +1,8 @@
 // The guild Durable Object's side of the consumer: claiming a job once, giving it back, remembering
 // it done, and keeping the LLM's spans of messages.
-import { env } from "cloudflare:workers";
+
 import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { GuildObject } from "../../src/guild/guild-object";
 import { migrate, SCHEMA_VERSION } from "../../src/guild/storage";
@@ -70,12 +71,19 @@ describe("job claims", () => {
 		);
 		expect((await stub.finish(old)).map((joiner) => joiner.interactionId)).toEqual([oldJoiner.interaction_id]);
 		expect(await stub.claim(newer, 60_000)).toEqual({ state: "running" });
-		expect(await stub.finish(newer)).toEqual([{ interactionId: newerJoiner.interaction_id, applicationId: "1", token: "t", public: true, expiresAt: newer.expiresAt }]);
+		expect(await stub.finish(newer)).toEqual([
+			{ interactionId: newerJoiner.interaction_id, applicationId: "1", token: "t", public: true, expiresAt: newer.expiresAt },
+		]);
 	});
 });
 
 describe("spans", () => {
-	const span = (firstId: string, lastId: string) => ({ firstId, lastId, points: [{ text: `${firstId}-${lastId}`, sources: [firstId] }], actionItems: [] });
+	const span = (firstId: string, lastId: string) => ({
+		firstId,
+		lastId,
+		points: [{ text: `${firstId}-${lastId}`, sources: [firstId] }],
+		actionItems: [],
+	});
 
 	it("finds the kept spans that overlap a range of messages, in the order of the ids' numbers", async () => {
 		const stub = guild();
@@ -115,14 +123,20 @@ describe("storage schema", () => {
 			const { sql } = state.storage;
 			sql.exec("DROP TABLE schema_version");
 			sql.exec("DROP TABLE joiners");
-			sql.exec("CREATE TABLE joiners (interaction_id TEXT PRIMARY KEY, key TEXT NOT NULL, application_id TEXT NOT NULL, token TEXT NOT NULL)");
+			sql.exec(
+				"CREATE TABLE joiners (interaction_id TEXT PRIMARY KEY, key TEXT NOT NULL, application_id TEXT NOT NULL, token TEXT NOT NULL)",
+			);
 			sql.exec("INSERT INTO jobs (key, interaction_id, expires_at) VALUES ('k', 'leader', 123)");
 			sql.exec("INSERT INTO joiners (interaction_id, key, application_id, token) VALUES ('joiner', 'k', '1', 't')");
 		});
 		const kept = await runInDurableObject(stub, (_: GuildObject, state) => {
 			const found = migrate(state.storage);
 			const { sql } = state.storage;
-			return { found, spans: sql.exec("SELECT COUNT(*) AS n FROM spans").one().n, joiner: sql.exec("SELECT run_id, public, expires_at FROM joiners").one() };
+			return {
+				found,
+				spans: sql.exec("SELECT COUNT(*) AS n FROM spans").one().n,
+				joiner: sql.exec("SELECT run_id, public, expires_at FROM joiners").one(),
+			};
 		});
 		expect(kept).toEqual({ found: 0, spans: 1, joiner: { run_id: "leader", public: 0, expires_at: 123 } });
 	});

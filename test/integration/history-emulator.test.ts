@@ -33,7 +33,12 @@ describe("history from the emulator", () => {
 		const get = { get: <T>(path: string) => client.get<T>(path) };
 		const from = await fetchHistory(channelId, { kind: "from", messageId: seeded[250].id }, Date.now(), get);
 		expect(from.map((m) => m.id)).toEqual(seeded.slice(250).map((m) => m.id));
-		const since = await fetchHistory(channelId, { kind: "since", seconds: 3600, maxMessages: 10_000 }, Date.parse(seeded.at(-1)!.timestamp), get);
+		const since = await fetchHistory(
+			channelId,
+			{ kind: "since", seconds: 3600, maxMessages: 10_000 },
+			Date.parse(seeded.at(-1)!.timestamp),
+			get,
+		);
 		expect(since.length).toBe(seeded.filter((m) => Date.parse(m.timestamp) >= Date.parse(seeded.at(-1)!.timestamp) - 3_600_000).length);
 	});
 

@@ -2,7 +2,7 @@
 // and nothing is enqueued for it.
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { ping, send, sendOk, signedRequest, summarize, expectNothingEnqueued } from "../helpers/interactions";
+import { expectNothingEnqueued, ping, send, sendOk, signedRequest, summarize } from "../helpers/interactions";
 
 expectNothingEnqueued();
 
@@ -69,7 +69,7 @@ describe("POST /interactions: body", () => {
 
 	it("accepts a body of exactly 64 KiB", async () => {
 		const body = JSON.stringify(ping());
-		const exact = body.slice(0, -1) + `,"pad":"${"x".repeat(64 * 1024 - body.length - 9)}"}`;
+		const exact = `${body.slice(0, -1)},"pad":"${"x".repeat(64 * 1024 - body.length - 9)}"}`;
 		expect(new TextEncoder().encode(exact).length).toBe(64 * 1024);
 		expect((await exports.default.fetch(await signedRequest(exact))).status).toBe(200);
 	});
@@ -97,7 +97,13 @@ describe("other routes", () => {
 	});
 
 	it("404 JSON for anything else, /admin included while ADMIN_TOKEN is unset", async () => {
-		for (const [method, path] of [["GET", "/"], ["GET", "/interactions"], ["POST", "/nope"], ["GET", "/admin"], ["GET", "/admin/metrics"]]) {
+		for (const [method, path] of [
+			["GET", "/"],
+			["GET", "/interactions"],
+			["POST", "/nope"],
+			["GET", "/admin"],
+			["GET", "/admin/metrics"],
+		]) {
 			await expectError(await exports.default.fetch(`https://bot.example${path}`, { method }), 404, /not found/);
 		}
 	});

@@ -8,7 +8,10 @@ it("never retries insufficient_quota, and leaves the LLM alone afterwards", asyn
 	const tag = `q${crypto.randomUUID().slice(0, 8)}`;
 	await injectLlmFault("insufficient_quota", tag);
 	const request = { channelId: "1", style: "brief" as const, locale: "en-US" };
-	expect(await summarize(conversation(tag), request, { llm: llm(), sleep: noSleep })).toMatchObject({ fallback: "quota", summary: { model: "extractive" } });
+	expect(await summarize(conversation(tag), request, { llm: llm(), sleep: noSleep })).toMatchObject({
+		fallback: "quota",
+		summary: { model: "extractive" },
+	});
 	expect(await llmCalls(tag)).toHaveLength(1);
 	expect(await summarize(conversation(tag), request, { llm: llm(), sleep: noSleep })).toMatchObject({ fallback: "breaker_open" });
 	expect(await llmCalls(tag)).toHaveLength(1);

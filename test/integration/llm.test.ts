@@ -2,9 +2,9 @@
 // and reused across ranges, the newest messages quoted, the checks on its output, retries, and the
 // extractive fallback.
 import { describe, expect, it } from "vitest";
-import type { Span } from "../../src/domain/summary";
 import type { Line } from "../../src/domain/line";
-import { summarize, type SpanStore } from "../../src/summarizer/summarize";
+import type { Span } from "../../src/domain/summary";
+import { type SpanStore, summarize } from "../../src/summarizer/summarize";
 import { conversation, injectLlmFault, llm, llmCalls, noSleep } from "../helpers/llm";
 
 const request = { channelId: "1", style: "bullets" as const, locale: "en-US" };
@@ -13,7 +13,8 @@ const marker = () => `m${crypto.randomUUID().slice(0, 8)}`;
 /** Where spans are kept, as the guild object keeps them, in memory. */
 function memorySpans(): { stored: Span[]; spans: SpanStore } {
 	const stored: (Span & { scope: string })[] = [];
-	const overlaps = (span: Span, first: string, last: string) => BigInt(span.firstId) <= BigInt(last) && BigInt(span.lastId) >= BigInt(first);
+	const overlaps = (span: Span, first: string, last: string) =>
+		BigInt(span.firstId) <= BigInt(last) && BigInt(span.lastId) >= BigInt(first);
 	return {
 		stored,
 		spans: {
@@ -94,7 +95,12 @@ describe("LLM summaries", () => {
 		expect(refreshed.summary.newest).toBeUndefined();
 		expect(refreshed.summary.points.some((point) => point.sources.some((source) => source >= 100))).toBe(true);
 		// The window read after a few lines of context, which the model is told not to summarize.
-		expect(prompt.split("\n").slice(1, -1).map((line) => Number(line.split(" ")[0]))).toEqual([94, 95, 96, 97, 98, 99, ...Array.from({ length: 10 }, (_, i) => 100 + i)]);
+		expect(
+			prompt
+				.split("\n")
+				.slice(1, -1)
+				.map((line) => Number(line.split(" ")[0])),
+		).toEqual([94, 95, 96, 97, 98, 99, ...Array.from({ length: 10 }, (_, i) => 100 + i)]);
 		const [, call] = (await llmCalls(tag)) as Call[];
 		expect(call.messages[0].content).toContain("Lines numbered below 100 come before the part to summarize");
 
@@ -112,7 +118,12 @@ describe("LLM summaries", () => {
 		// What the LLM said of the last 50 messages, every point citing messages before the 31st newest.
 		const early = lines.slice(0, 19).map((line) => line.messageIds[0]);
 		await spans.put(`${request.channelId}:en:gpt-4o-mini`, [
-			{ firstId: lines[0].messageIds[0], lastId: lines[49].messageIds[0], points: [{ text: "an early decision", sources: early.slice(0, 3) }], actionItems: [] },
+			{
+				firstId: lines[0].messageIds[0],
+				lastId: lines[49].messageIds[0],
+				points: [{ text: "an early decision", sources: early.slice(0, 3) }],
+				actionItems: [],
+			},
 		]);
 		const fromHere = await summarize(range(lines, 19, 50), request, { llm: llm(), sleep: noSleep, spans });
 		expect(await llmCalls(tag)).toHaveLength(1);
@@ -208,6 +219,9 @@ describe("LLM summaries", () => {
 	});
 
 	it("uses the extractive summarizer without a key", async () => {
-		expect(await summarize(conversation(marker()), request, { llm: undefined })).toMatchObject({ fallback: "no_key", summary: { model: "extractive" } });
+		expect(await summarize(conversation(marker()), request, { llm: undefined })).toMatchObject({
+			fallback: "no_key",
+			summary: { model: "extractive" },
+		});
 	});
 });

@@ -27,7 +27,10 @@ describe("the Worker's log", () => {
 		await injectFault(`/webhooks/${env.DISCORD_APPLICATION_ID}/${interaction.token}/messages/@original`, 404);
 
 		expect(await sendOk(interaction)).toMatchObject({ type: 5 });
-		const undelivered = await vi.waitUntil(() => lines.find((line) => line.includes('"privacy.failed.undelivered"')), { timeout: 10_000, interval: 20 });
+		const undelivered = await vi.waitUntil(() => lines.find((line) => line.includes('"privacy.failed.undelivered"')), {
+			timeout: 10_000,
+			interval: 20,
+		});
 
 		expect(JSON.parse(undelivered)).toEqual({
 			event: "privacy.failed.undelivered",

@@ -6,7 +6,9 @@ import { summaries, usageEvents } from "../../src/db/schema";
 
 describe("D1 migrations", () => {
 	it("create every table and index", async () => {
-		const { results } = await env.DB.prepare("SELECT type, name FROM sqlite_master WHERE name NOT LIKE '\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite%' ORDER BY type, name").all();
+		const { results } = await env.DB.prepare(
+			"SELECT type, name FROM sqlite_master WHERE name NOT LIKE '\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite%' ORDER BY type, name",
+		).all();
 		expect(results.map((row) => `${row.type}:${row.name}`)).toEqual([
 			"index:digests_due",
 			"index:summaries_by_channel_time",
@@ -25,12 +27,32 @@ describe("D1 migrations", () => {
 
 	it("key rows by interaction id, so a repeated write stays one row", async () => {
 		const db = drizzle(env.DB);
-		const event = { id: "111", guildId: "1", userId: "2", command: "summarize", outcome: "delivered" as const, latencyMs: 3, createdAt: new Date() };
+		const event = {
+			id: "111",
+			guildId: "1",
+			userId: "2",
+			command: "summarize",
+			outcome: "delivered" as const,
+			latencyMs: 3,
+			createdAt: new Date(),
+		};
 		for (let i = 0; i < 2; i++) await db.insert(usageEvents).values(event).onConflictDoNothing();
 		expect(await db.select().from(usageEvents)).toHaveLength(1);
-		await expect(db.insert(summaries).values({
-			id: "x", guildId: "1", channelId: "2", requesterId: "3", rangeKind: "count", style: "brief", language: "en-US",
-			model: "extractive", public: false, rendered: "{}", messageCount: 10, createdAt: new Date(),
-		})).resolves.toBeDefined();
+		await expect(
+			db.insert(summaries).values({
+				id: "x",
+				guildId: "1",
+				channelId: "2",
+				requesterId: "3",
+				rangeKind: "count",
+				style: "brief",
+				language: "en-US",
+				model: "extractive",
+				public: false,
+				rendered: "{}",
+				messageCount: 10,
+				createdAt: new Date(),
+			}),
+		).resolves.toBeDefined();
 	});
 });

@@ -11,24 +11,44 @@ const db = drizzle(env.DB);
 
 function summary(id: string, guildId: string, createdAt: number) {
 	return {
-		id, guildId, channelId: "1", requesterId: "2", rangeKind: "count" as const, style: "brief" as const, language: "en-US",
-		model: "extractive", public: false, rendered: "{}", messageCount: 10, createdAt: new Date(createdAt),
+		id,
+		guildId,
+		channelId: "1",
+		requesterId: "2",
+		rangeKind: "count" as const,
+		style: "brief" as const,
+		language: "en-US",
+		model: "extractive",
+		public: false,
+		rendered: "{}",
+		messageCount: 10,
+		createdAt: new Date(createdAt),
 	};
 }
 
 function event(id: string, createdAt: number) {
-	return { id, guildId: "g", userId: "u", command: "summarize", outcome: "delivered" as const, latencyMs: 1, createdAt: new Date(createdAt) };
+	return {
+		id,
+		guildId: "g",
+		userId: "u",
+		command: "summarize",
+		outcome: "delivered" as const,
+		latencyMs: 1,
+		createdAt: new Date(createdAt),
+	};
 }
 
 it("deletes summaries past each guild's retention and usage events past 90 days, in batches", async () => {
 	const now = Date.UTC(2026, 10, 22, 12);
 	await db.insert(guildSettings).values({ guildId: "short", retentionDays: 1, updatedBy: "admin", updatedAt: new Date(now) });
-	await db.insert(summaries).values([
-		summary("short-old", "short", now - 2 * DAY),
-		summary("short-new", "short", now - DAY / 2),
-		summary("default-old", "default", now - 31 * DAY),
-		summary("default-new", "default", now - 29 * DAY),
-	]);
+	await db
+		.insert(summaries)
+		.values([
+			summary("short-old", "short", now - 2 * DAY),
+			summary("short-new", "short", now - DAY / 2),
+			summary("default-old", "default", now - 31 * DAY),
+			summary("default-new", "default", now - 29 * DAY),
+		]);
 	const expired = Array.from({ length: 1_234 }, (_, i) => event(`old-${i}`, now - 91 * DAY - i));
 	for (let i = 0; i < expired.length; i += 10) await db.insert(usageEvents).values(expired.slice(i, i + 10));
 	await db.insert(usageEvents).values(event("recent", now - 89 * DAY));

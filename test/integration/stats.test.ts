@@ -1,7 +1,7 @@
 // /stats from the usage events of the last 24 hours and 7 days.
 import { env } from "cloudflare:workers";
-import { drizzle } from "drizzle-orm/d1";
 import { MessageFlags } from "discord-api-types/v10";
+import { drizzle } from "drizzle-orm/d1";
 import { expect, it } from "vitest";
 import { usageEvents } from "../../src/db/schema";
 import { guildStats } from "../../src/metrics/stats";
@@ -11,8 +11,27 @@ import { firstResult } from "../helpers/stand-in";
 const db = drizzle(env.DB);
 const HOUR = 3_600_000;
 
-function event(guildId: string, outcome: "delivered" | "cached" | "joined" | "rate_limited" | "refused" | "failed" | "expired", hoursAgo: number, timeToResultMs: number | null = null, tokens = 0, costMicroUsd = 0) {
-	return { id: id(), guildId, userId: "u", command: "summarize", outcome, latencyMs: 1, timeToResultMs, tokensIn: tokens, tokensOut: 0, costMicroUsd, createdAt: new Date(Date.now() - hoursAgo * HOUR) };
+function event(
+	guildId: string,
+	outcome: "delivered" | "cached" | "joined" | "rate_limited" | "refused" | "failed" | "expired",
+	hoursAgo: number,
+	timeToResultMs: number | null = null,
+	tokens = 0,
+	costMicroUsd = 0,
+) {
+	return {
+		id: id(),
+		guildId,
+		userId: "u",
+		command: "summarize",
+		outcome,
+		latencyMs: 1,
+		timeToResultMs,
+		tokensIn: tokens,
+		tokensOut: 0,
+		costMicroUsd,
+		createdAt: new Date(Date.now() - hoursAgo * HOUR),
+	};
 }
 
 it("counts outcomes, cache savings, percentiles and tokens per period", async () => {
@@ -31,7 +50,19 @@ it("counts outcomes, cache savings, percentiles and tokens per period", async ()
 	for (const row of events) await db.insert(usageEvents).values(row);
 
 	const day = await guildStats(db, guildId, new Date(Date.now() - 24 * HOUR));
-	expect(day).toEqual({ requests: 10, saved: 2, delivered: 5, rateLimited: 1, refused: 1, failed: 1, p50Ms: 3000, p95Ms: 10_000, tokens: 500, costMicroUsd: 75, unpricedTokens: 0 });
+	expect(day).toEqual({
+		requests: 10,
+		saved: 2,
+		delivered: 5,
+		rateLimited: 1,
+		refused: 1,
+		failed: 1,
+		p50Ms: 3000,
+		p95Ms: 10_000,
+		tokens: 500,
+		costMicroUsd: 75,
+		unpricedTokens: 0,
+	});
 	const week = await guildStats(db, guildId, new Date(Date.now() - 7 * 24 * HOUR));
 	// Nearest rank: of 500, 1000, 2000, 3000, 4000 and 10,000 ms, half are at most 2000.
 	expect(week).toMatchObject({ requests: 12, delivered: 6, failed: 2, tokens: 1500, p50Ms: 2000, costMicroUsd: 75, unpricedTokens: 1000 });

@@ -1,7 +1,7 @@
 // /summaries: this channel's public summaries and the member's own, never someone else's private one.
 import { env } from "cloudflare:workers";
-import { drizzle } from "drizzle-orm/d1";
 import { ApplicationCommandOptionType, MessageFlags } from "discord-api-types/v10";
+import { drizzle } from "drizzle-orm/d1";
 import { expect, it, vi } from "vitest";
 import { summaries } from "../../src/db/schema";
 import { chatCommand, id, sendOk } from "../helpers/interactions";
@@ -11,8 +11,19 @@ const db = drizzle(env.DB);
 
 function row(guildId: string, channelId: string, requesterId: string, isPublic: boolean, minutesAgo: number) {
 	return {
-		id: id(), guildId, channelId, requesterId, public: isPublic, rangeKind: "count" as const, rangeMessages: 100, style: "brief" as const,
-		language: "en-US", model: "extractive", rendered: "{}", messageCount: 100, firstMessageId: id(),
+		id: id(),
+		guildId,
+		channelId,
+		requesterId,
+		public: isPublic,
+		rangeKind: "count" as const,
+		rangeMessages: 100,
+		style: "brief" as const,
+		language: "en-US",
+		model: "extractive",
+		rendered: "{}",
+		messageCount: 100,
+		firstMessageId: id(),
 		createdAt: new Date(Date.now() - minutesAgo * 60_000),
 	};
 }
@@ -30,7 +41,11 @@ it("lists this channel's public summaries and the member's own, newest first", a
 	]) {
 		await db.insert(summaries).values(summary);
 	}
-	const interaction = chatCommand("summaries", [{ name: "limit", type: ApplicationCommandOptionType.Integer, value: 10 }], { guildId, channelId: here, userId: me });
+	const interaction = chatCommand("summaries", [{ name: "limit", type: ApplicationCommandOptionType.Integer, value: 10 }], {
+		guildId,
+		channelId: here,
+		userId: me,
+	});
 	expect(await sendOk(interaction)).toEqual({ type: 5, data: { flags: MessageFlags.Ephemeral } });
 	const [result] = await vi.waitUntil(async () => {
 		const found = await resultsFor(interaction.token);
@@ -38,7 +53,9 @@ it("lists this channel's public summaries and the member's own, newest first", a
 	});
 	const lines = (result.body as { embeds: { description: string }[] }).embeds[0].description.split("\n");
 	expect(lines).toHaveLength(3);
-	expect(lines[0]).toMatch(new RegExp(`<#${here}> · last 100 messages · brief · yours, private · \\[jump\\]\\(https://discord.com/channels/${guildId}/${here}/`));
+	expect(lines[0]).toMatch(
+		new RegExp(`<#${here}> · last 100 messages · brief · yours, private · \\[jump\\]\\(https://discord.com/channels/${guildId}/${here}/`),
+	);
 	expect(lines[1]).toMatch(new RegExp(`<#${here}> .* public`));
 	expect(lines[2]).toMatch(new RegExp(`<#${elsewhere}> .* yours, private`));
 });

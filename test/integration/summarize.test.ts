@@ -1,15 +1,16 @@
 // /summarize through the Worker, the guild's Durable Object and the queue: admission, rate limits,
 // cache, single-flight and the enqueue-failure path.
-import { env } from "cloudflare:workers";
+
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
-import { Locale, MessageFlags, type APIInteractionResponse } from "discord-api-types/v10";
-import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from "vitest";
+import { env } from "cloudflare:workers";
+import { type APIInteractionResponse, Locale, MessageFlags } from "discord-api-types/v10";
+import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from "vitest";
+import { buttonId } from "../../src/discord/buttons";
+import type { SummaryJob } from "../../src/domain/job";
 import type { GuildObject, SummaryMessage } from "../../src/guild/guild-object";
 import { CACHE_LIMITS } from "../../src/guild/summary-cache";
 import { cacheSummary, finishJob, guild } from "../helpers/guild";
-import type { SummaryJob } from "../../src/domain/job";
 import { buttonClick, id, sendOk, summarize, summarizeFromHere } from "../helpers/interactions";
-import { buttonId } from "../../src/discord/buttons";
 import { resultsFor } from "../helpers/stand-in";
 
 const realSend = env.SUMMARY_QUEUE.send.bind(env.SUMMARY_QUEUE);
@@ -30,7 +31,10 @@ const SUMMARY: SummaryMessage = { embeds: [{ title: "#general: last 100 messages
 function deferred<T = void>() {
 	let resolve!: (value: T) => void;
 	let reject!: (error: unknown) => void;
-	const promise = new Promise<T>((yes, no) => ((resolve = yes), (reject = no)));
+	const promise = new Promise<T>((yes, no) => {
+		resolve = yes;
+		reject = no;
+	});
 	return { promise, resolve, reject };
 }
 
@@ -219,7 +223,10 @@ describe("enqueue failure", () => {
 
 		enqueue.mockRejectedValueOnce(new Error("queue unavailable"));
 		const response = await sendOk(summarize({}, { guildId, userId }));
-		expect(response).toMatchObject({ type: 4, data: { flags: MessageFlags.Ephemeral, content: expect.stringContaining("did not count against your limits") } });
+		expect(response).toMatchObject({
+			type: 4,
+			data: { flags: MessageFlags.Ephemeral, content: expect.stringContaining("did not count against your limits") },
+		});
 		expect(await tats()).toEqual(before);
 		const failed = jobs()[1];
 		expect(await rows(guildId, "SELECT key FROM jobs WHERE key = ?", failed.key)).toEqual([]);
@@ -266,9 +273,14 @@ describe("buttons under a summary", () => {
 	it("'More detail' is a new request through the same path", async () => {
 		const guildId = id();
 		const channelId = id();
-		const click = buttonClick(buttonId("detail", { channelId, range: { kind: "count", messages: 100 }, style: "brief" }), { guildId, channelId });
+		const click = buttonClick(buttonId("detail", { channelId, range: { kind: "count", messages: 100 }, style: "brief" }), {
+			guildId,
+			channelId,
+		});
 		expect(await sendOk(click)).toEqual({ type: 5, data: { flags: MessageFlags.Ephemeral } });
-		expect(jobs()).toMatchObject([{ channelId, style: "detailed", range: { kind: "count", messages: 100 }, public: false, token: click.token }]);
+		expect(jobs()).toMatchObject([
+			{ channelId, style: "detailed", range: { kind: "count", messages: 100 }, public: false, token: click.token },
+		]);
 	});
 
 	it("'Post publicly' answers publicly, from the cache when the summary is there", async () => {
@@ -277,7 +289,11 @@ describe("buttons under a summary", () => {
 		const lastMessageId = id();
 		await sendOk(summarize({}, { guildId, channelId, lastMessageId }));
 		await finishJob(jobs()[0], SUMMARY);
-		const click = buttonClick(buttonId("public", { channelId, range: { kind: "count", messages: 100 }, style: "brief" }), { guildId, channelId, lastMessageId });
+		const click = buttonClick(buttonId("public", { channelId, range: { kind: "count", messages: 100 }, style: "brief" }), {
+			guildId,
+			channelId,
+			lastMessageId,
+		});
 		expect(await sendOk(click)).toMatchObject({ type: 4, data: { ...SUMMARY, allowed_mentions: { parse: [] } } });
 	});
 
@@ -285,7 +301,12 @@ describe("buttons under a summary", () => {
 		const guildId = id();
 		const channelId = id();
 		const lastMessageId = id();
-		const refresh = () => buttonClick(buttonId("refresh", { channelId, range: { kind: "count", messages: 100 }, style: "brief" }), { guildId, channelId, lastMessageId });
+		const refresh = () =>
+			buttonClick(buttonId("refresh", { channelId, range: { kind: "count", messages: 100 }, style: "brief" }), {
+				guildId,
+				channelId,
+				lastMessageId,
+			});
 		await sendOk(summarize({}, { guildId, channelId, lastMessageId }));
 		expect(await sendOk(refresh())).toEqual({ type: 5, data: { flags: MessageFlags.Ephemeral } });
 		const [first, fresh] = jobs();
@@ -296,7 +317,13 @@ describe("buttons under a summary", () => {
 		await finishJob(fresh, newer);
 		expect(await sendOk(summarize({}, { guildId, channelId, lastMessageId }))).toMatchObject({ type: 4, data: { embeds: newer.embeds } });
 		// A hit through a button of the same request leaves it in this isolate's cache too, under the key a Refresh asks by.
-		await sendOk(buttonClick(buttonId("public", { channelId, range: { kind: "count", messages: 100 }, style: "brief" }), { guildId, channelId, lastMessageId }));
+		await sendOk(
+			buttonClick(buttonId("public", { channelId, range: { kind: "count", messages: 100 }, style: "brief" }), {
+				guildId,
+				channelId,
+				lastMessageId,
+			}),
+		);
 		expect((await sendOk(refresh())).type).toBe(5);
 		expect(jobs()).toHaveLength(3);
 	});
@@ -304,9 +331,15 @@ describe("buttons under a summary", () => {
 	it("checks permissions like a command, and keeps another channel's buttons to the member who asked", async () => {
 		const channelId = id();
 		const detail = (channel: string) => buttonId("detail", { channelId: channel, range: { kind: "count", messages: 100 }, style: "brief" });
-		expect(await sendOk(buttonClick(detail(channelId), { channelId, permissions: "0" }))).toMatchObject({ type: 4, data: { content: expect.stringContaining("you need") } });
+		expect(await sendOk(buttonClick(detail(channelId), { channelId, permissions: "0" }))).toMatchObject({
+			type: 4,
+			data: { content: expect.stringContaining("you need") },
+		});
 		const other = id();
-		expect(await sendOk(buttonClick(detail(other), { channelId }, id()))).toMatchObject({ type: 4, data: { content: expect.stringContaining("Only the member who asked") } });
+		expect(await sendOk(buttonClick(detail(other), { channelId }, id()))).toMatchObject({
+			type: 4,
+			data: { content: expect.stringContaining("Only the member who asked") },
+		});
 		expect((await sendOk(buttonClick(detail(other), { channelId }))).type).toBe(5);
 	});
 });

@@ -5,15 +5,17 @@ import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { describe, expect, it, vi } from "vitest";
 import { usageEvents } from "../../src/db/schema";
-import { dataPoint } from "../../src/metrics/analytics";
 import type { Work } from "../../src/jobs/pipeline";
 import { usageOf } from "../../src/jobs/record";
+import { dataPoint } from "../../src/metrics/analytics";
 import { cacheSummary, guild } from "../helpers/guild";
 import { id, sendOk, summarize } from "../helpers/interactions";
 
 const db = drizzle(env.DB);
 const outcomeOf = (interactionId: string) =>
-	vi.waitUntil(async () => (await db.select().from(usageEvents).where(eq(usageEvents.id, interactionId)))[0]?.outcome ?? false, { timeout: 10_000 });
+	vi.waitUntil(async () => (await db.select().from(usageEvents).where(eq(usageEvents.id, interactionId)))[0]?.outcome ?? false, {
+		timeout: 10_000,
+	});
 
 describe("usage records", () => {
 	it("records refusals, cache hits and rate limits from the interaction path", async () => {
@@ -53,14 +55,49 @@ describe("usage records", () => {
 	});
 
 	it("shapes data points within Analytics Engine's limits, without message content", () => {
-		const point = dataPoint({ id: "1", guildId: "g", userId: "u", command: "summarize", outcome: "delivered", style: "brief", model: "gpt-4o-mini", latencyMs: 3, timeToResultMs: 900, tokensIn: 10, tokensOut: 5, messages: 100 });
+		const point = dataPoint({
+			id: "1",
+			guildId: "g",
+			userId: "u",
+			command: "summarize",
+			outcome: "delivered",
+			style: "brief",
+			model: "gpt-4o-mini",
+			latencyMs: 3,
+			timeToResultMs: 900,
+			tokensIn: 10,
+			tokensOut: 5,
+			messages: 100,
+		});
 		// The last double is the estimated cost in micro-USD: ceil(10 × 0.15 + 5 × 0.60).
 		expect(point).toEqual({ indexes: ["g"], blobs: ["summarize", "delivered", "brief", "gpt-4o-mini"], doubles: [3, 900, 10, 5, 100, 5] });
-		expect(dataPoint({ id: "1", guildId: "g", userId: "u", command: "summarize", outcome: "delivered", model: "unpriced-model", latencyMs: 3, tokensIn: 10 }).doubles).toEqual([3, 0, 10, 0, 0, 0]);
+		expect(
+			dataPoint({
+				id: "1",
+				guildId: "g",
+				userId: "u",
+				command: "summarize",
+				outcome: "delivered",
+				model: "unpriced-model",
+				latencyMs: 3,
+				tokensIn: 10,
+			}).doubles,
+		).toEqual([3, 0, 10, 0, 0, 0]);
 	});
 
 	it("gives an admitted job's record the time its interaction took to be admitted, and a digest none", () => {
-		const job: Work = { guildId: "g", channelId: "c", userId: "u", range: { kind: "count", messages: 100 }, style: "brief", locale: "en-US", public: false, interactionId: id(), requestedAt: 1_000, admittedAt: 1_042 };
+		const job: Work = {
+			guildId: "g",
+			channelId: "c",
+			userId: "u",
+			range: { kind: "count", messages: 100 },
+			style: "brief",
+			locale: "en-US",
+			public: false,
+			interactionId: id(),
+			requestedAt: 1_000,
+			admittedAt: 1_042,
+		};
 		expect(usageOf(job, "expired", "summarize").latencyMs).toBe(42);
 		expect(usageOf({ ...job, admittedAt: undefined }, "expired", "digest").latencyMs).toBe(0);
 	});

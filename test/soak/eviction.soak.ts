@@ -33,7 +33,10 @@ async function burst(interactions: ReturnType<typeof summarize>[], at: number, d
 		.then(during)
 		.then(
 			() => true,
-			(error: unknown) => (console.error(`eviction failed: ${String(error)}`), false),
+			(error: unknown) => {
+				console.error(`eviction failed: ${String(error)}`);
+				return false;
+			},
 		);
 	const rest = interactions.slice(at).map(sendOne);
 	return { results: await Promise.all([...first, ...rest]), evicted: await happened };
@@ -42,9 +45,15 @@ async function burst(interactions: ReturnType<typeof summarize>[], at: number, d
 /** Waits for a reply to each token (final edits of the "thinking…" message), then counts them. */
 async function deliveries(tokens: string[]) {
 	const finals = async (token: string) => (await resultsFor(token)).filter((edit) => edit.method === "PATCH").length;
-	await vi.waitUntil(async () => (await Promise.all(tokens.map(finals))).every((count) => count > 0), { timeout: 240_000, interval: 500 }).catch(() => undefined);
+	await vi
+		.waitUntil(async () => (await Promise.all(tokens.map(finals))).every((count) => count > 0), { timeout: 240_000, interval: 500 })
+		.catch(() => undefined);
 	const counts = await Promise.all(tokens.map(finals));
-	return { delivered: counts.filter((count) => count > 0).length, lost: counts.filter((count) => count === 0).length, duplicated: counts.filter((count) => count > 1).length };
+	return {
+		delivered: counts.filter((count) => count > 0).length,
+		lost: counts.filter((count) => count === 0).length,
+		duplicated: counts.filter((count) => count > 1).length,
+	};
 }
 
 function report(scenario: string, fields: Record<string, unknown>) {
@@ -57,10 +66,19 @@ it("a burst from one guild whose object is evicted midway: exactly the limit adm
 	const interactions = Array.from({ length: 200 }, (_, i) => summarize({ messages: 10 + i }, { guildId, channelId, lastMessageId }));
 
 	const { results, evicted } = await burst(interactions, 100, () => evictDurableObject(guild(guildId)));
-	const admitted = results.filter((result) => result.type === InteractionResponseType.DeferredChannelMessageWithSource).map((result) => result.token);
+	const admitted = results
+		.filter((result) => result.type === InteractionResponseType.DeferredChannelMessageWithSource)
+		.map((result) => result.token);
 	const fates = await deliveries(admitted);
 	const http5xx = results.filter((result) => result.status >= 500).length;
-	report("do-evicted-mid-burst", { requests: results.length, evicted, admitted: admitted.length, denied: results.length - admitted.length - http5xx, http_5xx: http5xx, ...fates });
+	report("do-evicted-mid-burst", {
+		requests: results.length,
+		evicted,
+		admitted: admitted.length,
+		denied: results.length - admitted.length - http5xx,
+		http_5xx: http5xx,
+		...fates,
+	});
 
 	expect(evicted).toBe(true);
 	expect(http5xx).toBe(0);
@@ -75,15 +93,26 @@ it("an object evicted while its jobs run and members wait on them: every one del
 	const same = Array.from({ length: 5 }, () => summarize({}, { guildId, channelId, lastMessageId }));
 	const own = Array.from({ length: 5 }, (_, i) => summarize({ messages: 20 + i }, { guildId, channelId, lastMessageId }));
 	const running = () =>
-		runInDurableObject(guild(guildId), (_: GuildObject, state) => state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM jobs WHERE lease_until > 0").one().n);
+		runInDurableObject(
+			guild(guildId),
+			(_: GuildObject, state) => state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM jobs WHERE lease_until > 0").one().n,
+		);
 
 	const { results, evicted } = await burst([...same, ...own], 10, async () => {
 		await vi.waitUntil(async () => (await running()) > 0, { timeout: 30_000, interval: 20 });
 		await evictDurableObject(guild(guildId));
 	});
-	const tokens = results.filter((result) => result.type === InteractionResponseType.DeferredChannelMessageWithSource).map((result) => result.token);
+	const tokens = results
+		.filter((result) => result.type === InteractionResponseType.DeferredChannelMessageWithSource)
+		.map((result) => result.token);
 	const fates = await deliveries(tokens);
-	report("do-evicted-while-jobs-run", { requests: results.length, evicted, admitted: tokens.length, http_5xx: results.filter((result) => result.status >= 500).length, ...fates });
+	report("do-evicted-while-jobs-run", {
+		requests: results.length,
+		evicted,
+		admitted: tokens.length,
+		http_5xx: results.filter((result) => result.status >= 500).length,
+		...fates,
+	});
 
 	expect(evicted).toBe(true);
 	expect(tokens).toHaveLength(10);

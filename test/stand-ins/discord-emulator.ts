@@ -8,8 +8,15 @@
 // retryAfter?, method?}, DELETE /__emulator/faults, GET /__emulator/stats, GET /__records[?token=] (webhook calls),
 // POST|GET /__emulator/guilds (a guild's name, channels and roles, for pages that show it and for GET /guilds/:id/roles),
 // GET /__emulator/channels/:id/messages (paged like the API, without auth or rate limits).
-import type { APIMessage, APIRole, ChannelType, RoleFlags, RESTPostAPIChannelMessageJSONBody, RESTPutAPIApplicationCommandsJSONBody } from "discord-api-types/v10";
-import { generateMessages, messageObject, type GenerateOptions } from "./discord-messages.ts";
+import type {
+	APIMessage,
+	APIRole,
+	ChannelType,
+	RESTPostAPIChannelMessageJSONBody,
+	RESTPutAPIApplicationCommandsJSONBody,
+	RoleFlags,
+} from "discord-api-types/v10";
+import { type GenerateOptions, generateMessages, messageObject } from "./discord-messages.ts";
 
 export interface RecordedEdit {
 	applicationId: string;
@@ -65,7 +72,14 @@ function limitHeaders(bucket: Bucket, name: string, now: number): Record<string,
 }
 export const EMULATOR_BOT_TOKEN = "test-bot-token";
 /** The bot's user, as the author of the messages it posts (a digest). Its id is the application's, as on Discord. */
-export const EMULATOR_BOT_USER = { id: "100000000000000001", username: "Summary Bot", global_name: null, discriminator: "0", avatar: null, bot: true };
+export const EMULATOR_BOT_USER = {
+	id: "100000000000000001",
+	username: "Summary Bot",
+	global_name: null,
+	discriminator: "0",
+	avatar: null,
+	bot: true,
+};
 
 function discordError(status: number, message: string, code = 0): Response {
 	return Response.json({ message, code }, { status });
@@ -74,7 +88,8 @@ function discordError(status: number, message: string, code = 0): Response {
 /** Newest first, as Discord answers; `before`, `after` and `around` as Discord reads them. */
 function page(messages: APIMessage[], query: URLSearchParams): APIMessage[] | Response {
 	const limit = Number(query.get("limit") ?? 50);
-	if (!Number.isInteger(limit) || limit < 1 || limit > 100) return Response.json({ message: "Invalid Form Body", code: 50035 }, { status: 400 });
+	if (!Number.isInteger(limit) || limit < 1 || limit > 100)
+		return Response.json({ message: "Invalid Form Body", code: 50035 }, { status: 400 });
 	const ids = messages.map((message) => BigInt(message.id));
 	let from: number;
 	let to: number;
@@ -87,7 +102,10 @@ function page(messages: APIMessage[], query: URLSearchParams): APIMessage[] | Re
 		from = from === -1 ? ids.length : from;
 		to = Math.min(ids.length, from + limit);
 	} else if (query.has("around")) {
-		const at = Math.max(0, ids.findIndex((id) => id >= BigInt(query.get("around")!)));
+		const at = Math.max(
+			0,
+			ids.findIndex((id) => id >= BigInt(query.get("around")!)),
+		);
 		from = Math.max(0, at - Math.floor(limit / 2));
 		to = Math.min(ids.length, from + limit);
 	} else {
@@ -134,114 +152,203 @@ export function createDiscordEmulator(options: { botToken?: string; latencyMs?: 
 	};
 
 	const routes: [string, RegExp, (request: Request, match: RegExpMatchArray, url: URL) => Promise<Response>][] = [
-		["POST", /^\/__emulator\/channels$/, async (request) => {
-			const { id, messages: given, generate, rateLimit } = (await request.json()) as {
-				id: string;
-				messages?: APIMessage[];
-				generate?: Omit<GenerateOptions, "channelId">;
-				rateLimit?: { limit: number; windowMs: number };
-			};
-			const messages = given ?? generateMessages({ channelId: id, count: 0, ...generate });
-			channels.set(id, [...messages].sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1)));
-			if (rateLimit) buckets.set(id, { ...rateLimit, used: 0, resetAt: 0 });
-			return Response.json({ id, messages: messages.length, firstMessageId: channels.get(id)![0]?.id ?? null, lastMessageId: channels.get(id)!.at(-1)?.id ?? null });
-		}],
-		["POST", /^\/__emulator\/channels\/(\d+)\/messages$/, async (request, match) => {
-			const messages = channels.get(match[1]);
-			if (!messages) return discordError(404, "Unknown Channel", 10003);
-			const { messages: arriving } = (await request.json()) as { messages: APIMessage[] };
-			const newest = messages.at(-1);
-			if (newest && arriving.some((message) => BigInt(message.id) <= BigInt(newest.id))) return discordError(400, "new messages must be newer than the channel's newest");
-			messages.push(...arriving);
-			return Response.json({ id: match[1], messages: messages.length, lastMessageId: messages.at(-1)?.id ?? null });
-		}],
-		["POST", /^\/__emulator\/faults$/, async (request) => {
-			faults.push((await request.json()) as Fault);
-			return new Response(null, { status: 204 });
-		}],
-		["DELETE", /^\/__emulator\/faults$/, async () => {
-			faults.length = 0;
-			return new Response(null, { status: 204 });
-		}],
-		["GET", /^\/__records$/, async (_, __, url) => {
-			const token = url.searchParams.get("token");
-			return Response.json(token === null ? records : records.filter((record) => record.token === token));
-		}],
-		["POST", /^\/__emulator\/guilds$/, async (request) => {
-			const guild = (await request.json()) as EmulatedGuild;
-			guilds.set(guild.id, guild);
-			return new Response(null, { status: 204 });
-		}],
+		[
+			"POST",
+			/^\/__emulator\/channels$/,
+			async (request) => {
+				const {
+					id,
+					messages: given,
+					generate,
+					rateLimit,
+				} = (await request.json()) as {
+					id: string;
+					messages?: APIMessage[];
+					generate?: Omit<GenerateOptions, "channelId">;
+					rateLimit?: { limit: number; windowMs: number };
+				};
+				const messages = given ?? generateMessages({ channelId: id, count: 0, ...generate });
+				channels.set(
+					id,
+					[...messages].sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1)),
+				);
+				if (rateLimit) buckets.set(id, { ...rateLimit, used: 0, resetAt: 0 });
+				return Response.json({
+					id,
+					messages: messages.length,
+					firstMessageId: channels.get(id)![0]?.id ?? null,
+					lastMessageId: channels.get(id)!.at(-1)?.id ?? null,
+				});
+			},
+		],
+		[
+			"POST",
+			/^\/__emulator\/channels\/(\d+)\/messages$/,
+			async (request, match) => {
+				const messages = channels.get(match[1]);
+				if (!messages) return discordError(404, "Unknown Channel", 10003);
+				const { messages: arriving } = (await request.json()) as { messages: APIMessage[] };
+				const newest = messages.at(-1);
+				if (newest && arriving.some((message) => BigInt(message.id) <= BigInt(newest.id)))
+					return discordError(400, "new messages must be newer than the channel's newest");
+				messages.push(...arriving);
+				return Response.json({ id: match[1], messages: messages.length, lastMessageId: messages.at(-1)?.id ?? null });
+			},
+		],
+		[
+			"POST",
+			/^\/__emulator\/faults$/,
+			async (request) => {
+				faults.push((await request.json()) as Fault);
+				return new Response(null, { status: 204 });
+			},
+		],
+		[
+			"DELETE",
+			/^\/__emulator\/faults$/,
+			async () => {
+				faults.length = 0;
+				return new Response(null, { status: 204 });
+			},
+		],
+		[
+			"GET",
+			/^\/__records$/,
+			async (_, __, url) => {
+				const token = url.searchParams.get("token");
+				return Response.json(token === null ? records : records.filter((record) => record.token === token));
+			},
+		],
+		[
+			"POST",
+			/^\/__emulator\/guilds$/,
+			async (request) => {
+				const guild = (await request.json()) as EmulatedGuild;
+				guilds.set(guild.id, guild);
+				return new Response(null, { status: 204 });
+			},
+		],
 		["GET", /^\/__emulator\/guilds$/, async () => Response.json([...guilds.values()])],
-		["GET", /^\/__emulator\/channels\/(\d+)\/messages$/, async (_, match, url) => {
-			const messages = channels.get(match[1]);
-			if (!messages) return discordError(404, "Unknown Channel", 10003);
-			const result = page(messages, url.searchParams);
-			return result instanceof Response ? result : Response.json(result);
-		}],
-		["GET", /^\/__emulator\/stats$/, async () => Response.json({ invalid, requests: [...buckets.values()].reduce((n, b) => n + b.used, 0) })],
-		["GET", new RegExp(`^${API}/channels/(\\d+)/messages$`), async (request, match, url) => {
-			const refused = unauthorized(request);
-			if (refused) return refused;
-			const { headers, limited } = take(match[1]);
-			if (limited) return limited;
-			const messages = channels.get(match[1]);
-			if (!messages) return discordError(404, "Unknown Channel", 10003);
-			if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
-			const result = page(messages, url.searchParams);
-			return result instanceof Response ? result : Response.json(result, { headers });
-		}],
-		["POST", new RegExp(`^${API}/channels/(\\d+)/messages$`), async (request, match) => {
-			const refused = unauthorized(request);
-			if (refused) return refused;
-			const messages = channels.get(match[1]);
-			if (!messages) return discordError(404, "Unknown Channel", 10003);
-			const body = (await request.json()) as RESTPostAPIChannelMessageJSONBody;
-			const nonceKey = body.enforce_nonce && body.nonce !== undefined ? `${match[1]}:${body.nonce}` : undefined;
-			const repeat = nonceKey && posted.get(nonceKey);
-			if (repeat) return Response.json(repeat);
-			const now = Date.now();
-			const newest = BigInt(messages.at(-1)?.id ?? 0);
-			const id = (BigInt(now) - DISCORD_EPOCH) << 22n > newest ? (BigInt(now) - DISCORD_EPOCH) << 22n : newest + 1n;
-			const message = messageObject({
-				id: id.toString(),
-				channel_id: match[1],
-				author: EMULATOR_BOT_USER,
-				timestamp: new Date(now).toISOString(),
-				content: body.content ?? "",
-				embeds: body.embeds ?? [],
-				components: (body.components ?? []) as APIMessage["components"],
-				...(body.nonce === undefined ? {} : { nonce: body.nonce }),
-			});
-			messages.push(message);
-			if (nonceKey) posted.set(nonceKey, message);
-			return Response.json(message);
-		}],
-		["GET", new RegExp(`^${API}/guilds/(\\d+)/roles$`), async (request, match) => {
-			const refused = unauthorized(request);
-			if (refused) return refused;
-			// Every guild has @everyone, whose id is the guild's; a bot is only ever asked about guilds it is in.
-			const everyone = { id: match[1], name: "@everyone", color: 0 };
-			const roles: APIRole[] = [everyone, ...(guilds.get(match[1])?.roles ?? [])].map((role, position) => ({ hoist: false, position, permissions: "0", managed: false, mentionable: true, flags: 0 as RoleFlags, colors: { primary_color: role.color, secondary_color: null, tertiary_color: null }, ...role }));
-			return Response.json(roles);
-		}],
-		["PUT", new RegExp(`^${API}/applications/(\\d+)(?:/guilds/(\\d+))?/commands$`), async (request, match) => {
-			const refused = unauthorized(request);
-			if (refused) return refused;
-			const commands = (await request.json()) as RESTPutAPIApplicationCommandsJSONBody;
-			const registered = commands.map((command, i) => ({ ...command, id: String(BigInt(match[1]) + BigInt(i + 1)), application_id: match[1], guild_id: match[2], version: "1" }));
-			registeredCommands.set(match[2] ?? "global", registered);
-			return Response.json(registered);
-		}],
-		["GET", new RegExp(`^${API}/applications/(\\d+)(?:/guilds/(\\d+))?/commands$`), async (_, match) => Response.json(registeredCommands.get(match[2] ?? "global") ?? [])],
-		["PATCH", new RegExp(`^${API}/webhooks/(\\d+)/([^/]+)/messages/([^/]+)$`), async (request, match) => {
-			records.push({ applicationId: match[1], token: match[2], method: "PATCH", messageId: match[3], body: await request.json() });
-			return Response.json({ id: match[3] === "@original" ? "0" : match[3] });
-		}],
-		["POST", new RegExp(`^${API}/webhooks/(\\d+)/([^/]+)$`), async (request, match) => {
-			records.push({ applicationId: match[1], token: match[2], method: "POST", messageId: null, body: await request.json() });
-			return Response.json({ id: String(records.length) });
-		}],
+		[
+			"GET",
+			/^\/__emulator\/channels\/(\d+)\/messages$/,
+			async (_, match, url) => {
+				const messages = channels.get(match[1]);
+				if (!messages) return discordError(404, "Unknown Channel", 10003);
+				const result = page(messages, url.searchParams);
+				return result instanceof Response ? result : Response.json(result);
+			},
+		],
+		[
+			"GET",
+			/^\/__emulator\/stats$/,
+			async () => Response.json({ invalid, requests: [...buckets.values()].reduce((n, b) => n + b.used, 0) }),
+		],
+		[
+			"GET",
+			new RegExp(`^${API}/channels/(\\d+)/messages$`),
+			async (request, match, url) => {
+				const refused = unauthorized(request);
+				if (refused) return refused;
+				const { headers, limited } = take(match[1]);
+				if (limited) return limited;
+				const messages = channels.get(match[1]);
+				if (!messages) return discordError(404, "Unknown Channel", 10003);
+				if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
+				const result = page(messages, url.searchParams);
+				return result instanceof Response ? result : Response.json(result, { headers });
+			},
+		],
+		[
+			"POST",
+			new RegExp(`^${API}/channels/(\\d+)/messages$`),
+			async (request, match) => {
+				const refused = unauthorized(request);
+				if (refused) return refused;
+				const messages = channels.get(match[1]);
+				if (!messages) return discordError(404, "Unknown Channel", 10003);
+				const body = (await request.json()) as RESTPostAPIChannelMessageJSONBody;
+				const nonceKey = body.enforce_nonce && body.nonce !== undefined ? `${match[1]}:${body.nonce}` : undefined;
+				const repeat = nonceKey && posted.get(nonceKey);
+				if (repeat) return Response.json(repeat);
+				const now = Date.now();
+				const newest = BigInt(messages.at(-1)?.id ?? 0);
+				const id = (BigInt(now) - DISCORD_EPOCH) << 22n > newest ? (BigInt(now) - DISCORD_EPOCH) << 22n : newest + 1n;
+				const message = messageObject({
+					id: id.toString(),
+					channel_id: match[1],
+					author: EMULATOR_BOT_USER,
+					timestamp: new Date(now).toISOString(),
+					content: body.content ?? "",
+					embeds: body.embeds ?? [],
+					components: (body.components ?? []) as APIMessage["components"],
+					...(body.nonce === undefined ? {} : { nonce: body.nonce }),
+				});
+				messages.push(message);
+				if (nonceKey) posted.set(nonceKey, message);
+				return Response.json(message);
+			},
+		],
+		[
+			"GET",
+			new RegExp(`^${API}/guilds/(\\d+)/roles$`),
+			async (request, match) => {
+				const refused = unauthorized(request);
+				if (refused) return refused;
+				// Every guild has @everyone, whose id is the guild's; a bot is only ever asked about guilds it is in.
+				const everyone = { id: match[1], name: "@everyone", color: 0 };
+				const roles: APIRole[] = [everyone, ...(guilds.get(match[1])?.roles ?? [])].map((role, position) => ({
+					hoist: false,
+					position,
+					permissions: "0",
+					managed: false,
+					mentionable: true,
+					flags: 0 as RoleFlags,
+					colors: { primary_color: role.color, secondary_color: null, tertiary_color: null },
+					...role,
+				}));
+				return Response.json(roles);
+			},
+		],
+		[
+			"PUT",
+			new RegExp(`^${API}/applications/(\\d+)(?:/guilds/(\\d+))?/commands$`),
+			async (request, match) => {
+				const refused = unauthorized(request);
+				if (refused) return refused;
+				const commands = (await request.json()) as RESTPutAPIApplicationCommandsJSONBody;
+				const registered = commands.map((command, i) => ({
+					...command,
+					id: String(BigInt(match[1]) + BigInt(i + 1)),
+					application_id: match[1],
+					guild_id: match[2],
+					version: "1",
+				}));
+				registeredCommands.set(match[2] ?? "global", registered);
+				return Response.json(registered);
+			},
+		],
+		[
+			"GET",
+			new RegExp(`^${API}/applications/(\\d+)(?:/guilds/(\\d+))?/commands$`),
+			async (_, match) => Response.json(registeredCommands.get(match[2] ?? "global") ?? []),
+		],
+		[
+			"PATCH",
+			new RegExp(`^${API}/webhooks/(\\d+)/([^/]+)/messages/([^/]+)$`),
+			async (request, match) => {
+				records.push({ applicationId: match[1], token: match[2], method: "PATCH", messageId: match[3], body: await request.json() });
+				return Response.json({ id: match[3] === "@original" ? "0" : match[3] });
+			},
+		],
+		[
+			"POST",
+			new RegExp(`^${API}/webhooks/(\\d+)/([^/]+)$`),
+			async (request, match) => {
+				records.push({ applicationId: match[1], token: match[2], method: "POST", messageId: null, body: await request.json() });
+				return Response.json({ id: String(records.length) });
+			},
+		],
 	];
 
 	return {

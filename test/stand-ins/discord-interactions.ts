@@ -2,18 +2,18 @@
 // message, or clicks a button. Pure payload builders, shared by the workers tests (test/helpers) and the
 // local playground (scripts/playground), which sign and send them each in their own runtime.
 import {
-	ApplicationCommandType,
-	ChannelType,
-	ComponentType,
-	InteractionContextType,
-	InteractionType,
-	Locale,
 	type APIApplicationCommandInteractionDataOption,
 	type APIChatInputApplicationCommandInteraction,
 	type APIInteractionDataResolvedChannel,
 	type APIMessage,
 	type APIMessageApplicationCommandInteraction,
 	type APIUser,
+	ApplicationCommandType,
+	type ChannelType,
+	ComponentType,
+	InteractionContextType,
+	InteractionType,
+	Locale,
 } from "discord-api-types/v10";
 
 /** Who runs the interaction, where, and with which permissions there (as Discord computes them for the channel). */

@@ -1,7 +1,7 @@
 // Realistic Discord channel history, generated deterministically from a seed at any size: a team
 // talking about a few topics, with replies, mentions of members, roles, channels and @everyone,
 // custom emoji, attachments, link embeds, bots, joins, bursts and the odd very long message.
-import { EmbedType, type APIAttachment, type APIMessage, type APIUser } from "discord-api-types/v10";
+import { type APIAttachment, type APIMessage, type APIUser, EmbedType } from "discord-api-types/v10";
 
 const DISCORD_EPOCH = 1_420_070_400_000n;
 
@@ -18,7 +18,16 @@ export function random(seed: number): () => number {
 }
 
 const NAMES = ["alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy", "mallory", "oscar"];
-const TOPICS = ["the release on Friday", "the staging database migration", "the flaky login tests", "the new onboarding flow", "the Q3 budget", "the on-call rota", "the API rate limits", "the design review"];
+const TOPICS = [
+	"the release on Friday",
+	"the staging database migration",
+	"the flaky login tests",
+	"the new onboarding flow",
+	"the Q3 budget",
+	"the on-call rota",
+	"the API rate limits",
+	"the design review",
+];
 const SAYINGS = [
 	"I think we should look at {topic} again before we decide",
 	"{mention} can you take a look at {topic} today?",
@@ -71,10 +80,21 @@ function attachment(channelId: string, id: string, i: number, topic: string): AP
 	const filename = file.name(i, topic);
 	const issued = Math.floor(Number((BigInt(id) >> 22n) + DISCORD_EPOCH) / 1000);
 	const hash = random(i);
-	const signature = Array.from({ length: 8 }, () => Math.floor(hash() * 2 ** 32).toString(16).padStart(8, "0")).join("");
+	const signature = Array.from({ length: 8 }, () =>
+		Math.floor(hash() * 2 ** 32)
+			.toString(16)
+			.padStart(8, "0"),
+	).join("");
 	const query = `?ex=${(issued + 86_400).toString(16)}&is=${issued.toString(16)}&hm=${signature}&`;
 	const path = `attachments/${channelId}/${id}/${filename}${query}`;
-	return { id, filename, content_type: file.type, size: 120_000, url: `https://cdn.discordapp.com/${path}`, proxy_url: `https://media.discordapp.net/${path}` };
+	return {
+		id,
+		filename,
+		content_type: file.type,
+		size: 120_000,
+		url: `https://cdn.discordapp.com/${path}`,
+		proxy_url: `https://media.discordapp.net/${path}`,
+	};
 }
 
 export interface GenerateOptions {
@@ -90,7 +110,13 @@ export interface GenerateOptions {
 export function generateMessages(options: GenerateOptions): APIMessage[] {
 	const next = random(options.seed ?? 1);
 	const pick = <T>(items: readonly T[]) => items[Math.floor(next() * items.length)];
-	const users: APIUser[] = NAMES.map((name, i) => ({ id: String(900_000_000_000_000_000n + BigInt(i)), username: name, global_name: name[0].toUpperCase() + name.slice(1), discriminator: "0", avatar: null }));
+	const users: APIUser[] = NAMES.map((name, i) => ({
+		id: String(900_000_000_000_000_000n + BigInt(i)),
+		username: name,
+		global_name: name[0].toUpperCase() + name.slice(1),
+		discriminator: "0",
+		avatar: null,
+	}));
 	const bot: APIUser = { id: "900000000000000999", username: "deploybot", global_name: null, discriminator: "0", avatar: null, bot: true };
 	const spacing = options.spacingMs ?? 45_000;
 	const start = (options.endTime ?? Date.now()) - options.count * spacing;
@@ -105,7 +131,11 @@ export function generateMessages(options: GenerateOptions): APIMessage[] {
 		const base = messageObject({ id: snowflake(time, i), channel_id: options.channelId, author, timestamp: new Date(time).toISOString() });
 		const roll = next();
 		if (roll < 0.04) {
-			messages.push({ ...base, author: bot, content: `Deployment #${i} of main finished in ${Math.floor(next() * 300)}s: https://ci.example.com/runs/${i}` });
+			messages.push({
+				...base,
+				author: bot,
+				content: `Deployment #${i} of main finished in ${Math.floor(next() * 300)}s: https://ci.example.com/runs/${i}`,
+			});
 			continue;
 		}
 		if (roll < 0.05) {
@@ -115,7 +145,10 @@ export function generateMessages(options: GenerateOptions): APIMessage[] {
 		let content = pick(SAYINGS)
 			.replace("{topic}", topic)
 			.replace("{mention}", `<@${mentioned.id}>`)
-			.replace("{emoji}", `<:${pick(["thumbsup", "eyes", "tada", "thinking"])}:${800_000_000_000_000_000n + BigInt(Math.floor(next() * 1000))}>`)
+			.replace(
+				"{emoji}",
+				`<:${pick(["thumbsup", "eyes", "tada", "thinking"])}:${800_000_000_000_000_000n + BigInt(Math.floor(next() * 1000))}>`,
+			)
 			.replace("{role}", "<@&700000000000000001>")
 			.replace("{channel}", "<#600000000000000001>")
 			.replace("{slug}", topic.replace(/\W+/g, "-"))
@@ -130,11 +163,18 @@ export function generateMessages(options: GenerateOptions): APIMessage[] {
 			mention_everyone: content.includes("@everyone"),
 		};
 		const link = content.match(/https:\/\/\S+/)?.[0];
-		if (link) message.embeds = [{ type: EmbedType.Link, url: link, title: `${topic} — team docs`, description: `Notes and decisions on ${topic}.` }];
+		if (link)
+			message.embeds = [
+				{ type: EmbedType.Link, url: link, title: `${topic} — team docs`, description: `Notes and decisions on ${topic}.` },
+			];
 		if (roll > 0.9 && roll <= 0.95) message.attachments = [attachment(options.channelId, snowflake(time, i + 1), i, topic)];
 		if (roll > 0.8 && roll <= 0.85 && messages.length) {
 			const target = messages[messages.length - 1 - Math.floor(next() * Math.min(5, messages.length))];
-			Object.assign(message, { type: 19, message_reference: { message_id: target.id, channel_id: options.channelId }, referenced_message: target });
+			Object.assign(message, {
+				type: 19,
+				message_reference: { message_id: target.id, channel_id: options.channelId },
+				referenced_message: target,
+			});
 		}
 		messages.push(message);
 	}

@@ -41,10 +41,20 @@ function answer(request: ChatRequest, badCitations: boolean): string {
 		.filter((match): match is RegExpMatchArray => match !== null)
 		.map((match) => ({ index: Number(match[1]), author: match[2], text: match[3] }))
 		.filter((line) => line.index >= Number(prompt.match(CONTEXT_BELOW)?.[1] ?? 0));
-	const chosen = [...lines].sort((a, b) => b.text.length - a.text.length || a.index - b.index).slice(0, 4).sort((a, b) => a.index - b.index);
-	const points = chosen.map((line) => ({ text: `${line.author} said: ${line.text.slice(0, 120)}`, sources: badCitations ? [line.index, 99_999] : [line.index] }));
+	const chosen = [...lines]
+		.sort((a, b) => b.text.length - a.text.length || a.index - b.index)
+		.slice(0, 4)
+		.sort((a, b) => a.index - b.index);
+	const points = chosen.map((line) => ({
+		text: `${line.author} said: ${line.text.slice(0, 120)}`,
+		sources: badCitations ? [line.index, 99_999] : [line.index],
+	}));
 	const asks = chosen.filter((line) => /can you|i'll|please/i.test(line.text));
-	const actionItems = asks.map((line) => ({ text: line.text.slice(0, 120), owner: badCitations ? "nobody-here" : line.author, sources: [line.index] }));
+	const actionItems = asks.map((line) => ({
+		text: line.text.slice(0, 120),
+		owner: badCitations ? "nobody-here" : line.author,
+		sources: [line.index],
+	}));
 	if (request.response_format?.type === "json_schema") return JSON.stringify({ points, action_items: actionItems });
 	return points.map((point) => `- ${point.text}`).join("\n");
 }
@@ -68,7 +78,8 @@ export function createOpenAIFake(options: { apiKey?: string } = {}): OpenAIFake 
 				return Response.json(requests.filter((r) => JSON.stringify(r.messages).includes(match)));
 			}
 			if (url.pathname !== "/v1/chat/completions" || request.method !== "POST") return error(404, "invalid_request_error", "Unknown route");
-			if (options.apiKey && request.headers.get("authorization") !== `Bearer ${options.apiKey}`) return error(401, "invalid_api_key", "Incorrect API key");
+			if (options.apiKey && request.headers.get("authorization") !== `Bearer ${options.apiKey}`)
+				return error(401, "invalid_api_key", "Incorrect API key");
 
 			const body = (await request.json()) as ChatRequest;
 			requests.push(body);
@@ -98,9 +109,19 @@ export function createOpenAIFake(options: { apiKey?: string } = {}): OpenAIFake 
 				object: "chat.completion",
 				created: Math.floor(Date.now() / 1000),
 				model: body.model,
-				choices: [{ index: 0, message: { role: "assistant", content: truncated ? content.slice(0, content.length / 2) : content }, finish_reason: truncated ? "length" : "stop" }],
+				choices: [
+					{
+						index: 0,
+						message: { role: "assistant", content: truncated ? content.slice(0, content.length / 2) : content },
+						finish_reason: truncated ? "length" : "stop",
+					},
+				],
 				// About four characters a token: close enough for a stand-in.
-				usage: { prompt_tokens: Math.ceil(prompt.length / 4), completion_tokens: Math.ceil(content.length / 4), total_tokens: Math.ceil((prompt.length + content.length) / 4) },
+				usage: {
+					prompt_tokens: Math.ceil(prompt.length / 4),
+					completion_tokens: Math.ceil(content.length / 4),
+					total_tokens: Math.ceil((prompt.length + content.length) / 4),
+				},
 			});
 		},
 	};

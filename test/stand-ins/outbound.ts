@@ -1,6 +1,6 @@
 // The Worker's outbound service in tests: each stand-in answers for its own host, and any other
 // host is refused, so no test can reach the network by accident.
-import { Response as MiniflareResponse, type Request as MiniflareRequest } from "miniflare";
+import { type Request as MiniflareRequest, Response as MiniflareResponse } from "miniflare";
 import { createDiscordEmulator } from "./discord-emulator.ts";
 import { createOpenAIFake } from "./openai-fake.ts";
 

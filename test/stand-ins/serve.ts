@@ -14,7 +14,11 @@ export function serve(standIn: { fetch(request: Request): Promise<Response> }, p
 		const body = chunks.length ? Buffer.concat(chunks) : undefined;
 		const headers = new Headers();
 		for (const [name, value] of Object.entries(incoming.headers)) if (typeof value === "string") headers.set(name, value);
-		const request = new Request(`http://${host}:${port}${incoming.url}`, { method: incoming.method, headers, body: incoming.method === "GET" || incoming.method === "HEAD" ? undefined : body });
+		const request = new Request(`http://${host}:${port}${incoming.url}`, {
+			method: incoming.method,
+			headers,
+			body: incoming.method === "GET" || incoming.method === "HEAD" ? undefined : body,
+		});
 		try {
 			const response = await standIn.fetch(request);
 			outgoing.writeHead(response.status, Object.fromEntries(response.headers));

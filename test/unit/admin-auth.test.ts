@@ -1,6 +1,6 @@
 // Admin sessions: an expiry and an HMAC keyed by the token, never the token; bearer compared in constant time.
 import { describe, expect, it } from "vitest";
-import { isAuthorized, sameSecret, SESSION_SECONDS, sessionCookie, validSession } from "../../src/admin/auth";
+import { isAuthorized, SESSION_SECONDS, sameSecret, sessionCookie, validSession } from "../../src/admin/auth";
 
 const NOW = Date.UTC(2026, 10, 22, 12);
 const value = async (token: string, now = NOW) => (await sessionCookie(token, now)).split(";")[0];
@@ -25,7 +25,13 @@ describe("isAuthorized", () => {
 		expect(await isAuthorized(request({ authorization: "Bearer secret" }), "secret", NOW)).toBe(true);
 		expect(await isAuthorized(request({ authorization: "bearer   secret " }), "secret", NOW)).toBe(true);
 		expect(await isAuthorized(request({ cookie: await value("secret") }), "secret", NOW)).toBe(true);
-		const refused: Record<string, string>[] = [{}, { authorization: "Bearer secre" }, { authorization: "Bearer secret2" }, { authorization: "Token secret" }, { authorization: "Bearer secret extra" }];
+		const refused: Record<string, string>[] = [
+			{},
+			{ authorization: "Bearer secre" },
+			{ authorization: "Bearer secret2" },
+			{ authorization: "Token secret" },
+			{ authorization: "Bearer secret extra" },
+		];
 		for (const headers of refused) {
 			expect(await isAuthorized(request(headers), "secret", NOW), JSON.stringify(headers)).toBe(false);
 		}

@@ -1,7 +1,7 @@
 // The dashboard's SVG charts: a mark per value with its number, scaled to a round axis, labelled for
 // screen readers, and escaped.
 import { describe, expect, it } from "vitest";
-import { barChart, dataTable, lineChart, niceMax, type ChartSpec } from "../../src/admin/charts";
+import { barChart, type ChartSpec, dataTable, lineChart, niceMax } from "../../src/admin/charts";
 
 const spec = (overrides: Partial<ChartSpec> = {}): ChartSpec => ({
 	id: "demo",
@@ -47,13 +47,17 @@ describe("barChart", () => {
 
 describe("lineChart", () => {
 	it("draws a dot per value and breaks the line where a value is missing", () => {
-		const svg = lineChart(spec({ labels: ["a1", "a2", "a3", "a4"], series: [{ name: "p50", color: "#0072b2", values: [100, 200, null, 400] }] }));
+		const svg = lineChart(
+			spec({ labels: ["a1", "a2", "a3", "a4"], series: [{ name: "p50", color: "#0072b2", values: [100, 200, null, 400] }] }),
+		);
 		expect(attribute(svg, "data-value")).toEqual(["100", "200", "400"]);
 		expect(svg.match(/<polyline/g)).toHaveLength(1);
 	});
 
 	it("keeps a fixed scale when given one", () => {
-		const svg = lineChart(spec({ max: 1, format: (value) => `${value * 100}%`, series: [{ name: "rate", color: "#000", values: [0.5, 1, 0] }] }));
+		const svg = lineChart(
+			spec({ max: 1, format: (value) => `${value * 100}%`, series: [{ name: "rate", color: "#000", values: [0.5, 1, 0] }] }),
+		);
 		expect(attribute(svg, "cy")).toEqual(["124", "36", "212"]);
 		expect(svg).toContain(">100%</text>");
 	});

@@ -39,7 +39,17 @@ describe("parseSince", () => {
 	});
 
 	it("refuses what is not a date, time or duration, with a 400 that says what is", () => {
-		for (const input of ["yesterday", "2026-02-30", "2026-13-01", "2026-11-20T25:00", "2026-11-20T08:61Z", "2026/11/20", "7", "-7d", "1700000000000"]) {
+		for (const input of [
+			"yesterday",
+			"2026-02-30",
+			"2026-13-01",
+			"2026-11-20T25:00",
+			"2026-11-20T08:61Z",
+			"2026/11/20",
+			"7",
+			"-7d",
+			"1700000000000",
+		]) {
 			const error = refusal(input);
 			expect(error.status, input).toBe(400);
 			expect(error.publicMessage, input).toMatch(/ISO date or time .* duration|not a duration/);

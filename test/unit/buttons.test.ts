@@ -3,7 +3,12 @@ import { buttonId, offersRefresh, parseButtonId, summaryButtons } from "../../sr
 import { parseRangeKey, rangeKey } from "../../src/domain/job";
 
 describe("summary buttons", () => {
-	const request = { channelId: "123456789012345678", range: { kind: "since", seconds: 21_600, maxMessages: 10_000 } as const, style: "bullets" as const, public: false };
+	const request = {
+		channelId: "123456789012345678",
+		range: { kind: "since", seconds: 21_600, maxMessages: 10_000 } as const,
+		style: "bullets" as const,
+		public: false,
+	};
 
 	it("carry the request in their id, within Discord's 100 characters", () => {
 		for (const row of summaryButtons(request)) {
@@ -11,14 +16,25 @@ describe("summary buttons", () => {
 				expect("custom_id" in button && button.custom_id.length).toBeLessThanOrEqual(100);
 			}
 		}
-		expect(parseButtonId(buttonId("detail", request))).toEqual({ action: "detail", channelId: request.channelId, range: request.range, style: "detailed" });
+		expect(parseButtonId(buttonId("detail", request))).toEqual({
+			action: "detail",
+			channelId: request.channelId,
+			range: request.range,
+			style: "detailed",
+		});
 		expect(parseButtonId(buttonId("shorter", request))?.style).toBe("brief");
 		expect(parseButtonId(buttonId("public", request))?.style).toBe("bullets");
-		expect(parseButtonId(buttonId("refresh", request))).toEqual({ action: "refresh", channelId: request.channelId, range: request.range, style: "bullets" });
+		expect(parseButtonId(buttonId("refresh", request))).toEqual({
+			action: "refresh",
+			channelId: request.channelId,
+			range: request.range,
+			style: "bullets",
+		});
 	});
 
 	it("offer only what makes sense", () => {
-		const labels = (r: Parameters<typeof summaryButtons>[0]) => summaryButtons(r).flatMap((row) => row.components.map((b) => ('label' in b ? b.label : '')));
+		const labels = (r: Parameters<typeof summaryButtons>[0]) =>
+			summaryButtons(r).flatMap((row) => row.components.map((b) => ("label" in b ? b.label : "")));
 		expect(labels(request)).toEqual(["Shorter", "More detail", "Post publicly"]);
 		expect(labels({ ...request, style: "brief", public: true })).toEqual(["More detail"]);
 		expect(labels({ ...request, style: "detailed" })).toEqual(["Shorter", "Post publicly"]);
@@ -32,13 +48,23 @@ describe("summary buttons", () => {
 	});
 
 	it("reject ids that are not theirs or are malformed", () => {
-		for (const id of ["x", "summary:dance:1:n100:brief", "summary:detail:abc:n100:brief", "summary:detail:1:n100:haiku", "summary:detail:1:q5:brief"]) {
+		for (const id of [
+			"x",
+			"summary:dance:1:n100:brief",
+			"summary:detail:abc:n100:brief",
+			"summary:detail:1:n100:haiku",
+			"summary:detail:1:q5:brief",
+		]) {
 			expect(parseButtonId(id)).toBeUndefined();
 		}
 	});
 
 	it("round-trip every kind of range", () => {
-		for (const range of [{ kind: "count", messages: 100 }, { kind: "since", seconds: 60, maxMessages: 50 }, { kind: "from", messageId: "42" }] as const) {
+		for (const range of [
+			{ kind: "count", messages: 100 },
+			{ kind: "since", seconds: 60, maxMessages: 50 },
+			{ kind: "from", messageId: "42" },
+		] as const) {
 			expect(parseRangeKey(rangeKey(range))).toEqual(range);
 		}
 	});

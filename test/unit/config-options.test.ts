@@ -1,12 +1,12 @@
 // /config's checks and the settings the guild's Durable Object applies: pure functions.
 import { PermissionFlagsBits as P } from "discord-api-types/v10";
 import { describe, expect, it } from "vitest";
-import { NOTHING_TO_SET, parseConfig, parseLanguage } from "../../src/interactions/config-options";
-import { configEmbed } from "../../src/interactions/config-view";
 import { missingToManage, missingToPost } from "../../src/discord/permissions";
+import { type SummaryJob, summaryKey } from "../../src/domain/job";
 import { DEFAULT_RATES, limitsOf, resolveJob, UNCONFIGURED } from "../../src/guild/settings";
 import { DEFAULT_LIMITS } from "../../src/guild/token-bucket";
-import { summaryKey, type SummaryJob } from "../../src/domain/job";
+import { NOTHING_TO_SET, parseConfig, parseLanguage } from "../../src/interactions/config-options";
+import { configEmbed } from "../../src/interactions/config-view";
 import { config, MANAGER } from "../helpers/config";
 import { ADMIN, id, READ, resolvedChannel } from "../helpers/interactions";
 
@@ -22,7 +22,9 @@ const parsed = (interaction: ReturnType<typeof config>) => {
 
 describe("who may use /config", () => {
 	it("needs Manage Server, or Administrator, from the member's permissions", () => {
-		expect(refusal(config("view", {}, { permissions: READ }))).toBe("Only members with **Manage Server** can view or change Summary Bot's settings here. Ask a server admin.");
+		expect(refusal(config("view", {}, { permissions: READ }))).toBe(
+			"Only members with **Manage Server** can view or change Summary Bot's settings here. Ask a server admin.",
+		);
 		expect(refusal(config("set", { style: "brief" }, { permissions: READ }))).toContain("**Manage Server**");
 		expect(parsed(config("view", {}, { permissions: ADMIN }))).toEqual({ kind: "view" });
 		expect(parsed(config("view", {}, { permissions: MANAGER }))).toEqual({ kind: "view" });
@@ -37,9 +39,27 @@ describe("who may use /config", () => {
 
 describe("/config set", () => {
 	it("takes every setting, and says what can be set when given none", () => {
-		expect(parsed(config("set", { guild_per_hour: 100, user_per_10_minutes: 3, style: "bullets", language: "DE", retention_days: 90, keep_history: false }))).toEqual({
+		expect(
+			parsed(
+				config("set", {
+					guild_per_hour: 100,
+					user_per_10_minutes: 3,
+					style: "bullets",
+					language: "DE",
+					retention_days: 90,
+					keep_history: false,
+				}),
+			),
+		).toEqual({
 			kind: "set",
-			change: { guildPerHour: 100, userPer10Minutes: 3, defaultStyle: "bullets", defaultLanguage: "de", retentionDays: 90, keepHistory: false },
+			change: {
+				guildPerHour: 100,
+				userPer10Minutes: 3,
+				defaultStyle: "bullets",
+				defaultLanguage: "de",
+				retentionDays: 90,
+				keepHistory: false,
+			},
 		});
 		expect(parsed(config("set", { language: "auto" }))).toEqual({ kind: "set", change: { defaultLanguage: null } });
 		expect(refusal(config("set"))).toBe(NOTHING_TO_SET);
@@ -74,7 +94,9 @@ describe("/config digest", () => {
 		});
 		const other = id();
 		const picked = { [other]: resolvedChannel(other, MANAGER, (BigInt(READ) | P.EmbedLinks).toString()) };
-		expect(parsed(config("digest", { cadence: "weekly", channel: other, hour_utc: 17, weekday: 5, style: "action_items" }, {}, picked))).toEqual({
+		expect(
+			parsed(config("digest", { cadence: "weekly", channel: other, hour_utc: 17, weekday: 5, style: "action_items" }, {}, picked)),
+		).toEqual({
 			kind: "digest",
 			digest: { channelId: other, cadence: "weekly", hourUtc: 17, weekday: 5, style: "action_items" },
 		});
@@ -87,11 +109,15 @@ describe("/config digest", () => {
 		expect(refusal(config("digest", { cadence: "daily", hour_utc: 24 }))).toBe("`hour_utc` must be a whole number from 0 to 23.");
 		expect(refusal(config("digest", { cadence: "off", hour_utc: 3 }))).toContain("give only `channel`, not `hour_utc`");
 		expect(refusal(config("digest", { cadence: "hourly" }))).toContain("`cadence` must be one of `off`, `daily`, `weekly`");
-		expect(refusal(config("digest", { cadence: "daily" }, { appPermissions: READ }))).toMatch(/^I can't post a digest in <#\d+>: I need \*\*Embed Links\*\* there/);
+		expect(refusal(config("digest", { cadence: "daily" }, { appPermissions: READ }))).toMatch(
+			/^I can't post a digest in <#\d+>: I need \*\*Embed Links\*\* there/,
+		);
 		const other = id();
 		expect(refusal(config("digest", { cadence: "daily", channel: other }))).toContain("I couldn't see that channel");
 		const hidden = { [other]: resolvedChannel(other, MANAGER, "0") };
-		expect(refusal(config("digest", { cadence: "daily", channel: other }, {}, hidden))).toContain("I need **View Channel**, **Read Message History**, **Send Messages** and **Embed Links**");
+		expect(refusal(config("digest", { cadence: "daily", channel: other }, {}, hidden))).toContain(
+			"I need **View Channel**, **Read Message History**, **Send Messages** and **Embed Links**",
+		);
 	});
 });
 
@@ -99,18 +125,39 @@ describe("the settings the guild's Durable Object applies", () => {
 	it("turns rates into token buckets, the defaults into the default buckets", () => {
 		expect(limitsOf(UNCONFIGURED)).toEqual(DEFAULT_LIMITS);
 		expect(limitsOf({ ...UNCONFIGURED, ...DEFAULT_RATES })).toEqual(DEFAULT_LIMITS);
-		expect(limitsOf({ ...UNCONFIGURED, guildPerHour: 100, userPer10Minutes: 1 })).toEqual({ guild: { capacity: 34, refillMs: 36_000 }, user: { capacity: 1, refillMs: 600_000 } });
+		expect(limitsOf({ ...UNCONFIGURED, guildPerHour: 100, userPer10Minutes: 1 })).toEqual({
+			guild: { capacity: 34, refillMs: 36_000 },
+			user: { capacity: 1, refillMs: 600_000 },
+		});
 	});
 
 	it("fills in the guild's defaults only where the member chose nothing, and keys the job by them", () => {
 		const base = { channelId: "7", range: { kind: "count", messages: 100 } as const, style: "brief" as const, locale: "en-US" };
 		const job: SummaryJob = {
-			kind: "summary", version: 1, ...summaryKey(base, "99"), ...base, guildId: "1", userId: "2", public: false,
-			interactionId: "3", applicationId: "4", token: "t", requestedAt: 0,
+			kind: "summary",
+			version: 1,
+			...summaryKey(base, "99"),
+			...base,
+			guildId: "1",
+			userId: "2",
+			public: false,
+			interactionId: "3",
+			applicationId: "4",
+			token: "t",
+			requestedAt: 0,
 		};
 		const configured = { ...UNCONFIGURED, defaultStyle: "detailed" as const, defaultLanguage: "de" };
-		expect(resolveJob(job, { style: true, language: true }, configured)).toMatchObject({ style: "detailed", locale: "de", key: "7:n100:detailed:de@99", cacheTtlSeconds: 3600 });
-		expect(resolveJob(job, { style: false, language: true }, configured)).toMatchObject({ style: "brief", locale: "de", key: "7:n100:brief:de@99" });
+		expect(resolveJob(job, { style: true, language: true }, configured)).toMatchObject({
+			style: "detailed",
+			locale: "de",
+			key: "7:n100:detailed:de@99",
+			cacheTtlSeconds: 3600,
+		});
+		expect(resolveJob(job, { style: false, language: true }, configured)).toMatchObject({
+			style: "brief",
+			locale: "de",
+			key: "7:n100:brief:de@99",
+		});
 		expect(resolveJob(job, { style: true, language: true }, UNCONFIGURED)).toBe(job);
 	});
 });
@@ -126,15 +173,44 @@ describe("the /config answer", () => {
 		expect(defaults.description).toContain("None. `/config digest cadence:daily`");
 
 		const at = new Date(Date.UTC(2026, 10, 22, 9));
-		const settings = { guildId: "1", guildPerHour: 100, userPer10Minutes: null, defaultStyle: "bullets" as const, defaultLanguage: "de", retentionDays: 90, keepHistory: false, updatedBy: "5", updatedAt: at };
-		const digest = { guildId: "1", channelId: "8", cadence: "weekly" as const, hourUtc: 7, weekday: 1, style: "brief" as const, locale: "en-US", createdBy: "5", createdAt: at, lastRunAt: null };
+		const settings = {
+			guildId: "1",
+			guildPerHour: 100,
+			userPer10Minutes: null,
+			defaultStyle: "bullets" as const,
+			defaultLanguage: "de",
+			retentionDays: 90,
+			keepHistory: false,
+			updatedBy: "5",
+			updatedAt: at,
+		};
+		const digest = {
+			guildId: "1",
+			channelId: "8",
+			cadence: "weekly" as const,
+			hourUtc: 7,
+			weekday: 1,
+			style: "brief" as const,
+			locale: "en-US",
+			createdBy: "5",
+			createdAt: at,
+			lastRunAt: null,
+		};
 		const embed = configEmbed(settings, [
 			{ ...digest, enabled: true, disabledReason: null, nextRunAt: at },
-			{ ...digest, channelId: "9", cadence: "daily", weekday: null, enabled: false, disabledReason: "I couldn't post in <#9>.", nextRunAt: null },
+			{
+				...digest,
+				channelId: "9",
+				cadence: "daily",
+				weekday: null,
+				enabled: false,
+				disabledReason: "I couldn't post in <#9>.",
+				nextRunAt: null,
+			},
 		]);
 		const shown = JSON.stringify(embed);
 		expect(shown).toContain("100 summaries an hour for the server\\n6 per 10 minutes for each member *(default)*");
-		expect(shown).toContain("Bullet points\"");
+		expect(shown).toContain('Bullet points"');
 		expect(shown).toContain("German (`de`)");
 		expect(shown).toContain("**Off**: no summary is kept");
 		expect(embed.description).toContain("<#8> · weekly on Mondays at 07:00 UTC · Brief · next <t:1795338000:R>");

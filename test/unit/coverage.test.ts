@@ -1,14 +1,21 @@
 import { describe, expect, it } from "vitest";
-import { merge, newestOnly, toSpan, uncovered } from "../../src/summarizer/coverage";
-import { type Span } from "../../src/domain/summary";
 import type { Line } from "../../src/domain/line";
+import type { Span } from "../../src/domain/summary";
+import { merge, newestOnly, toSpan, uncovered } from "../../src/summarizer/coverage";
 
 /** Lines numbered from 0 whose messages have ids from `firstId`, one each unless `merged` says otherwise. */
 function lines(count: number, firstId = 1000, merged: Record<number, number> = {}): Line[] {
 	let next = firstId;
 	return Array.from({ length: count }, (_, index) => {
 		const messageIds = Array.from({ length: merged[index] ?? 1 }, () => String(next++));
-		return { index, messageIds, authorId: `u${index % 3}`, author: ["alice", "bob", "carol"][index % 3], time: index, text: `line ${index}` };
+		return {
+			index,
+			messageIds,
+			authorId: `u${index % 3}`,
+			author: ["alice", "bob", "carol"][index % 3],
+			time: index,
+			text: `line ${index}`,
+		};
 	});
 }
 
@@ -34,7 +41,9 @@ describe("newestOnly", () => {
 	const range = lines(100);
 
 	it("lets the newest tenth of a range go unsummarized, at most 50 messages", () => {
-		expect(newestOnly(range, uncovered(range, [span(1000, 1089)]))?.map((line) => line.index)).toEqual(Array.from({ length: 10 }, (_, i) => 90 + i));
+		expect(newestOnly(range, uncovered(range, [span(1000, 1089)]))?.map((line) => line.index)).toEqual(
+			Array.from({ length: 10 }, (_, i) => 90 + i),
+		);
 		expect(newestOnly(range, uncovered(range, [span(1000, 1088)]))).toBeUndefined();
 		const long = lines(1000);
 		expect(newestOnly(long, uncovered(long, [span(1000, 1949)]))).toHaveLength(50);
@@ -51,23 +60,47 @@ describe("newestOnly", () => {
 describe("toSpan and merge", () => {
 	it("keep citations as message ids, so another range with other line numbers finds them", () => {
 		const first = lines(10, 1000);
-		const kept = toSpan({ points: [{ text: "the plan", sources: [2, 3] }], actionItems: [{ text: "write it up", owner: "bob", sources: [4] }] }, first.slice(2, 6));
-		expect(kept).toEqual({ firstId: "1002", lastId: "1005", points: [{ text: "the plan", sources: ["1002", "1003"] }], actionItems: [{ text: "write it up", owner: "bob", sources: ["1004"] }] });
+		const kept = toSpan(
+			{ points: [{ text: "the plan", sources: [2, 3] }], actionItems: [{ text: "write it up", owner: "bob", sources: [4] }] },
+			first.slice(2, 6),
+		);
+		expect(kept).toEqual({
+			firstId: "1002",
+			lastId: "1005",
+			points: [{ text: "the plan", sources: ["1002", "1003"] }],
+			actionItems: [{ text: "write it up", owner: "bob", sources: ["1004"] }],
+		});
 		// The same messages, from line 0 of a range that starts later.
-		expect(merge(lines(5, 1002), [kept])).toEqual({ points: [{ text: "the plan", sources: [0, 1] }], actionItems: [{ text: "write it up", owner: "bob", sources: [2] }] });
+		expect(merge(lines(5, 1002), [kept])).toEqual({
+			points: [{ text: "the plan", sources: [0, 1] }],
+			actionItems: [{ text: "write it up", owner: "bob", sources: [2] }],
+		});
 	});
 
 	it("drop citations of messages the range doesn't hold, and items left with none", () => {
 		const range = lines(5, 1000).filter((line) => line.messageIds[0] !== "1002");
-		const merged = merge(range, [span(990, 1004, [["before the range", [995]], ["deleted since", [1002]], ["partly", [995, 1003]]])]);
+		const merged = merge(range, [
+			span(990, 1004, [
+				["before the range", [995]],
+				["deleted since", [1002]],
+				["partly", [995, 1003]],
+			]),
+		]);
 		expect(merged.points).toEqual([{ text: "partly", sources: [3] }]);
 	});
 
 	it("keep each span's order, and take the next point from the span whose head ranks best for its share of the range", () => {
 		const range = lines(100);
 		const topics = ["release", "migration", "index", "budget", "rota", "onboarding", "review", "pricing"];
-		const big = span(1000, 1079, topics.map((topic, i): [string, number[]] => [`big ${topic}`, [1000 + i]]));
-		const small = span(1080, 1099, [["small deadline", [1080]], ["small holiday", [1081]]]);
+		const big = span(
+			1000,
+			1079,
+			topics.map((topic, i): [string, number[]] => [`big ${topic}`, [1000 + i]]),
+		);
+		const small = span(1080, 1099, [
+			["small deadline", [1080]],
+			["small holiday", [1081]],
+		]);
 		const order = merge(range, [big, small]).points.map((point) => point.text);
 		expect(order.filter((text) => text.startsWith("big"))).toEqual(topics.map((topic) => `big ${topic}`));
 		expect(order.filter((text) => text.startsWith("small"))).toEqual(["small deadline", "small holiday"]);
@@ -78,7 +111,12 @@ describe("toSpan and merge", () => {
 
 	it("among the windows of a long range, lead with the point on the range's common themes", () => {
 		const range = lines(40);
-		const heads = ["the release slips to Friday", "the release needs the database migration first", "lunch is pizza today", "the database migration before the release"];
+		const heads = [
+			"the release slips to Friday",
+			"the release needs the database migration first",
+			"lunch is pizza today",
+			"the database migration before the release",
+		];
 		const windows = heads.map((head, w) => span(1000 + 10 * w, 1009 + 10 * w, [[head, [1000 + 10 * w]]]));
 		const order = merge(range, windows).points.map((point) => point.text);
 		expect(order.at(-1)).toBe("lunch is pizza today");
@@ -86,8 +124,19 @@ describe("toSpan and merge", () => {
 
 	it("leave out a point that another span already made, but never one of the same span", () => {
 		const range = lines(40);
-		const a = span(1000, 1019, [["release moved to Friday after the database migration", [1000]], ["release moved to Friday after the database migration", [1001]]]);
-		const b = span(1020, 1039, [["release moved to Friday after the database migration", [1020]], ["budget review next week", [1021]]], [["ship it", [1022]]]);
+		const a = span(1000, 1019, [
+			["release moved to Friday after the database migration", [1000]],
+			["release moved to Friday after the database migration", [1001]],
+		]);
+		const b = span(
+			1020,
+			1039,
+			[
+				["release moved to Friday after the database migration", [1020]],
+				["budget review next week", [1021]],
+			],
+			[["ship it", [1022]]],
+		);
 		const merged = merge(range, [a, b]);
 		expect(merged.points.map((point) => point.sources)).toEqual([[0], [1], [21]]);
 		expect(merged.actionItems).toEqual([{ text: "ship it", owner: null, sources: [22] }]);
@@ -98,6 +147,8 @@ describe("toSpan and merge", () => {
 		const outer = span(1000, 1019, [["the whole story", [1000]]]);
 		const inner = span(1010, 1019, [["the end of it", [1010]]]);
 		expect(merge(range, [inner, outer]).points.map((point) => point.text)).toEqual(["the whole story"]);
-		expect(merge(range, [outer, { ...outer, points: [{ text: "said twice", sources: ["1001"] }] }]).points.map((point) => point.text)).toEqual(["the whole story"]);
+		expect(
+			merge(range, [outer, { ...outer, points: [{ text: "said twice", sources: ["1001"] }] }]).points.map((point) => point.text),
+		).toEqual(["the whole story"]);
 	});
 });

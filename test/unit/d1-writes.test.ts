@@ -38,7 +38,9 @@ describe("a D1 write", () => {
 		expect(await writeOrLogLoss("g2", broken, sleep)).toBe(false);
 		expect(attempts).toBe(3);
 		expect(waits).toHaveLength(2);
-		expect(logged.map((line) => JSON.parse(String(line)))).toEqual([{ event: "d1.write_lost", guild: "g2", reason: "Error: D1_ERROR: no such table: usage_events" }]);
+		expect(logged.map((line) => JSON.parse(String(line)))).toEqual([
+			{ event: "d1.write_lost", guild: "g2", reason: "Error: D1_ERROR: no such table: usage_events" },
+		]);
 		spy.mockRestore();
 	});
 });

@@ -1,8 +1,8 @@
 // When digests are due and what each one covers: pure functions of the time.
 import { describe, expect, it } from "vitest";
 import { DIGEST_STALE_MS, nextRunAt } from "../../src/domain/digest-schedule";
-import { plan } from "../../src/jobs/digests-due";
 import { disabledReason } from "../../src/jobs/digest-job";
+import { plan } from "../../src/jobs/digests-due";
 
 const at = (day: number, hour: number, minute = 0) => Date.UTC(2026, 10, day, hour, minute); // 2026-11-22 is a Sunday
 const HOUR = 3_600_000;
@@ -23,12 +23,33 @@ describe("nextRunAt", () => {
 });
 
 describe("plan", () => {
-	const digest = { guildId: "1", channelId: "2", cadence: "daily" as const, hourUtc: 9, weekday: null, style: "bullets" as const, locale: "fr", lastRunAt: null, nextRunAt: new Date(at(22, 9)) };
+	const digest = {
+		guildId: "1",
+		channelId: "2",
+		cadence: "daily" as const,
+		hourUtc: 9,
+		weekday: null,
+		style: "bullets" as const,
+		locale: "fr",
+		lastRunAt: null,
+		nextRunAt: new Date(at(22, 9)),
+	};
 
 	it("makes the period's job, with an id per period, and moves the digest past now", () => {
 		expect(plan(digest, null, at(22, 9))).toEqual({
 			next: at(23, 9),
-			job: { kind: "digest", version: 1, id: `digest:1:2:${at(22, 9)}`, guildId: "1", channelId: "2", cadence: "daily", style: "bullets", locale: "fr", scheduledAt: at(22, 9), seconds: 86_400 },
+			job: {
+				kind: "digest",
+				version: 1,
+				id: `digest:1:2:${at(22, 9)}`,
+				guildId: "1",
+				channelId: "2",
+				cadence: "daily",
+				style: "bullets",
+				locale: "fr",
+				scheduledAt: at(22, 9),
+				seconds: 86_400,
+			},
 		});
 		expect(plan({ ...digest, cadence: "weekly", weekday: 0 }, "de", at(22, 9)).job).toMatchObject({ seconds: 7 * 86_400, locale: "de" });
 	});
@@ -51,7 +72,9 @@ describe("disabledReason", () => {
 		expect(disabledReason({ status: 403, code: 50013, while: "posting" }, "8", at(22, 9))).toBe(
 			`I couldn't post in <#8>: I need **Send Messages** and **Embed Links** there (<t:${at(22, 9) / 1000}:f>).`,
 		);
-		expect(disabledReason({ status: 403, code: 50001, while: "reading" }, "8", at(22, 9))).toContain("I couldn't read <#8>: I need **View Channel** and **Read Message History**");
+		expect(disabledReason({ status: 403, code: 50001, while: "reading" }, "8", at(22, 9))).toContain(
+			"I couldn't read <#8>: I need **View Channel** and **Read Message History**",
+		);
 		expect(disabledReason({ status: 404, while: "posting" }, "8", at(22, 9))).toContain("<#8> no longer exists");
 	});
 });

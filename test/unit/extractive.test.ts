@@ -1,11 +1,11 @@
-import { MessageType, type APIMessage, type APIUser } from "discord-api-types/v10";
+import { type APIMessage, type APIUser, MessageType } from "discord-api-types/v10";
 import { describe, expect, it } from "vitest";
+import type { Line } from "../../src/domain/line";
 import { compact } from "../../src/summarizer/compact";
 import { extractive } from "../../src/summarizer/extractive";
-import type { Line } from "../../src/domain/line";
 import { terms } from "../../src/summarizer/text-rank";
-import { generateMessages } from "../stand-ins/discord-messages";
 import { message, user } from "../helpers/messages";
+import { generateMessages } from "../stand-ins/discord-messages";
 
 const [alice, bob, carol, dave, erin, frank] = ["alice", "bob", "carol", "dave", "erin", "frank"].map((name) => user(name));
 
@@ -31,7 +31,10 @@ const release = [
 	[dave, "👍"],
 	[frank, "If the migration still fails on Thursday we postpone the release to Monday and keep v2.3 running"],
 	[dave, "did anyone watch the game last night? that ending was wild"],
-	[bob, "Load tests on the release candidate with the new migration look good: p95 latency dropped from 480ms to 310ms, see https://grafana.example/d/release."],
+	[
+		bob,
+		"Load tests on the release candidate with the new migration look good: p95 latency dropped from 480ms to 310ms, see https://grafana.example/d/release.",
+	],
 	[dave, "brb"],
 	[erin, "TODO: update the runbook with the new rollback steps for the migration"],
 	[alice, "thanks @bob"],
@@ -101,7 +104,10 @@ describe("extractive points", () => {
 
 	it("cut long lines at a word boundary", () => {
 		const long = conversationOf([
-			[alice, `The migration plan for the release: ${"we rebuild the usage events index concurrently, then backfill in batches; ".repeat(8)}`],
+			[
+				alice,
+				`The migration plan for the release: ${"we rebuild the usage events index concurrently, then backfill in batches; ".repeat(8)}`,
+			],
 			[bob, "The release migration plan sounds right, the index rebuild must come before the backfill"],
 		]);
 		const [point] = extractive(long, { style: "detailed" }).points.filter((p) => p.sources[0] === 0);
@@ -163,7 +169,9 @@ describe("extractive action items", () => {
 			message(bob, "also the dashboards look fine", 2),
 		]);
 		expect(merged).toHaveLength(1);
-		expect(extractive(merged, { style: "action_items" }).actionItems).toEqual([{ text: "@carol can you rerun the migration tonight?", owner: "carol", sources: [0] }]);
+		expect(extractive(merged, { style: "action_items" }).actionItems).toEqual([
+			{ text: "@carol can you rerun the migration tonight?", owner: "carol", sources: [0] },
+		]);
 	});
 });
 
@@ -187,7 +195,10 @@ describe("extractive participants and links", () => {
 	});
 
 	it("list each link once, in order of first appearance, without the punctuation around it", () => {
-		expect(extractive(lines, { style: "brief" }).links).toEqual(["https://docs.example/release-notes", "https://grafana.example/d/release"]);
+		expect(extractive(lines, { style: "brief" }).links).toEqual([
+			"https://docs.example/release-notes",
+			"https://grafana.example/d/release",
+		]);
 		const more = conversationOf([
 			[alice, "see https://en.wikipedia.org/wiki/Canary_(release), and <https://example.com/a?b=1>"],
 			[bob, "[the PR](https://github.com/org/repo/pull/42) fixes it; also https://example.com/a?b=1!"],
@@ -202,7 +213,14 @@ describe("extractive participants and links", () => {
 
 describe("extractive edge cases", () => {
 	it("handles no lines, one line and two lines", () => {
-		expect(extractive([], { style: "detailed" })).toEqual({ model: "extractive", points: [], actionItems: [], participants: [], links: [], usage: { tokensIn: 0, tokensOut: 0 } });
+		expect(extractive([], { style: "detailed" })).toEqual({
+			model: "extractive",
+			points: [],
+			actionItems: [],
+			participants: [],
+			links: [],
+			usage: { tokensIn: 0, tokensOut: 0 },
+		});
 
 		const one = lines.slice(DECISION, DECISION + 1);
 		expect(extractive(one, { style: "brief" }).points).toEqual([{ text: release[DECISION][1], sources: [DECISION] }]);
@@ -213,8 +231,15 @@ describe("extractive edge cases", () => {
 		expect(cited(extractive(two, { style: "detailed" }).points).length).toBeLessThanOrEqual(2);
 
 		// Nothing but chit-chat: nothing worth quoting, but still who was there.
-		const idle = conversationOf([[alice, "lol"], [bob, "👍"]]);
-		expect(extractive(idle, { style: "bullets" })).toMatchObject({ points: [], actionItems: [], participants: [{ name: "alice" }, { name: "bob" }] });
+		const idle = conversationOf([
+			[alice, "lol"],
+			[bob, "👍"],
+		]);
+		expect(extractive(idle, { style: "bullets" })).toMatchObject({
+			points: [],
+			actionItems: [],
+			participants: [{ name: "alice" }, { name: "bob" }],
+		});
 	});
 
 	it("copes with text in other scripts", () => {
@@ -254,6 +279,8 @@ describe("extractive edge cases", () => {
 		const actions = extractive(history, { style: "action_items" }).actionItems;
 		expect(actions.length).toBeGreaterThan(0);
 		for (const item of actions) expect(history[item.sources[0]].text).toContain(item.text.replace(/…$/, ""));
-		expect(summary.participants.reduce((sum, p) => sum + p.messages, 0)).toBe(history.reduce((sum, line) => sum + line.messageIds.length, 0));
+		expect(summary.participants.reduce((sum, p) => sum + p.messages, 0)).toBe(
+			history.reduce((sum, line) => sum + line.messageIds.length, 0),
+		);
 	});
 });

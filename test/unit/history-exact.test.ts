@@ -20,7 +20,10 @@ const phase = fc.record({
 
 /** A channel's ids, oldest first: its phases laid back from NOW, some messages since deleted. */
 const channel = fc
-	.record({ phases: fc.array(phase, { minLength: 1, maxLength: 5 }), deletedEvery: fc.oneof(fc.constant(0), fc.integer({ min: 2, max: 50 })) })
+	.record({
+		phases: fc.array(phase, { minLength: 1, maxLength: 5 }),
+		deletedEvery: fc.oneof(fc.constant(0), fc.integer({ min: 2, max: 50 })),
+	})
 	.map(({ phases, deletedEvery }) => {
 		const times: number[] = [];
 		let at = NOW;
@@ -40,7 +43,9 @@ const range = (ids: bigint[]) =>
 		fc
 			.record({ seconds: fc.integer({ min: 60, max: 14 * 86_400 }), maxMessages: fc.integer({ min: 2, max: 10_000 }) })
 			.map((since): Range => ({ kind: "since", ...since })),
-		...(ids.length ? [fc.integer({ min: 0, max: ids.length - 1 }).map((i): Range => ({ kind: "from", messageId: ids[i].toString() }))] : []),
+		...(ids.length
+			? [fc.integer({ min: 0, max: ids.length - 1 }).map((i): Range => ({ kind: "from", messageId: ids[i].toString() }))]
+			: []),
 	);
 
 /** Discord's paging: `before` gives the newest `limit` messages older than it, `after` the oldest newer; newest first. */
@@ -65,14 +70,17 @@ function expected(ids: bigint[], range: Range): bigint[] {
 }
 
 describe("fetchHistory, exact for any density", () => {
-	test.prop([channel.chain((ids) => fc.tuple(fc.constant(ids), range(ids)))], { numRuns: 150 })("reads exactly the range, in bounded pages", async ([ids, asked]) => {
-		const api = discord(ids);
-		const read = await fetchHistory("1", asked, NOW, { get: api.get });
-		const want = expected(ids, asked);
-		expect(read.map((message) => BigInt(message.id))).toEqual(want);
-		// Each page holds 100: the newest page, a page per segment to find its end, and the range's own pages.
-		expect(api.pages()).toBeLessThanOrEqual(2 * Math.ceil(want.length / 100) + 12);
-	});
+	test.prop([channel.chain((ids) => fc.tuple(fc.constant(ids), range(ids)))], { numRuns: 150 })(
+		"reads exactly the range, in bounded pages",
+		async ([ids, asked]) => {
+			const api = discord(ids);
+			const read = await fetchHistory("1", asked, NOW, { get: api.get });
+			const want = expected(ids, asked);
+			expect(read.map((message) => BigInt(message.id))).toEqual(want);
+			// Each page holds 100: the newest page, a page per segment to find its end, and the range's own pages.
+			expect(api.pages()).toBeLessThanOrEqual(2 * Math.ceil(want.length / 100) + 12);
+		},
+	);
 
 	test("a busy sprint 12 days ago under a quiet week: the newest 1,000 are the quiet week's 300 and the sprint's newest 700", async () => {
 		const quiet = Array.from({ length: 300 }, (_, i) => snowflakeAt(NOW - (300 - i) * 30 * MINUTE));

@@ -51,7 +51,9 @@ describe("fetchHistory", () => {
 		const merged = async <T>(path: string): Promise<T> => {
 			const query = new URL(path, "http://x").searchParams;
 			const limit = Number(query.get("limit"));
-			const page = query.has("before") ? ids.filter((id) => id < BigInt(query.get("before")!)).slice(-limit) : ids.filter((id) => id > BigInt(query.get("after")!)).slice(0, limit);
+			const page = query.has("before")
+				? ids.filter((id) => id < BigInt(query.get("before")!)).slice(-limit)
+				: ids.filter((id) => id > BigInt(query.get("after")!)).slice(0, limit);
 			return page.reverse().map((id) => ({ id: id.toString() })) as T;
 		};
 		expect(asIds(await fetchHistory("1", { kind: "count", messages: 1000 }, NOW, { get: merged }))).toEqual(ids.slice(-1000));
@@ -73,7 +75,9 @@ describe("fetchHistory", () => {
 
 	it("leaves out messages sent after the request", async () => {
 		const { ids, get } = channel(300, 60_000);
-		expect(asIds(await fetchHistory("1", { kind: "count", messages: 100 }, NOW - 30 * 60_000, { get }))).toEqual(ids.filter((id) => timeOf(id) <= NOW - 30 * 60_000).slice(-100));
+		expect(asIds(await fetchHistory("1", { kind: "count", messages: 100 }, NOW - 30 * 60_000, { get }))).toEqual(
+			ids.filter((id) => timeOf(id) <= NOW - 30 * 60_000).slice(-100),
+		);
 	});
 
 	it("an empty channel gives nothing", async () => {

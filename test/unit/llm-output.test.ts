@@ -1,8 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { checkOutput, systemPrompt, userPrompt } from "../../src/summarizer/llm";
 import type { Line } from "../../src/domain/line";
+import { checkOutput, systemPrompt, userPrompt } from "../../src/summarizer/llm";
 
-const line = (index: number, author: string, text: string): Line => ({ index, messageIds: [String(1000 + index)], authorId: author, author, time: 0, text });
+const line = (index: number, author: string, text: string): Line => ({
+	index,
+	messageIds: [String(1000 + index)],
+	authorId: author,
+	author,
+	time: 0,
+	text,
+});
 const lines = [
 	line(10, "alice", "We ship on Friday, see https://example.com/plan"),
 	line(11, "bob", "@carol can you update the deploy script?"),
@@ -16,7 +23,16 @@ describe("checkOutput", () => {
 	});
 
 	it("drops points left without any valid citation, or without text", () => {
-		const { points } = checkOutput({ points: [{ text: "Invented.", sources: [42] }, { text: "", sources: [10] }, { text: "ok", sources: "10" }] }, lines);
+		const { points } = checkOutput(
+			{
+				points: [
+					{ text: "Invented.", sources: [42] },
+					{ text: "", sources: [10] },
+					{ text: "ok", sources: "10" },
+				],
+			},
+			lines,
+		);
 		expect(points).toEqual([]);
 	});
 
@@ -49,7 +65,8 @@ describe("checkOutput", () => {
 	});
 
 	it("survives output of the wrong shape", () => {
-		for (const raw of [null, "text", 7, [], { points: "x", action_items: {} }]) expect(checkOutput(raw, lines)).toEqual({ points: [], actionItems: [] });
+		for (const raw of [null, "text", 7, [], { points: "x", action_items: {} }])
+			expect(checkOutput(raw, lines)).toEqual({ points: [], actionItems: [] });
 	});
 });
 

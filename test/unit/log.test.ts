@@ -18,7 +18,9 @@ describe("reason", () => {
 	it("redacts the token of a webhook's path, keeping the application id", () => {
 		const text = reason(new Error(`PATCH /webhooks/100000000000000001/${INTERACTION_TOKEN}/messages/@original: 404 Unknown Webhook`));
 		expect(text).toBe("Error: PATCH /webhooks/100000000000000001/:token/messages/@original: 404 Unknown Webhook");
-		expect(reason(new Error(`fetch failed: https://discord.com/api/v10/webhooks/1/${INTERACTION_TOKEN}?wait=true`))).not.toContain(INTERACTION_TOKEN);
+		expect(reason(new Error(`fetch failed: https://discord.com/api/v10/webhooks/1/${INTERACTION_TOKEN}?wait=true`))).not.toContain(
+			INTERACTION_TOKEN,
+		);
 	});
 
 	it("redacts Bot and Bearer credentials", () => {
@@ -27,7 +29,9 @@ describe("reason", () => {
 	});
 
 	it("redacts OpenAI keys and Discord bot tokens by their shape", () => {
-		expect(reason(new Error(`401 Incorrect API key provided: ${OPENAI_KEY}.`))).toBe("Error: 401 Incorrect API key provided: sk-[redacted].");
+		expect(reason(new Error(`401 Incorrect API key provided: ${OPENAI_KEY}.`))).toBe(
+			"Error: 401 Incorrect API key provided: sk-[redacted].",
+		);
 		expect(reason(new Error(`token ${BOT_TOKEN} is invalid`))).toBe("Error: token [redacted] is invalid");
 	});
 
@@ -44,7 +48,9 @@ describe("log", () => {
 		const infos = vi.spyOn(console, "log").mockImplementation(() => undefined);
 		log({ event: "d1.write_lost", guild: "g1", reason: "Error: locked" });
 		log({ event: "retention.done", summaries: 2, usageEvents: 5 });
-		expect(errors.mock.calls.map(([line]) => JSON.parse(String(line)))).toEqual([{ event: "d1.write_lost", guild: "g1", reason: "Error: locked" }]);
+		expect(errors.mock.calls.map(([line]) => JSON.parse(String(line)))).toEqual([
+			{ event: "d1.write_lost", guild: "g1", reason: "Error: locked" },
+		]);
 		expect(infos.mock.calls.map(([line]) => JSON.parse(String(line)))).toEqual([{ event: "retention.done", summaries: 2, usageEvents: 5 }]);
 	});
 

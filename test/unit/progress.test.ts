@@ -20,13 +20,23 @@ describe("progress", () => {
 		const { rest, calls } = recordingRest();
 		let now = 0;
 		const progress = progressReporter(rest, { applicationId: "1", token: "tok" }, 0, () => now);
-		for (const [at, text] of [[500, "a"], [2500, "b"], [3000, "c"], [4100, "d"], [4200, "e"]] as const) {
+		for (const [at, text] of [
+			[500, "a"],
+			[2500, "b"],
+			[3000, "c"],
+			[4100, "d"],
+			[4200, "e"],
+		] as const) {
 			now = at;
 			progress.report(text);
 		}
 		await progress.settled();
 		expect(calls.map((call) => (call.body as { content: string }).content)).toEqual(["b", "d"]);
-		expect(calls[0]).toMatchObject({ method: "PATCH", url: "http://discord.test/api/v10/webhooks/1/tok/messages/@original", body: { allowed_mentions: { parse: [] } } });
+		expect(calls[0]).toMatchObject({
+			method: "PATCH",
+			url: "http://discord.test/api/v10/webhooks/1/tok/messages/@original",
+			body: { allowed_mentions: { parse: [] } },
+		});
 	});
 });
 
@@ -35,8 +45,16 @@ describe("deliver", () => {
 		const { rest, calls } = recordingRest();
 		await deliver(rest, { applicationId: "1", token: "tok" }, [{ content: "one" }, { content: "two" }], true);
 		expect(calls).toEqual([
-			{ method: "PATCH", url: "http://discord.test/api/v10/webhooks/1/tok/messages/@original", body: { content: "one", allowed_mentions: { parse: [] } } },
-			{ method: "POST", url: "http://discord.test/api/v10/webhooks/1/tok", body: { content: "two", allowed_mentions: { parse: [] }, flags: 64 } },
+			{
+				method: "PATCH",
+				url: "http://discord.test/api/v10/webhooks/1/tok/messages/@original",
+				body: { content: "one", allowed_mentions: { parse: [] } },
+			},
+			{
+				method: "POST",
+				url: "http://discord.test/api/v10/webhooks/1/tok",
+				body: { content: "two", allowed_mentions: { parse: [] }, flags: 64 },
+			},
 		]);
 	});
 });

@@ -36,14 +36,19 @@ describe("npm run register", () => {
 
 	it("waits out a 429 for its retry_after, then succeeds", async () => {
 		const waits: number[] = [];
-		const stand = discord([Response.json({ message: "You are being rate limited.", retry_after: 1.5, global: false }, { status: 429 }), registered()]);
+		const stand = discord([
+			Response.json({ message: "You are being rate limited.", retry_after: 1.5, global: false }, { status: 429 }),
+			registered(),
+		]);
 		await registerCommands({ ...base, fetch: stand.fetch, sleep: async (ms) => void waits.push(ms) });
 		expect(waits).toEqual([1500]);
 		expect(stand.requests).toHaveLength(2);
 	});
 
 	it("says clearly what failed", async () => {
-		const invalid = discord([Response.json({ message: "Invalid Form Body", code: 50035, errors: { 0: { name: "bad" } } }, { status: 400 })]);
+		const invalid = discord([
+			Response.json({ message: "Invalid Form Body", code: 50035, errors: { 0: { name: "bad" } } }, { status: 400 }),
+		]);
 		await expect(registerCommands({ ...base, fetch: invalid.fetch })).rejects.toThrow(/HTTP 400 Invalid Form Body \(code 50035\)/);
 		const unauthorized = discord([Response.json({ message: "401: Unauthorized", code: 0 }, { status: 401 })]);
 		await expect(registerCommands({ ...base, fetch: unauthorized.fetch })).rejects.toThrow(/Check DISCORD_BOT_TOKEN/);

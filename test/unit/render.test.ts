@@ -2,10 +2,10 @@ import type { RESTPatchAPIWebhookWithTokenMessageJSONBody, RESTPostAPIWebhookWit
 import { describe, expect, it } from "vitest";
 import { summaryButtons } from "../../src/discord/buttons";
 import { cut, pack } from "../../src/discord/limits";
-import { errorMessage, rangeLabel, render, type RenderContext, type RenderedMessage } from "../../src/discord/render";
-import type { SummaryMessage } from "../../src/guild/guild-object";
+import { errorMessage, type RenderContext, type RenderedMessage, rangeLabel, render } from "../../src/discord/render";
 import type { Line } from "../../src/domain/line";
 import type { Summary } from "../../src/domain/summary";
+import type { SummaryMessage } from "../../src/guild/guild-object";
 
 // Line i merges messages 5000+i and 9000+i: a jump link goes to the first.
 const lines: Line[] = Array.from({ length: 300 }, (_, index) => ({
@@ -55,7 +55,13 @@ function checkLimits(message: RenderedMessage): void {
 			expect(field.name.length).toBeLessThanOrEqual(256);
 			expect(field.value.length).toBeLessThanOrEqual(1024);
 		}
-		const texts = [embed.title, embed.description, embed.footer?.text, embed.author?.name, ...(embed.fields ?? []).flatMap((f) => [f.name, f.value])];
+		const texts = [
+			embed.title,
+			embed.description,
+			embed.footer?.text,
+			embed.author?.name,
+			...(embed.fields ?? []).flatMap((f) => [f.name, f.value]),
+		];
 		for (const text of texts) expect(text ?? "").not.toMatch(LONE_SURROGATE);
 		total += texts.reduce((n, text) => n + (text?.length ?? 0), 0);
 	}
@@ -64,7 +70,13 @@ function checkLimits(message: RenderedMessage): void {
 
 describe("render", () => {
 	it("links each point to the first message of each line it cites, in order, deduplicated, at most three", () => {
-		const [message] = render(summary([{ text: "Ship on Friday.", sources: [7, 3, 7] }, { text: "Many sources.", sources: [9, 1, 4, 2, 999] }]), context);
+		const [message] = render(
+			summary([
+				{ text: "Ship on Friday.", sources: [7, 3, 7] },
+				{ text: "Many sources.", sources: [9, 1, 4, 2, 999] },
+			]),
+			context,
+		);
 		const description = message.embeds[0].description!;
 		expect(description).toContain(`• Ship on Friday. [1](${jump(3)}) [2](${jump(7)})\n`);
 		expect(description).toContain(`• Many sources. [1](${jump(1)}) [2](${jump(2)}) [3](${jump(4)})`);
@@ -83,7 +95,8 @@ describe("render", () => {
 
 	it("writes the footer with model, tokens, time and cache", () => {
 		const footer = (f: Partial<RenderContext["footer"]>, model = "gpt-4o-mini") =>
-			render(summary([{ text: "x", sources: [] }], { model }), { ...context, footer: { ...context.footer, ...f } })[0].embeds[0].footer?.text;
+			render(summary([{ text: "x", sources: [] }], { model }), { ...context, footer: { ...context.footer, ...f } })[0].embeds[0].footer
+				?.text;
 		expect(footer({})).toBe("gpt-4o-mini · 1,234 tokens · 3.2 s");
 		expect(footer({ tokens: 1, cached: true })).toBe("gpt-4o-mini · 1 token · 3.2 s · cached");
 		expect(footer({ tokens: 0, cached: true })).toBe("gpt-4o-mini · 3.2 s · cached");
@@ -101,17 +114,31 @@ describe("render", () => {
 			expect(holding).toHaveLength(1);
 			expect(holding[0]).toContain(`end${i} [1](${jump(i)}) [2](${jump(i + 1)})`);
 		}
-		const order = all.join("\n").match(/• Point \d+/g)!.map((p) => Number(p.slice(8)));
+		const order = all
+			.join("\n")
+			.match(/• Point \d+/g)!
+			.map((p) => Number(p.slice(8)));
 		expect(order).toEqual(points.map((_, i) => i));
 		expect(messages.slice(0, -1).every((m) => m.components === undefined && m.embeds.every((e) => e.footer === undefined))).toBe(true);
 		expect(messages.at(-1)!.components).toEqual(buttons);
 		expect(messages.at(-1)!.embeds.at(-1)!.footer?.text).toContain("gpt-4o-mini");
 		expect(messages[0].content).toBe("");
-		expect(messages.slice(1).every((m) => m.content === undefined && m.embeds[0].title === "Summary of #general — last 100 messages (continued)")).toBe(true);
+		expect(
+			messages
+				.slice(1)
+				.every((m) => m.content === undefined && m.embeds[0].title === "Summary of #general — last 100 messages (continued)"),
+		).toBe(true);
 	});
 
 	it("truncates only a single point longer than a whole description, keeping its links", () => {
-		const messages = render(summary([{ text: "short", sources: [0] }, { text: "😀".repeat(3000), sources: [1] }, { text: "after", sources: [2] }]), context);
+		const messages = render(
+			summary([
+				{ text: "short", sources: [0] },
+				{ text: "😀".repeat(3000), sources: [1] },
+				{ text: "after", sources: [2] },
+			]),
+			context,
+		);
 		messages.forEach(checkLimits);
 		const long = descriptions(messages).find((d) => d.includes("😀"))!;
 		expect(long).toMatch(new RegExp(`😀… \\[1\\]\\(${jump(1)}\\)`));
@@ -135,7 +162,10 @@ describe("render", () => {
 		const text = Array.from({ length: 300 }, (_, i) => `see [doc ${i}](${url}) <@${1000 + i}>`).join(" ");
 		const messages = render(summary([{ text, sources: [0] }]), context);
 		messages.forEach(checkLimits);
-		const point = descriptions(messages).join("\n").split("\n").find((l) => l.startsWith("• "))!;
+		const point = descriptions(messages)
+			.join("\n")
+			.split("\n")
+			.find((l) => l.startsWith("• "))!;
 		expect(messages).toHaveLength(1);
 		expect(point.length).toBeGreaterThan(3000);
 		expect(point).toMatch(/(?:\(https:\/\/docs\.example\/a\/very\/long\/path\?with=query\)|<@\d+>|see|doc \d+)…/);
@@ -161,7 +191,13 @@ describe("render", () => {
 	});
 
 	it("keeps one point's open markdown from formatting the next", () => {
-		const [message] = render(summary([{ text: "a **bold start and ```code", sources: [1] }, { text: "next", sources: [2] }]), context);
+		const [message] = render(
+			summary([
+				{ text: "a **bold start and ```code", sources: [1] },
+				{ text: "next", sources: [2] },
+			]),
+			context,
+		);
 		expect(message.embeds[0].description).toContain("• a \\*\\*bold start and \\`code [1]");
 	});
 
@@ -178,7 +214,9 @@ describe("render", () => {
 		);
 		checkLimits(message);
 		const embed = message.embeds[0];
-		expect(embed.description).toContain("Extractive summary: messages selected from the conversation and quoted as written, not written by an LLM.");
+		expect(embed.description).toContain(
+			"Extractive summary: messages selected from the conversation and quoted as written, not written by an LLM.",
+		);
 		expect(embed.description).toContain(`• **bob\\_the\\_builder**: We ship Friday [1](${jump(1)})`);
 		expect(embed.description).toContain(`**Action items**\n☐ Rerun the migration — **carol** [1](${jump(2)})`);
 		expect(embed.description).toContain("**25 participants:** dave\\_\\* (30), p1 (29)");
@@ -197,14 +235,18 @@ describe("render", () => {
 			`• They agreed to ship. [1](${jump(3)})\n**Newest 12 messages**, not summarized yet: *Refresh* adds them.\n• **bob\\_the\\_builder**: moved the release to Monday [1](${jump(41)})`,
 		);
 		const [quiet] = render(summary([], { newest: { messages: 1, points: [] } }), context);
-		expect(quiet.embeds[0].description).toContain("**Newest 1 message**, not summarized yet: *Refresh* adds them.\n*Nothing in them to quote.*");
+		expect(quiet.embeds[0].description).toContain(
+			"**Newest 1 message**, not summarized yet: *Refresh* adds them.\n*Nothing in them to quote.*",
+		);
 	});
 
 	it("leads with action items in the action_items style, and says when there are none", () => {
 		const items = summary([{ text: "Context here", sources: [0] }], { actionItems: [{ text: "Write docs", owner: null, sources: [3] }] });
 		const description = render(items, { ...context, style: "action_items" })[0].embeds[0].description!;
 		expect(description).toContain(`**Action items**\n☐ Write docs [1](${jump(3)})\n**Context**\n• Context here`);
-		expect(render(summary([]), { ...context, style: "action_items" })[0].embeds[0].description).toContain("**Action items**\n*None found in this range.*");
+		expect(render(summary([]), { ...context, style: "action_items" })[0].embeds[0].description).toContain(
+			"**Action items**\n*None found in this range.*",
+		);
 		expect(render(summary([]), context)[0].embeds[0].description).not.toContain("Action items");
 	});
 

@@ -3,7 +3,12 @@ import { RateLimits, REMEMBERED_BUCKETS, routeKey, routeLabel } from "../../src/
 import { DiscordError, DiscordRest, INVALID_REQUESTS } from "../../src/discord/rest";
 
 function limitHeaders(remaining: number, resetAfter: number, limit = 5) {
-	return { "x-ratelimit-limit": String(limit), "x-ratelimit-remaining": String(remaining), "x-ratelimit-reset-after": String(resetAfter), "x-ratelimit-bucket": "abc" };
+	return {
+		"x-ratelimit-limit": String(limit),
+		"x-ratelimit-remaining": String(remaining),
+		"x-ratelimit-reset-after": String(resetAfter),
+		"x-ratelimit-bucket": "abc",
+	};
 }
 
 /** A scripted Discord: answers in order, on a clock that only moves when the client sleeps. */
@@ -33,12 +38,18 @@ function scripted(answers: (() => Response)[]) {
 describe("routeKey", () => {
 	it("keeps the major parameter and folds other ids", () => {
 		expect(routeKey("GET", "/channels/123456789012345678/messages?limit=100")).toBe("GET /channels/123456789012345678/messages");
-		expect(routeKey("GET", "/channels/123456789012345678/messages/223456789012345678")).toBe("GET /channels/123456789012345678/messages/:id");
-		expect(routeKey("PATCH", "/webhooks/123456789012345678/tok.en/messages/@original")).toBe("PATCH /webhooks/123456789012345678/tok.en/messages/@original");
+		expect(routeKey("GET", "/channels/123456789012345678/messages/223456789012345678")).toBe(
+			"GET /channels/123456789012345678/messages/:id",
+		);
+		expect(routeKey("PATCH", "/webhooks/123456789012345678/tok.en/messages/@original")).toBe(
+			"PATCH /webhooks/123456789012345678/tok.en/messages/@original",
+		);
 	});
 
 	it("is shown with a webhook's token hidden, other routes as they are", () => {
-		expect(routeLabel("PATCH /webhooks/123456789012345678/tok.en/messages/@original")).toBe("PATCH /webhooks/123456789012345678/:token/messages/@original");
+		expect(routeLabel("PATCH /webhooks/123456789012345678/tok.en/messages/@original")).toBe(
+			"PATCH /webhooks/123456789012345678/:token/messages/@original",
+		);
 		expect(routeLabel("POST /webhooks/123456789012345678/tok.en")).toBe("POST /webhooks/123456789012345678/:token");
 		expect(routeLabel("GET /channels/123456789012345678/messages")).toBe("GET /channels/123456789012345678/messages");
 	});
@@ -89,7 +100,11 @@ describe("DiscordRest", () => {
 
 	it("honours a 429's retry_after, then succeeds", async () => {
 		const { rest, sleeps } = scripted([
-			() => Response.json({ message: "You are being rate limited.", retry_after: 1.25, global: false }, { status: 429, headers: limitHeaders(0, 1.25) }),
+			() =>
+				Response.json(
+					{ message: "You are being rate limited.", retry_after: 1.25, global: false },
+					{ status: 429, headers: limitHeaders(0, 1.25) },
+				),
 			() => Response.json({ ok: true }, { headers: limitHeaders(4, 1) }),
 		]);
 		expect(await rest.get("/channels/1/messages")).toEqual({ ok: true });
@@ -97,7 +112,10 @@ describe("DiscordRest", () => {
 	});
 
 	it("waits for the bucket to reset instead of sending into a 429", async () => {
-		const { rest, sleeps, requests } = scripted([() => Response.json([], { headers: limitHeaders(0, 2) }), () => Response.json([], { headers: limitHeaders(4, 2) })]);
+		const { rest, sleeps, requests } = scripted([
+			() => Response.json([], { headers: limitHeaders(0, 2) }),
+			() => Response.json([], { headers: limitHeaders(4, 2) }),
+		]);
 		await rest.get("/channels/1/messages");
 		await rest.get("/channels/1/messages");
 		expect(sleeps).toEqual([2000]);
@@ -126,8 +144,13 @@ describe("DiscordRest", () => {
 
 	it("names a failed webhook call without its token", async () => {
 		const { rest } = scripted([() => Response.json({ message: "Unknown Webhook", code: 10015 }, { status: 404 })]);
-		const error = await rest.request("PATCH", "/webhooks/123456789012345678/secret-token/messages/@original", {}, { auth: false }).catch((e: unknown) => e);
-		expect(error).toMatchObject({ status: 404, message: "PATCH /webhooks/123456789012345678/:token/messages/@original: 404 Unknown Webhook" });
+		const error = await rest
+			.request("PATCH", "/webhooks/123456789012345678/secret-token/messages/@original", {}, { auth: false })
+			.catch((e: unknown) => e);
+		expect(error).toMatchObject({
+			status: 404,
+			message: "PATCH /webhooks/123456789012345678/:token/messages/@original: 404 Unknown Webhook",
+		});
 	});
 
 	it("gives up after its attempts, and on a wait longer than allowed", async () => {
@@ -138,7 +161,12 @@ describe("DiscordRest", () => {
 	});
 
 	it("opens the breaker before invalid requests approach Discord's ban threshold", async () => {
-		const { rest, requests } = scripted(Array.from({ length: INVALID_REQUESTS.limit + 1 }, () => () => Response.json({ message: "Missing Access", code: 50001 }, { status: 403 })));
+		const { rest, requests } = scripted(
+			Array.from(
+				{ length: INVALID_REQUESTS.limit + 1 },
+				() => () => Response.json({ message: "Missing Access", code: 50001 }, { status: 403 }),
+			),
+		);
 		for (let i = 0; i < INVALID_REQUESTS.limit; i++) await rest.get(`/channels/${i}/messages`).catch(() => undefined);
 		await expect(rest.get("/channels/x/messages")).rejects.toThrow(/holding off/);
 		expect(requests).toHaveLength(INVALID_REQUESTS.limit);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { backoffMs, retry, type RetryVerdict } from "../../src/lib/retry";
+import { backoffMs, type RetryVerdict, retry } from "../../src/lib/retry";
 
 /** Work that fails with the given errors in turn, then answers "done"; and the waits it was made to sleep. */
 function failing(errors: Error[], retryable: (error: Error) => RetryVerdict = () => true) {
@@ -13,7 +13,14 @@ function failing(errors: Error[], retryable: (error: Error) => RetryVerdict = ()
 				if (error) throw error;
 				return "done";
 			},
-			{ attempts: tries, baseMs: 100, maxMs: 1000, retryable: (error) => retryable(error as Error), sleep: async (ms) => void waits.push(ms), random: () => 0.5 },
+			{
+				attempts: tries,
+				baseMs: 100,
+				maxMs: 1000,
+				retryable: (error) => retryable(error as Error),
+				sleep: async (ms) => void waits.push(ms),
+				random: () => 0.5,
+			},
 		);
 	return { run, waits, attempts };
 }

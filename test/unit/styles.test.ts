@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { view, VIEWS } from "../../src/summarizer/styles";
 import type { Summary } from "../../src/domain/summary";
+import { type VIEWS, view } from "../../src/summarizer/styles";
 
 const summary: Summary = {
 	model: "gpt-4o-mini",

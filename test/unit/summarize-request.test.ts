@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { parseSummarize, parseSummarizeFromHere } from "../../src/interactions/summarize-request";
 import { summaryKey } from "../../src/domain/job";
-import { ADMIN, READ, id, resolvedChannel, summarize, summarizeFromHere } from "../helpers/interactions";
+import { parseSummarize, parseSummarizeFromHere } from "../../src/interactions/summarize-request";
+import { ADMIN, id, READ, resolvedChannel, summarize, summarizeFromHere } from "../helpers/interactions";
 
 function parse(...args: Parameters<typeof summarize>) {
 	return parseSummarize(summarize(...args));
@@ -28,7 +28,10 @@ describe("/summarize options", () => {
 
 	it("turns since into a time range, capped by messages when both are given", () => {
 		expect(parse({ since: "6h" })).toMatchObject({ ok: true, value: { range: { kind: "since", seconds: 21_600, maxMessages: 10_000 } } });
-		expect(parse({ since: "2d", messages: 50 })).toMatchObject({ ok: true, value: { range: { kind: "since", seconds: 172_800, maxMessages: 50 } } });
+		expect(parse({ since: "2d", messages: 50 })).toMatchObject({
+			ok: true,
+			value: { range: { kind: "since", seconds: 172_800, maxMessages: 50 } },
+		});
 	});
 
 	it.each([
@@ -48,7 +51,10 @@ describe("/summarize options", () => {
 describe("/summarize permissions", () => {
 	it("refuses a member who can't read the channel, naming what is missing", () => {
 		const result = parse({}, { permissions: "0" });
-		expect(result).toMatchObject({ ok: false, error: expect.stringMatching(/you need \*\*View Channel\*\* and \*\*Read Message History\*\*/) });
+		expect(result).toMatchObject({
+			ok: false,
+			error: expect.stringMatching(/you need \*\*View Channel\*\* and \*\*Read Message History\*\*/),
+		});
 	});
 
 	it("refuses when the bot can't read the channel", () => {
@@ -85,7 +91,10 @@ describe("/summarize permissions", () => {
 describe("Summarize from here", () => {
 	it("summarizes from the target message", () => {
 		const target = id();
-		expect(parseSummarizeFromHere(summarizeFromHere(target))).toMatchObject({ ok: true, value: { range: { kind: "from", messageId: target } } });
+		expect(parseSummarizeFromHere(summarizeFromHere(target))).toMatchObject({
+			ok: true,
+			value: { range: { kind: "from", messageId: target } },
+		});
 	});
 	it("checks permissions", () => {
 		expect(parseSummarizeFromHere(summarizeFromHere(id(), { permissions: "0" }))).toMatchObject({ ok: false });

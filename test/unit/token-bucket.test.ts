@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { giveBack, take, type BucketRule } from "../../src/guild/token-bucket";
+import { type BucketRule, giveBack, take } from "../../src/guild/token-bucket";
 
 const rule: BucketRule = { capacity: 3, refillMs: 1000 };
 

@@ -140,7 +140,11 @@ function showError(text) {
 async function send(action) {
 	showError("");
 	try {
-		await api("/__playground/interactions", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ channelId: state.channel.id, ...action }) });
+		await api("/__playground/interactions", {
+			method: "POST",
+			headers: { "content-type": "application/json" },
+			body: JSON.stringify({ channelId: state.channel.id, ...action }),
+		});
 		const timeline = $("timeline");
 		timeline.scrollTop = timeline.scrollHeight;
 		await poll();

@@ -47,7 +47,12 @@ export function formatTime(date, style) {
 			return date.toLocaleString([], { dateStyle: "full", timeStyle: "short" });
 		case "R": {
 			const seconds = Math.round((date.getTime() - Date.now()) / 1000);
-			const units = [["day", 86400], ["hour", 3600], ["minute", 60], ["second", 1]];
+			const units = [
+				["day", 86400],
+				["hour", 3600],
+				["minute", 60],
+				["second", 1],
+			];
 			const [unit, size] = units.find(([, size]) => Math.abs(seconds) >= size) || ["second", 1];
 			return new Intl.RelativeTimeFormat([], { numeric: "auto" }).format(Math.round(seconds / size), unit);
 		}

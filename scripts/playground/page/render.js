@@ -32,14 +32,14 @@ function header(user, time) {
 function embedNode(embed, page) {
 	const node = el("div", "embed");
 	if (embed.color !== undefined) node.style.borderLeftColor = `#${embed.color.toString(16).padStart(6, "0")}`;
-	if (embed.author && embed.author.name) node.append(el("div", "embed-author", embed.author.name));
+	if (embed.author?.name) node.append(el("div", "embed-author", embed.author.name));
 	if (embed.title) {
 		const title = node.appendChild(el("div", "embed-title"));
 		if (embed.url && /^https?:\/\//.test(embed.url)) title.append(link(embed.title, embed.url, page));
 		else inline(embed.title, title, page);
 	}
 	if (embed.description) markdown(embed.description, node.appendChild(el("div", "embed-description")), page);
-	if (embed.fields && embed.fields.length) {
+	if (embed.fields?.length) {
 		const fields = node.appendChild(el("div", "embed-fields"));
 		for (const field of embed.fields) {
 			const item = fields.appendChild(el("div", field.inline ? "embed-field inline" : "embed-field"));
@@ -47,13 +47,12 @@ function embedNode(embed, page) {
 			markdown(field.value, item.appendChild(el("div", "embed-field-value")), page);
 		}
 	}
-	if (embed.footer && embed.footer.text) {
+	if (embed.footer?.text) {
 		const footer = embed.footer.text + (embed.timestamp ? ` • ${formatTime(new Date(embed.timestamp))}` : "");
 		node.append(el("div", "embed-footer", footer));
 	}
 	return node;
 }
-
 
 const BUTTON_STYLES = { 1: "primary", 2: "secondary", 3: "success", 4: "danger" };
 
@@ -87,7 +86,7 @@ function body(message, parent, page) {
 		chip.append(el("span", "size", `${Math.round(file.size / 1024)} KB`));
 	}
 	for (const embed of message.embeds || []) parent.append(embedNode(embed, page));
-	if (message.components && message.components.length) parent.append(componentsNode(message.components, page));
+	if (message.components?.length) parent.append(componentsNode(message.components, page));
 }
 
 export function messageNode(message, previous, page) {
@@ -124,7 +123,7 @@ export function messageNode(message, previous, page) {
 }
 
 function isProgress(message) {
-	return !(message.embeds && message.embeds.length) && /^(Reading messages|Summarizing)/.test(message.content || "");
+	return !message.embeds?.length && /^(Reading messages|Summarizing)/.test(message.content || "");
 }
 
 /** One interaction: who used what, the bot's answer, then its follow-ups, each as Discord lists them. */
@@ -150,10 +149,12 @@ export function replyNodes(item, page) {
 		nodes.push(node);
 	};
 	if (item.answer.status !== 200 || !answer.type) {
-		message((node) => node.append(el("div", "error-line", `The Worker answered ${item.answer.status}: ${answer.error || JSON.stringify(answer)}`)));
+		message((node) =>
+			node.append(el("div", "error-line", `The Worker answered ${item.answer.status}: ${answer.error || JSON.stringify(answer)}`)),
+		);
 		return nodes;
 	}
-	const flags = answer.data && answer.data.flags;
+	const flags = answer.data?.flags;
 	if (answer.type === 4) message((node) => body(answer.data, node, page), flags);
 	else if (answer.type === 5) {
 		const original = item.records.filter((record) => record.messageId === "@original").at(-1);
@@ -163,7 +164,8 @@ export function replyNodes(item, page) {
 				if (original) node.append(el("div", "progress content", original.body.content));
 			}, flags);
 		} else message((node) => body(original.body, node, page), flags);
-		for (const followUp of item.records.filter((record) => record.method === "POST")) message((node) => body(followUp.body, node, page), followUp.body.flags);
+		for (const followUp of item.records.filter((record) => record.method === "POST"))
+			message((node) => body(followUp.body, node, page), followUp.body.flags);
 	} else message((node) => node.append(el("div", "system", `(answer of type ${answer.type})`)));
 	return nodes;
 }
