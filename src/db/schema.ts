@@ -1,6 +1,7 @@
 // The D1 schema: guild settings, summary history, usage events, member opt-outs and digest schedules.
-// drizzle-kit turns it into migrations/; rows are typed from it. No message content is stored anywhere:
-// a summary is stored as the bot rendered it, and only for the guild's retention period.
+// drizzle-kit turns it into migrations/; rows are typed from it. No member's words are stored anywhere: a
+// summary's row says what was summarized (channel, range, style, counts, time, the first message for a
+// jump link), and only for the guild's retention period.
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { STYLES } from "../domain/styles";
 
@@ -40,8 +41,6 @@ export const summaries = sqliteTable(
 		/** The model's name, or "extractive". */
 		model: text("model").notNull(),
 		public: integer("public", { mode: "boolean" }).notNull(),
-		/** The summary as rendered for Discord (JSON). */
-		rendered: text("rendered").notNull(),
 		messageCount: integer("message_count").notNull(),
 		tokensIn: integer("tokens_in").notNull().default(0),
 		tokensOut: integer("tokens_out").notNull().default(0),

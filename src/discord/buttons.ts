@@ -4,6 +4,7 @@
 import {
 	type APIActionRowComponent,
 	type APIButtonComponent,
+	type APIMessage,
 	type APIMessageTopLevelComponent,
 	ButtonStyle,
 	ComponentType,
@@ -39,10 +40,11 @@ export function parseButtonId(customId: string): ButtonRequest | undefined {
 
 /**
  * The buttons that make sense for a result: Refresh only when it quotes newest messages unsummarized
- * (`refreshable`), no "Shorter" under a brief one, no "Post publicly" under a public one.
+ * (`refreshable`), no "Shorter" under a brief one, and "Post publicly" only under a private summary of
+ * the channel it is shown in.
  */
 export function summaryButtons(
-	request: Pick<SummaryRequest, "channelId" | "range" | "style" | "public"> & { refreshable?: boolean },
+	request: Pick<SummaryRequest, "channelId" | "origin" | "range" | "style" | "public"> & { refreshable?: boolean },
 ): APIActionRowComponent<APIButtonComponent>[] {
 	const button = (
 		action: ButtonAction,
@@ -58,16 +60,38 @@ export function summaryButtons(
 		...(request.refreshable ? [button("refresh", "Refresh")] : []),
 		...(request.style !== "brief" ? [button("shorter", "Shorter")] : []),
 		...(request.style !== "detailed" ? [button("detail", "More detail")] : []),
-		...(!request.public ? [button("public", "Post publicly", ButtonStyle.Primary)] : []),
+		...(!request.public && request.origin === request.channelId ? [button("public", "Post publicly", ButtonStyle.Primary)] : []),
 	];
 	return buttons.length ? [{ type: ComponentType.ActionRow, components: buttons }] : [];
 }
 
+/** Why a summary asked to be public is not: it summarizes another channel than the one it is shown in. */
+export function privateBecause(channelId: string): string {
+	return `Only you can see this: a summary of <#${channelId}> is never posted in another channel, where members may not be able to read it.`;
+}
+
+/** The custom ids of a message's components. */
+function customIds(components: readonly APIMessageTopLevelComponent[] | undefined): string[] {
+	return (components ?? []).flatMap((row) =>
+		row.type === ComponentType.ActionRow
+			? row.components.flatMap((component) => ("custom_id" in component ? [component.custom_id] : []))
+			: [],
+	);
+}
+
+/**
+ * Whether a click is on a button the bot made: on one of its own messages, among that message's
+ * components. Anyone can post a message with a button whose custom_id looks like ours.
+ */
+export function isOwnButton(click: {
+	application_id: string;
+	message: Pick<APIMessage, "author" | "components">;
+	data: { custom_id: string };
+}): boolean {
+	return click.message.author?.id === click.application_id && customIds(click.message.components).includes(click.data.custom_id);
+}
+
 /** Whether a result's buttons offer Refresh: a cached result keeps it, whatever else the request changes. */
 export function offersRefresh(components: readonly APIMessageTopLevelComponent[] | undefined): boolean {
-	return (components ?? []).some(
-		(row) =>
-			row.type === ComponentType.ActionRow &&
-			row.components.some((component) => "custom_id" in component && component.custom_id.startsWith(`${PREFIX}:refresh:`)),
-	);
+	return customIds(components).some((id) => id.startsWith(`${PREFIX}:refresh:`));
 }

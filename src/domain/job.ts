@@ -3,6 +3,7 @@
 
 import { HOUR_S, MINUTE_MS, MINUTE_S } from "../lib/time";
 import { DIGEST_STALE_MS, type Schedule } from "./digest-schedule";
+import { MAX_SINCE_SECONDS, MESSAGES } from "./limits";
 import type { Style } from "./styles";
 
 export type Range =
@@ -14,7 +15,10 @@ export type Range =
 /** What a member asked to have summarized. */
 export interface SummaryRequest {
 	guildId: string;
+	/** The channel summarized. */
 	channelId: string;
+	/** The channel the request was made in, where its answer shows. */
+	origin: string;
 	userId: string;
 	range: Range;
 	style: Style;
@@ -25,6 +29,11 @@ export interface SummaryRequest {
 	 * written (summarizer/coverage.ts): the Refresh button. Not answered from the cache.
 	 */
 	fresh?: boolean;
+	/**
+	 * The member asked for a public summary of another channel, which is never posted: members here may
+	 * not be able to read that channel. The answer says so.
+	 */
+	publicRefused?: boolean;
 }
 
 export interface SummaryJob extends SummaryRequest {
@@ -118,8 +127,14 @@ export function rangeKey(range: Range): string {
 export function parseRangeKey(key: string): Range | undefined {
 	const match = key.match(/^(?:n(\d{1,5})|s(\d{1,7})n(\d{1,5})|f(\d{1,20}))$/);
 	if (!match) return undefined;
-	if (match[1]) return { kind: "count", messages: Number(match[1]) };
-	if (match[2]) return { kind: "since", seconds: Number(match[2]), maxMessages: Number(match[3]) };
+	// A key comes back in a button's custom_id: held to the limits a command's options are.
+	const messages = (n: string) => Number(n) >= MESSAGES.min && Number(n) <= MESSAGES.max;
+	if (match[1]) return messages(match[1]) ? { kind: "count", messages: Number(match[1]) } : undefined;
+	if (match[2]) {
+		const seconds = Number(match[2]);
+		if (seconds < MINUTE_S || seconds > MAX_SINCE_SECONDS || !messages(match[3])) return undefined;
+		return { kind: "since", seconds, maxMessages: Number(match[3]) };
+	}
 	return { kind: "from", messageId: match[4] };
 }
 

@@ -33,7 +33,7 @@ export type Decision = Admission & { job: SummaryJob };
  * Whether a queue delivery of a job should run it, and until when its result can be delivered: not when it
  * is done, nor while another delivery runs it, nor once nobody waiting for it can be answered.
  */
-export type Claim = { state: "run"; until: number } | { state: "running" } | { state: "done" } | { state: "expired" };
+export type Claim = { state: "run"; until: number; generation: number } | { state: "running" } | { state: "done" } | { state: "expired" };
 
 /** What a finished job leaves in the cache: its summary under its key, and its other styles under theirs. */
 export interface Cached {
@@ -135,7 +135,7 @@ export class GuildObject extends DurableObject<Env> {
 		if (this.runs.isDone(run.id)) return { state: "done" };
 		const until = this.flights.deadline(run);
 		if (now >= until) return { state: "expired" };
-		return this.flights.lease(run, now + leaseMs, now) ? { state: "run", until } : { state: "running" };
+		return this.flights.lease(run, now + leaseMs, now) ? { state: "run", until, generation: this.generation() } : { state: "running" };
 	}
 
 	/** Gives a claimed run back, so the next delivery can run it at once. */
@@ -154,11 +154,13 @@ export class GuildObject extends DurableObject<Env> {
 	}
 
 	/**
-	 * Ends a run: remembers it done, caches what it made (nothing when it failed), and hands back the
-	 * interactions that joined it, so the consumer delivers to each.
+	 * Ends a run: remembers it done, caches what it made (nothing when it failed, or when it read the
+	 * channel before an opt-out: an older `generation`), and hands back the interactions that joined it, so
+	 * the consumer delivers to each.
 	 */
-	async finish(run: Run, cached: Cached | null = null): Promise<Joiner[]> {
+	async finish(run: Run, cached: Cached | null = null, generation?: number): Promise<Joiner[]> {
 		const now = Date.now();
+		if (generation !== undefined && generation !== this.generation()) cached = null;
 		const expiresAt = now + (cached?.ttlSeconds ?? 0) * SECOND_MS;
 		const joiners = this.ctx.storage.transactionSync(() => {
 			const landed = this.flights.land(run);
@@ -175,14 +177,26 @@ export class GuildObject extends DurableObject<Env> {
 		return this.spanStore.overlapping(scope, firstId, lastId, Date.now());
 	}
 
-	async putSpans(scope: string, spans: Span[]): Promise<void> {
+	/** Keeps what the LLM said of `spans`, unless an opt-out came since the job read them (`generation`). */
+	async putSpans(scope: string, spans: Span[], generation?: number): Promise<void> {
+		if (generation !== undefined && generation !== this.generation()) return;
 		await this.alarmBy(this.spanStore.put(scope, spans, Date.now()));
 	}
 
-	/** Forgets every cached summary and kept span: after an opt-out, they may hold the member's messages. */
+	/**
+	 * Forgets every cached summary and kept span: after an opt-out, they may hold the member's messages. The
+	 * generation moves on, so jobs already reading cannot write theirs back.
+	 */
 	clearCache(): void {
-		this.cache.clear();
-		this.spanStore.clear();
+		this.ctx.storage.transactionSync(() => {
+			this.cache.clear();
+			this.spanStore.clear();
+			this.ctx.storage.sql.exec("UPDATE generation SET value = value + 1");
+		});
+	}
+
+	private generation(): number {
+		return this.ctx.storage.sql.exec<{ value: number }>("SELECT value FROM generation").one().value;
 	}
 
 	/** Drops what has expired, then sleeps until the next expiry. */

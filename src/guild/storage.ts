@@ -30,6 +30,12 @@ const MIGRATIONS = [
 		run_id = (SELECT interaction_id FROM jobs WHERE jobs.key = joiners.key),
 		expires_at = COALESCE((SELECT expires_at FROM jobs WHERE jobs.key = joiners.key), 0);
 	CREATE INDEX joiners_by_run ON joiners (key, run_id);`,
+	// 3: where a joiner asked, for its buttons: "Post publicly" only under a summary of that channel.
+	`ALTER TABLE joiners ADD COLUMN origin TEXT NOT NULL DEFAULT '';`,
+	// 4: the cache's generation, moved on by every opt-out, so a job that started before one cannot write
+	// back what it read.
+	`CREATE TABLE generation (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL);
+	INSERT INTO generation (id, value) VALUES (1, 0);`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

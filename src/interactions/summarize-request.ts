@@ -8,10 +8,11 @@ import {
 	type APIMessageComponentInteraction,
 	ApplicationCommandOptionType,
 } from "discord-api-types/v10";
-import type { ButtonRequest } from "../discord/buttons";
+import { type ButtonRequest, isOwnButton } from "../discord/buttons";
 import { listNames, missingToRead } from "../discord/permissions";
-import type { Range, SummaryRequest, Unchosen } from "../domain/job";
+import { type Range, type SummaryRequest, TOKEN_LIFETIME_MS, type Unchosen } from "../domain/job";
 import { MAX_SINCE_SECONDS, MESSAGES } from "../domain/limits";
+import { timeOf } from "../domain/snowflake";
 import { DEFAULT_STYLE, STYLES, type Style } from "../domain/styles";
 import { parseDuration } from "../lib/duration";
 import { err, ok, type Result } from "../lib/result";
@@ -46,6 +47,7 @@ function origin(interaction: APIApplicationCommandInteraction | APIMessageCompon
 		guildId: interaction.guild_id,
 		userId: interaction.member.user.id,
 		channelId,
+		origin: channelId,
 		lastMessageId: channel && "last_message_id" in channel ? (channel.last_message_id ?? undefined) : undefined,
 		locale: interaction.locale,
 	};
@@ -105,13 +107,17 @@ export function parseSummarize(interaction: APIChatInputApplicationCommandIntera
 
 	const refusal = accessRefusal(channelId, memberPermissions, botPermissions);
 	if (refusal) return err(refusal);
+	// Members here may not be able to read another channel: its summary is only ever shown to the asker.
+	const askedPublic = values.get("public") === true;
+	const elsewhere = channelId !== from.channelId;
 	return ok({
 		...from,
 		channelId,
 		lastMessageId,
 		range: range.value,
 		style,
-		public: values.get("public") === true,
+		public: askedPublic && !elsewhere,
+		...(askedPublic && elsewhere ? { publicRefused: true } : {}),
 		unchosen: { style: !values.has("style"), language: true },
 	});
 }
@@ -131,19 +137,17 @@ export function parseSummarizeFromHere(interaction: APIMessageApplicationCommand
 }
 
 /** A click on a summary's button: the same request again, refreshed, shorter, more detailed or public. */
-export function parseSummaryButton(interaction: APIMessageComponentInteraction, button: ButtonRequest): Parsed {
+export function parseSummaryButton(interaction: APIMessageComponentInteraction, button: ButtonRequest, now = Date.now()): Parsed {
 	const from = origin(interaction);
 	if (!from) return err(GUILD_ONLY);
+	if (!isOwnButton(interaction)) return err(NOT_MINE);
 	const sameChannel = button.channelId === from.channelId;
 	if (sameChannel) {
 		const refusal = accessRefusal(from.channelId, interaction.member?.permissions, interaction.app_permissions);
 		if (refusal) return err(refusal);
-	} else if (interaction.message.interaction_metadata?.user.id !== from.userId) {
-		// Discord sends permissions for the channel the button is in, not the one summarized: only the member
-		// who asked (and was checked for that channel then) may use the buttons of another channel's summary.
-		return err(
-			`Only the member who asked for this summary can use its buttons. Try \`/summarize channel:\` <#${button.channelId}> yourself.`,
-		);
+	} else {
+		const refusal = otherChannelRefusal(interaction, button, from.userId, now);
+		if (refusal) return err(refusal);
 	}
 	return ok({
 		...from,
@@ -155,6 +159,24 @@ export function parseSummaryButton(interaction: APIMessageComponentInteraction, 
 		...(button.action === "refresh" ? { fresh: true } : {}),
 		unchosen: { style: false, language: true },
 	});
+}
+
+const NOT_MINE = "That button isn't on one of my summaries, so I won't act on it. Use `/summarize` to ask for one.";
+
+/**
+ * Discord sends permissions for the channel the button is in, not the one summarized, so a button of
+ * another channel's summary is trusted only as far as the request that made it: for the member who asked
+ * (checked for that channel then), while that check is as fresh as an interaction's 15 minutes, and never
+ * to post that channel's content here.
+ */
+function otherChannelRefusal(interaction: APIMessageComponentInteraction, button: ButtonRequest, userId: string, now: number) {
+	const asked = interaction.message.interaction_metadata;
+	const again = `Ask again with \`/summarize channel:\` <#${button.channelId}>.`;
+	if (button.action === "public")
+		return `A summary of <#${button.channelId}> is never posted here: members here may not be able to read it.`;
+	if (asked?.user.id !== userId) return `Only the member who asked for this summary can use its buttons. ${again}`;
+	if (now - timeOf(asked.id) > TOKEN_LIFETIME_MS) return `The buttons of a summary of another channel work for 15 minutes. ${again}`;
+	return undefined;
 }
 
 function accessRefusal(channelId: string, member: string | undefined, bot: string | undefined): string | undefined {

@@ -1,7 +1,7 @@
 // /summarize and "Summarize from here": validate, then one call to the guild's Durable Object,
 // whose decision becomes the answer. No history is read here; the queue consumer does that.
 import type { APIInteraction, APIInteractionResponse } from "discord-api-types/v10";
-import { offersRefresh, summaryButtons } from "../discord/buttons";
+import { offersRefresh, privateBecause, summaryButtons } from "../discord/buttons";
 import { ephemeral, message, thinking } from "../discord/responses";
 import { type SummaryJob, summaryKey } from "../domain/job";
 import { admit } from "../guild/client";
@@ -32,7 +32,12 @@ function fromCache(summary: SummaryMessage, job: SummaryJob): SummaryMessage {
 			: embed,
 	);
 	const components = summaryButtons({ ...job, refreshable: offersRefresh(summary.components) });
-	return { ...summary, embeds, ...(components.length ? { components } : {}) };
+	return {
+		...summary,
+		embeds,
+		...(components.length ? { components } : {}),
+		...(job.publicRefused ? { content: privateBecause(job.channelId) } : {}),
+	};
 }
 
 export function answer(admission: Admission, job: SummaryJob): APIInteractionResponse {

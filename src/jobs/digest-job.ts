@@ -25,6 +25,7 @@ export function digestWork(job: DigestJob, botId: string): Work {
 	return {
 		guildId: job.guildId,
 		channelId: job.channelId,
+		origin: job.channelId,
 		userId: botId,
 		range: { kind: "since", seconds: job.seconds, maxMessages: MESSAGES.max },
 		style: job.style,
@@ -86,7 +87,7 @@ export function digestKind(job: DigestJob, env: Env): JobKind<Result> {
 		name: "digest",
 		guildId: job.guildId,
 		run: digestRun(job),
-		make: (startedAt) => makeSummary(work, env, startedAt, SILENT),
+		make: (startedAt, generation) => makeSummary(work, env, { startedAt, generation }, SILENT),
 		async deliver(result, finish, startedAt) {
 			const denied = await postOrDenied(env, job, result);
 			await finish();

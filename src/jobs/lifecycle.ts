@@ -23,8 +23,11 @@ export interface JobKind<R> {
 	name: "summary" | "digest";
 	guildId: string;
 	run: Run;
-	/** Makes the result: the costly part, done once per run. */
-	make(startedAt: number): Promise<R>;
+	/**
+	 * Makes the result: the costly part, done once per run. What it keeps in the guild's object on the way
+	 * carries `generation`, so that an opt-out meanwhile voids it.
+	 */
+	make(startedAt: number, generation: number): Promise<R>;
 	/**
 	 * Delivers the result; `finish` ends the run in the guild's object, caching what it is given, and
 	 * returns who joined.
@@ -34,6 +37,11 @@ export interface JobKind<R> {
 	record(outcome: Extract<JobOutcome, "expired" | "failed">, startedAt: number): Promise<unknown>;
 	/** After the last retry: tells whoever waits (the joiners, and the job's own requester) that it failed. */
 	giveUp(joiners: Joiner[]): Promise<void>;
+}
+
+interface Made<R> {
+	result: R;
+	generation: number;
 }
 
 /** Retry delay after a failed delivery: from 10 s, doubling, with jitter, at most 5 minutes. */
@@ -55,10 +63,11 @@ export async function runJob<R>(message: Message, env: Env, kind: JobKind<R>): P
 		if (claim.state === "done") return message.ack();
 		if (claim.state === "running") return message.retry({ delaySeconds: RUNNING_ELSEWHERE_S });
 
+		// A result kept by an earlier delivery keeps the generation it was read in.
 		const kept = await guild.keptResult(run.id);
-		const result: R = kept ? JSON.parse(kept) : await kind.make(startedAt);
-		if (!kept) await guild.keepResult(run.id, JSON.stringify(result), claim.until);
-		await kind.deliver(result, (cached) => guild.finish(run, cached ?? null), startedAt);
+		const made: Made<R> = kept ? JSON.parse(kept) : { result: await kind.make(startedAt, claim.generation), generation: claim.generation };
+		if (!kept) await guild.keepResult(run.id, JSON.stringify(made), claim.until);
+		await kind.deliver(made.result, (cached) => guild.finish(run, cached ?? null, made.generation), startedAt);
 		message.ack();
 	} catch (error) {
 		log({ event: "job.failed", kind: kind.name, guild: kind.guildId, attempt: message.attempts, reason: reason(error) });

@@ -28,7 +28,18 @@ const EXTRACTIVE_VIEWS_MAX_LINES = 1000;
 /** What the pipeline needs of a job: a summary request, its id, and the moment its range ends. */
 export type Work = Pick<
 	SummaryJob,
-	"guildId" | "channelId" | "userId" | "range" | "style" | "locale" | "public" | "fresh" | "interactionId" | "requestedAt" | "admittedAt"
+	| "guildId"
+	| "channelId"
+	| "origin"
+	| "userId"
+	| "range"
+	| "style"
+	| "locale"
+	| "public"
+	| "fresh"
+	| "interactionId"
+	| "requestedAt"
+	| "admittedAt"
 >;
 
 /** Shows how a long job is getting on; a job nobody watches passes SILENT. */
@@ -63,8 +74,18 @@ function llmFor(env: Env) {
 	return { client: new OpenAI({ apiKey: env.OPENAI_API_KEY, baseURL: env.OPENAI_BASE_URL, maxRetries: 0 }), model: env.OPENAI_MODEL };
 }
 
-/** `otherStyles`: also render the summary in the other styles, for the guild's cache (an interaction's job). */
-export async function makeSummary(job: Work, env: Env, startedAt: number, progress: Progress, otherStyles = false): Promise<Result> {
+/**
+ * `run`: when the job started, and the guild object's generation then (spans kept carry it). `otherStyles`:
+ * also render the summary in the other styles, for the guild's cache (an interaction's job).
+ */
+export async function makeSummary(
+	job: Work,
+	env: Env,
+	run: { startedAt: number; generation: number },
+	progress: Progress,
+	otherStyles = false,
+): Promise<Result> {
+	const { startedAt } = run;
 	const client = restFor(env);
 	let messages: APIMessage[];
 	try {
@@ -92,7 +113,10 @@ export async function makeSummary(job: Work, env: Env, startedAt: number, progre
 	const guild = guildObject(env, job.guildId);
 	const outcome = await summarize(lines, job, {
 		llm: llmFor(env),
-		spans: { get: (scope, firstId, lastId) => guild.spans(scope, firstId, lastId), put: (scope, spans) => guild.putSpans(scope, spans) },
+		spans: {
+			get: (scope, firstId, lastId) => guild.spans(scope, firstId, lastId),
+			put: (scope, spans) => guild.putSpans(scope, spans, run.generation),
+		},
 	});
 	const elapsedMs = Date.now() - startedAt;
 	const renderAs = (summary: Summary, style: Style) =>
@@ -114,7 +138,7 @@ export async function makeSummary(job: Work, env: Env, startedAt: number, progre
 		summary: rendered[0],
 		views,
 		outcome: { ...outcome, whole: undefined },
-		history: historyRow(job, messages, outcome, rendered, elapsedMs),
+		history: historyRow(job, messages, outcome, elapsedMs),
 	};
 }
 
@@ -138,14 +162,8 @@ function otherViews(
 		});
 }
 
-/** The summary's history row: what /summaries lists. */
-function historyRow(
-	job: Work,
-	messages: APIMessage[],
-	outcome: Outcome,
-	rendered: RenderedMessage[],
-	elapsedMs: number,
-): Omit<SummaryRow, "createdAt"> {
+/** The summary's history row: what /summaries lists, and no member's words. */
+function historyRow(job: Work, messages: APIMessage[], outcome: Outcome, elapsedMs: number): Omit<SummaryRow, "createdAt"> {
 	const { range } = job;
 	const { model, usage } = outcome.summary;
 	return {
@@ -163,7 +181,6 @@ function historyRow(
 		language: job.locale,
 		model,
 		public: job.public,
-		rendered: JSON.stringify(rendered),
 		messageCount: messages.length,
 		tokensIn: usage.tokensIn,
 		tokensOut: usage.tokensOut,

@@ -2,7 +2,7 @@
 // delivered to that message and to every interaction that joined the job, each with its own visibility
 // and buttons; cached in every style it came in. A delivery that fails for good (the member dismissed
 // the message, or its token expired) ends that delivery only: the others are still made and cached.
-import { summaryButtons } from "../discord/buttons";
+import { privateBecause, summaryButtons } from "../discord/buttons";
 import { errorMessage } from "../discord/render";
 import { restFor } from "../discord/rest";
 import { deliver, isFinalFailure, progressReporter, type WebhookMessage } from "../discord/webhooks";
@@ -17,15 +17,27 @@ const COMMANDS: Record<SummaryJob["range"]["kind"], string> = { count: "summariz
 const GAVE_UP = "Sorry, I couldn't make this summary: Discord or the summarizer kept failing. Please try again later.";
 
 /** Someone waiting for the job's result: its requester or a joiner, each answered as it asked. */
-type Recipient = Pick<Joiner, "applicationId" | "token" | "public" | "expiresAt">;
+type Recipient = Pick<Joiner, "applicationId" | "token" | "public" | "origin" | "expiresAt"> & Pick<SummaryJob, "publicRefused">;
 
 const live = (recipient: Recipient) => Date.now() < recipient.expiresAt;
 
-/** The result as `recipient` sees it: the buttons under a summary are those that fit its own request. */
+/**
+ * The result as `recipient` sees it: the buttons under a summary are those that fit its own request, and
+ * the first message says why it is private when a public one was asked for and refused.
+ */
 function shownTo(job: SummaryJob, result: Result, recipient: Recipient): WebhookMessage[] {
 	if (!result.history) return result.messages;
-	const components = summaryButtons({ ...job, public: recipient.public, refreshable: result.outcome?.summary.newest !== undefined });
-	return result.messages.map((message) => (message.components?.length ? { ...message, components } : message));
+	const components = summaryButtons({
+		...job,
+		public: recipient.public,
+		origin: recipient.origin,
+		refreshable: result.outcome?.summary.newest !== undefined,
+	});
+	return result.messages.map((message, i) => ({
+		...message,
+		...(message.components?.length ? { components } : {}),
+		...(i === 0 && recipient.publicRefused ? { content: privateBecause(job.channelId) } : {}),
+	}));
 }
 
 /** What a job that fits one message leaves in the cache: that summary, and its other styles under their keys. */
@@ -58,7 +70,7 @@ export function summaryKind(job: SummaryJob, env: Env): JobKind<Result> {
 		name: "summary",
 		guildId: job.guildId,
 		run,
-		make: (startedAt) => makeSummary(job, env, startedAt, progressReporter(rest, job, startedAt), true),
+		make: (startedAt, generation) => makeSummary(job, env, { startedAt, generation }, progressReporter(rest, job, startedAt), true),
 		async deliver(result, finish, startedAt) {
 			// Past its token's life the requester can't be answered: the job ran for those who joined later.
 			const answerable = live(requester);

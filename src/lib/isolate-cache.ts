@@ -23,6 +23,10 @@ export class IsolateCache<T> {
 		if (this.entries.size > ISOLATE_CACHE_LIMITS.entries) this.entries.delete(this.entries.keys().next().value!);
 	}
 
+	delete(key: string): void {
+		this.entries.delete(key);
+	}
+
 	clear(): void {
 		this.entries.clear();
 	}

@@ -7,19 +7,11 @@
 import type { APIMessage } from "discord-api-types/v10";
 import type { Range } from "../domain/job";
 import { MESSAGES } from "../domain/limits";
+import { snowflakeAt, timeOf } from "../domain/snowflake";
 import { SECOND_MS } from "../lib/time";
 
-const DISCORD_EPOCH = 1_420_070_400_000n;
+/** Discord's most messages a page. */
 const PAGE = 100;
-
-/** The smallest snowflake of a moment: every message sent at or after `ms` has an id at least this. */
-export function snowflakeAt(ms: number): bigint {
-	return (BigInt(ms) - DISCORD_EPOCH) << 22n;
-}
-
-export function timeOf(id: bigint): number {
-	return Number((id >> 22n) + DISCORD_EPOCH);
-}
 
 export interface HistoryOptions {
 	/** GET a path of Discord's API (the REST client's `get`). */

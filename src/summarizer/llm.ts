@@ -106,6 +106,7 @@ export async function callModel(
 					{ role: "user", content: userPrompt(rendered) },
 				],
 				response_format: { type: "json_schema", json_schema: { name: "summary", strict: true, schema: SUMMARY_SCHEMA } },
+				max_completion_tokens: MAX_OUTPUT_TOKENS,
 			},
 			{ timeout: options.timeoutMs, maxRetries: 0 },
 		);
@@ -129,8 +130,19 @@ function classify(error: unknown): LlmFailure {
 	return "server";
 }
 
-const IMAGE = /!\[[^\]]*\]\([^)]*\)/g;
-const MARKDOWN_LINK = /\[([^\]]*)\]\(([^)\s]+)[^)]*\)/g;
+/**
+ * An answer's most tokens: 12 points and the action items of a busy window fit well inside, and a model
+ * steered into writing on and on stops here (the answer is then cut short, and asked again in halves).
+ */
+export const MAX_OUTPUT_TOKENS = 4096;
+/** A point's most characters, cut before any check looks at it: two sentences fit many times over. */
+export const MAX_ITEM_CHARS = 600;
+
+// Every pattern is linear in its input: each quantifier is bounded and stops at the characters that
+// would end it, so no input makes the engine backtrack over what it already read (a point of repeated
+// `[](` took seconds with unbounded ones).
+const IMAGE = /!\[[^[\]]{0,200}\]\([^()]{0,500}\)/g;
+const MARKDOWN_LINK = /\[([^[\]]{0,200})\]\(([^()\s]{1,500})(?:\s[^()]{0,200})?\)/g;
 const URL = /https?:\/\/[^\s)>\]]+/g;
 
 /**
@@ -144,6 +156,7 @@ export function checkOutput(raw: unknown, lines: Line[]): Pick<LlmResult, "point
 	const names = new Set(lines.map((line) => line.author.toLowerCase()));
 	const clean = (text: string) =>
 		text
+			.slice(0, MAX_ITEM_CHARS)
 			.replace(IMAGE, "")
 			.replace(MARKDOWN_LINK, (link, label: string, url: string) => (input.includes(url) ? link : label))
 			.replace(URL, (url) => (input.includes(url) ? url : ""))

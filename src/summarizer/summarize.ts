@@ -9,6 +9,7 @@ import { summaryLanguage } from "../domain/job";
 import { type Line, messageCount } from "../domain/line";
 import type { Style } from "../domain/styles";
 import type { Span, Summary } from "../domain/summary";
+import { IsolateCache } from "../lib/isolate-cache";
 import { log } from "../lib/log";
 import { retry, type Sleep } from "../lib/retry";
 import { MINUTE_MS, SECOND_MS } from "../lib/time";
@@ -45,6 +46,7 @@ export interface SummarizeDeps {
 }
 
 export interface SummaryAsk {
+	guildId: string;
 	channelId: string;
 	style: Style;
 	locale: string;
@@ -63,8 +65,29 @@ export interface Outcome {
 }
 
 // After repeated failures the LLM is left alone for a while, so jobs don't each wait out its timeouts.
-const breaker = { failures: 0, openUntil: 0 };
+// Failures of the service itself (unreachable, 5xx, 429, quota) pause it for every guild in the isolate;
+// an answer that is invalid or cut short may be one guild's messages steering the model, and pauses that
+// guild only, so a hostile message cannot switch the LLM off for everyone.
 const BREAKER = { failures: 3, openMs: MINUTE_MS, quotaOpenMs: 10 * MINUTE_MS };
+const SERVICE_FAILURES: ReadonlySet<LlmFailure> = new Set(["quota", "rate_limited", "server", "timeout"]);
+interface Breaker {
+	failures: number;
+	openUntil: number;
+}
+const service: Breaker = { failures: 0, openUntil: 0 };
+const guilds = new IsolateCache<Breaker>();
+
+/** The breaker a failure of `reason` counts on: the service's, or `guildId`'s own. */
+function breakerFor(reason: LlmFailure, guildId: string, now: number): Breaker {
+	if (SERVICE_FAILURES.has(reason)) return service;
+	const breaker = guilds.get(guildId, now) ?? { failures: 0, openUntil: 0 };
+	guilds.put(guildId, breaker, now + BREAKER.openMs, now);
+	return breaker;
+}
+
+function isOpen(guildId: string, now: number): boolean {
+	return service.openUntil > now || (guilds.get(guildId, now)?.openUntil ?? 0) > now;
+}
 
 export async function summarize(lines: Line[], request: SummaryAsk, deps: SummarizeDeps, now = Date.now()): Promise<Outcome> {
 	if (!deps.llm) return wholly(lines, request.style, "no_key");
@@ -73,15 +96,17 @@ export async function summarize(lines: Line[], request: SummaryAsk, deps: Summar
 	const kept = async () => usable(lines, (await deps.spans?.get(scope, lines[0].messageIds[0], lines.at(-1)!.messageIds.at(-1)!)) ?? []);
 	const spans = await kept();
 	let reason: Outcome["fallback"] = "breaker_open";
-	if (breaker.openUntil <= now) {
+	if (!isOpen(request.guildId, now)) {
 		try {
 			const runs = uncovered(lines, spans);
 			const newest = request.fresh ? undefined : newestOnly(lines, runs);
 			const made = newest ? NOTHING_MADE : await callsFor(lines, runs, request, llm, deps, scope);
-			breaker.failures = 0;
+			service.failures = 0;
+			guilds.delete(request.guildId);
 			return fromSpans(lines, request.style, llm.model, spans, made, newest, null);
 		} catch (error) {
 			if (!(error instanceof LlmUnavailable)) throw error;
+			const breaker = breakerFor(error.reason, request.guildId, now);
 			breaker.failures++;
 			if (error.reason === "quota") breaker.openUntil = now + BREAKER.quotaOpenMs;
 			else if (breaker.failures >= BREAKER.failures) breaker.openUntil = now + BREAKER.openMs;

@@ -11,6 +11,7 @@ import {
 	PermissionFlagsBits,
 } from "discord-api-types/v10";
 import { afterEach, beforeEach, expect, type MockInstance, vi } from "vitest";
+import { snowflakeAt } from "../../src/domain/snowflake";
 import { toHex } from "../../src/lib/hex";
 import { buttonInteraction, chatInputInteraction, type Invocation, messageCommandInteraction } from "../stand-ins/discord-interactions";
 import { messageObject } from "../stand-ins/discord-messages";
@@ -152,8 +153,22 @@ export function expectNothingEnqueued(): void {
 	});
 }
 
-/** A click on a button of a message that `requesterId`'s command produced. */
-export function buttonClick(customId: string, context: Context = {}, requesterId?: string) {
+/**
+ * A click on a button of a message that `requesterId`'s command produced (by default the clicker's), at
+ * `askedAt` (now); by default the bot's own message holding that button.
+ */
+export function buttonClick(
+	customId: string,
+	context: Context = {},
+	message: { requesterId?: string; authorId?: string; customIds?: string[]; askedAt?: number } = {},
+) {
 	const from = invocation(context);
-	return buttonInteraction(from, customId, { id: id(), requester: { ...from.user, id: requesterId ?? from.user.id } });
+	const askedId = message.askedAt === undefined ? undefined : (snowflakeAt(message.askedAt) + 1n).toString();
+	return buttonInteraction(from, customId, {
+		id: id(),
+		requester: { ...from.user, id: message.requesterId ?? from.user.id },
+		authorId: message.authorId,
+		customIds: message.customIds,
+		askedId,
+	});
 }

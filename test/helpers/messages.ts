@@ -1,6 +1,6 @@
 // Discord message objects for tests, shaped as the REST API returns them.
 import type { APIMessage, APIUser } from "discord-api-types/v10";
-import { snowflakeAt } from "../../src/summarizer/history";
+import { snowflakeAt } from "../../src/domain/snowflake";
 import { messageObject } from "../stand-ins/discord-messages";
 
 export const T0 = Date.UTC(2026, 10, 22, 9);

@@ -209,7 +209,6 @@ describe("settings the guild's Durable Object enforces", () => {
 			language: "en-US",
 			model: "extractive",
 			public: false,
-			rendered: "{}",
 			messageCount: 2,
 			createdAt: new Date(),
 		};

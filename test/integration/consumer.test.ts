@@ -36,6 +36,7 @@ function job(overrides: Partial<SummaryJob> = {}): SummaryJob {
 		version: 1,
 		...summaryKey(base, id()),
 		...base,
+		origin: base.channelId,
 		interactionId: id(),
 		applicationId: env.DISCORD_APPLICATION_ID,
 		token: `token-${id()}`,
@@ -86,6 +87,9 @@ describe("the consumer", () => {
 
 		const [row] = await db.select().from(summaries).where(eq(summaries.id, summaryJob.interactionId));
 		expect(row).toMatchObject({ guildId: summaryJob.guildId, model: "extractive", messageCount: 6, firstMessageId: messages[0].id });
+		// D1 keeps what /summaries shows, never the members' words (an extractive summary quotes them).
+		const stored = JSON.stringify(await env.DB.prepare("SELECT * FROM summaries WHERE id = ?").bind(summaryJob.interactionId).all());
+		expect(stored).not.toContain("We decided to ship");
 		const [event] = await db.select().from(usageEvents).where(eq(usageEvents.id, summaryJob.interactionId));
 		expect(event.outcome).toBe("delivered");
 
@@ -393,6 +397,15 @@ describe("the consumer", () => {
 			await waiting(leader, joiner);
 			expect((await consume(leader)).explicitAcks).toEqual(["m0"]);
 			expect([await offersPostPublicly(leader.token), await offersPostPublicly(joiner.token)]).toEqual([true, false]);
+		});
+
+		it("that asked in another channel is told why its summary is private, and offered no Post publicly", async () => {
+			const leader = job({ origin: id(), publicRefused: true });
+			await seedChannel(leader.channelId, conversation());
+			expect((await consume(leader)).explicitAcks).toEqual(["m0"]);
+			const [delivered] = await resultsFor(leader.token);
+			expect((delivered.body as { content?: string }).content).toContain("Only you can see this");
+			expect(await offersPostPublicly(leader.token)).toBe(false);
 		});
 
 		it("is answered even when the requester's own message is gone, and the summary is cached", async () => {

@@ -15,7 +15,7 @@ describe("job claims", () => {
 	it("one delivery runs a job; another waits while it runs, and does nothing once it is done", async () => {
 		const stub = guild();
 		const first = job();
-		expect(await stub.claim(first, 60_000)).toEqual({ state: "run", until: first.expiresAt });
+		expect(await stub.claim(first, 60_000)).toEqual({ state: "run", until: first.expiresAt, generation: 0 });
 		expect(await stub.claim(first, 60_000)).toEqual({ state: "running" });
 		await stub.finish(first, null);
 		expect(await stub.claim(first, 60_000)).toEqual({ state: "done" });
@@ -72,7 +72,7 @@ describe("job claims", () => {
 		expect((await stub.finish(old)).map((joiner) => joiner.interactionId)).toEqual([oldJoiner.interaction_id]);
 		expect(await stub.claim(newer, 60_000)).toEqual({ state: "running" });
 		expect(await stub.finish(newer)).toEqual([
-			{ interactionId: newerJoiner.interaction_id, applicationId: "1", token: "t", public: true, expiresAt: newer.expiresAt },
+			{ interactionId: newerJoiner.interaction_id, applicationId: "1", token: "t", public: true, origin: "", expiresAt: newer.expiresAt },
 		]);
 	});
 });
@@ -94,6 +94,31 @@ describe("spans", () => {
 		expect((await stub.spans("c:en:m", "1150", "5000")).map((s) => s.firstId)).toEqual(["1101"]);
 		expect(await stub.spans("c:en:m", "1201", "5000")).toEqual([]);
 		expect(await stub.spans("c:de:m", "0", "5000")).toEqual([span("1000", "1100")]);
+	});
+
+	it("an opt-out voids what a job that read the channel before it would keep: its spans and its summary", async () => {
+		const stub = guild();
+		const run = job();
+		const claim = await stub.claim(run, 60_000);
+		if (claim.state !== "run") throw new Error(`claimed ${claim.state}`);
+		await stub.clearCache();
+		await stub.putSpans("c:en:m", [span("1", "2")], claim.generation);
+		expect(await stub.spans("c:en:m", "0", "9")).toEqual([]);
+		await stub.finish(
+			run,
+			{ ttlSeconds: 60, summaries: [{ key: "k", summary: { content: "read before the opt-out" } }] },
+			claim.generation,
+		);
+		const asked = await runInDurableObject(
+			stub,
+			(_: GuildObject, state) => state.storage.sql.exec("SELECT COUNT(*) AS n FROM summaries").one().n,
+		);
+		expect(asked).toBe(0);
+		// A job that starts after it keeps what it makes.
+		const later = await stub.claim(job(), 60_000);
+		if (later.state !== "run") throw new Error(`claimed ${later.state}`);
+		await stub.putSpans("c:en:m", [span("1", "2")], later.generation);
+		expect(await stub.spans("c:en:m", "0", "9")).toHaveLength(1);
 	});
 
 	it("are forgotten with the cache, as after an opt-out", async () => {
@@ -122,6 +147,7 @@ describe("storage schema", () => {
 		await runInDurableObject(stub, (_: GuildObject, state) => {
 			const { sql } = state.storage;
 			sql.exec("DROP TABLE schema_version");
+			sql.exec("DROP TABLE generation");
 			sql.exec("DROP TABLE joiners");
 			sql.exec(
 				"CREATE TABLE joiners (interaction_id TEXT PRIMARY KEY, key TEXT NOT NULL, application_id TEXT NOT NULL, token TEXT NOT NULL)",

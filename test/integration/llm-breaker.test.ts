@@ -7,7 +7,7 @@ import { conversation, injectLlmFault, llm, llmCalls, noSleep } from "../helpers
 it("never retries insufficient_quota, and leaves the LLM alone afterwards", async () => {
 	const tag = `q${crypto.randomUUID().slice(0, 8)}`;
 	await injectLlmFault("insufficient_quota", tag);
-	const request = { channelId: "1", style: "brief" as const, locale: "en-US" };
+	const request = { guildId: "1", channelId: "1", style: "brief" as const, locale: "en-US" };
 	expect(await summarize(conversation(tag), request, { llm: llm(), sleep: noSleep })).toMatchObject({
 		fallback: "quota",
 		summary: { model: "extractive" },

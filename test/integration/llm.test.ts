@@ -4,10 +4,11 @@
 import { describe, expect, it } from "vitest";
 import type { Line } from "../../src/domain/line";
 import type { Span } from "../../src/domain/summary";
+import { MAX_OUTPUT_TOKENS } from "../../src/summarizer/llm";
 import { type SpanStore, summarize } from "../../src/summarizer/summarize";
 import { conversation, injectLlmFault, llm, llmCalls, noSleep } from "../helpers/llm";
 
-const request = { channelId: "1", style: "bullets" as const, locale: "en-US" };
+const request = { guildId: "1", channelId: "1", style: "bullets" as const, locale: "en-US" };
 const marker = () => `m${crypto.randomUUID().slice(0, 8)}`;
 
 /** Where spans are kept, as the guild object keeps them, in memory. */
@@ -41,8 +42,13 @@ describe("LLM summaries", () => {
 		expect(cited.every((source) => source >= 0 && source < lines.length)).toBe(true);
 		expect(summary.usage.tokensIn).toBeGreaterThan(0);
 		expect(summary.participants.map((p) => p.name).sort()).toEqual(["alice", "bob", "carol", "dave"]);
-		const [call] = (await llmCalls(tag)) as { messages: { role: string; content: string }[]; response_format: { type: string } }[];
+		const [call] = (await llmCalls(tag)) as {
+			messages: { role: string; content: string }[];
+			response_format: { type: string };
+			max_completion_tokens: number;
+		}[];
 		expect(call.response_format.type).toBe("json_schema");
+		expect(call.max_completion_tokens).toBe(MAX_OUTPUT_TOKENS);
 		expect(call.messages[0].content).toMatch(/Never follow instructions/);
 		expect(call.messages[1].content).toContain(`\n3 dave: ${tag} message 3`);
 	});

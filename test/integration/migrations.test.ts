@@ -49,7 +49,6 @@ describe("D1 migrations", () => {
 				language: "en-US",
 				model: "extractive",
 				public: false,
-				rendered: "{}",
 				messageCount: 10,
 				createdAt: new Date(),
 			}),

@@ -58,6 +58,7 @@ describe("/privacy", () => {
 			token: "t",
 			guildId,
 			channelId: "1",
+			origin: "1",
 			userId: id(),
 			range: { kind: "count", messages: 100 },
 			style: "brief",

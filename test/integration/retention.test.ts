@@ -20,7 +20,6 @@ function summary(id: string, guildId: string, createdAt: number) {
 		language: "en-US",
 		model: "extractive",
 		public: false,
-		rendered: "{}",
 		messageCount: 10,
 		createdAt: new Date(createdAt),
 	};

@@ -21,7 +21,6 @@ function row(guildId: string, channelId: string, requesterId: string, isPublic: 
 		style: "brief" as const,
 		language: "en-US",
 		model: "extractive",
-		rendered: "{}",
 		messageCount: 100,
 		firstMessageId: id(),
 		createdAt: new Date(Date.now() - minutesAgo * 60_000),

@@ -10,7 +10,7 @@ import type { SummaryJob } from "../../src/domain/job";
 import type { GuildObject, SummaryMessage } from "../../src/guild/guild-object";
 import { CACHE_LIMITS } from "../../src/guild/summary-cache";
 import { cacheSummary, finishJob, guild } from "../helpers/guild";
-import { buttonClick, id, sendOk, summarize, summarizeFromHere } from "../helpers/interactions";
+import { buttonClick, id, READ, resolvedChannel, sendOk, summarize, summarizeFromHere } from "../helpers/interactions";
 import { resultsFor } from "../helpers/stand-in";
 
 const realSend = env.SUMMARY_QUEUE.send.bind(env.SUMMARY_QUEUE);
@@ -60,6 +60,7 @@ describe("admission", () => {
 				token: interaction.token,
 				guildId,
 				channelId,
+				origin: channelId,
 				userId: interaction.member.user.id,
 				range: { kind: "since", seconds: 21_600, maxMessages: 10_000 },
 				style: "bullets",
@@ -336,10 +337,49 @@ describe("buttons under a summary", () => {
 			data: { content: expect.stringContaining("you need") },
 		});
 		const other = id();
-		expect(await sendOk(buttonClick(detail(other), { channelId }, id()))).toMatchObject({
+		expect(await sendOk(buttonClick(detail(other), { channelId }, { requesterId: id() }))).toMatchObject({
 			type: 4,
 			data: { content: expect.stringContaining("Only the member who asked") },
 		});
 		expect((await sendOk(buttonClick(detail(other), { channelId }))).type).toBe(5);
+		// Evidence of access to another channel lasts as long as the request that showed it: 15 minutes.
+		expect(await sendOk(buttonClick(detail(other), { channelId }, { askedAt: Date.now() - 16 * 60_000 }))).toMatchObject({
+			type: 4,
+			data: { flags: MessageFlags.Ephemeral, content: expect.stringContaining("work for 15 minutes") },
+		});
+		// Another channel's content is never posted here.
+		const post = buttonId("public", { channelId: other, range: { kind: "count", messages: 100 }, style: "brief" });
+		expect(await sendOk(buttonClick(post, { channelId }))).toMatchObject({
+			type: 4,
+			data: { flags: MessageFlags.Ephemeral, content: expect.stringContaining("never posted here") },
+		});
+		expect(jobs()).toHaveLength(1);
+	});
+
+	it("acts only on its own message's buttons: not a look-alike another author posted, nor an id the message doesn't hold", async () => {
+		const channelId = id();
+		const detail = buttonId("detail", { channelId, range: { kind: "count", messages: 100 }, style: "brief" });
+		for (const click of [
+			buttonClick(detail, { channelId }, { authorId: id() }),
+			buttonClick(
+				detail,
+				{ channelId },
+				{ customIds: [buttonId("shorter", { channelId, range: { kind: "count", messages: 100 }, style: "brief" })] },
+			),
+		]) {
+			expect(await sendOk(click)).toMatchObject({
+				type: 4,
+				data: { flags: MessageFlags.Ephemeral, content: expect.stringContaining("isn't on one of my summaries") },
+			});
+		}
+		expect(jobs()).toEqual([]);
+	});
+
+	it("shows another channel's summary only to the member who asked, and says why when public was asked", async () => {
+		const channelId = id();
+		const other = id();
+		const asked = summarize({ channel: other, public: true }, { channelId }, { [other]: resolvedChannel(other, READ) });
+		expect(await sendOk(asked)).toEqual({ type: 5, data: { flags: MessageFlags.Ephemeral } });
+		expect(jobs()).toEqual([expect.objectContaining({ channelId: other, origin: channelId, public: false, publicRefused: true })]);
 	});
 });

@@ -89,6 +89,7 @@ describe("usage records", () => {
 		const job: Work = {
 			guildId: "g",
 			channelId: "c",
+			origin: "c",
 			userId: "u",
 			range: { kind: "count", messages: 100 },
 			style: "brief",

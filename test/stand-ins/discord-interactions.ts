@@ -101,13 +101,36 @@ export function messageCommandInteraction(invocation: Invocation, name: string, 
 }
 
 /** A click on a button of the message `messageId`, which a command of `requester` produced. */
-export function buttonInteraction(invocation: Invocation, customId: string, message: { id: string; requester: APIUser }) {
+/**
+ * A click on a button of a message: by default the bot's own message, made for `requester`'s request just
+ * now, holding the button clicked; `message` may say otherwise (another author, other buttons, an older request).
+ */
+export function buttonInteraction(
+	invocation: Invocation,
+	customId: string,
+	message: { id: string; requester: APIUser; authorId?: string; customIds?: string[]; askedId?: string },
+) {
+	const buttons = (message.customIds ?? [customId]).map((id) => ({
+		type: ComponentType.Button as const,
+		style: 2 as const,
+		label: id,
+		custom_id: id,
+	}));
 	return {
 		...base(InteractionType.MessageComponent, invocation),
 		message: {
 			id: message.id,
 			channel_id: invocation.channel.id,
-			interaction_metadata: { id: invocation.id(), type: InteractionType.ApplicationCommand, user: message.requester },
+			author: {
+				id: message.authorId ?? invocation.applicationId,
+				username: "Summary Bot",
+				discriminator: "0",
+				global_name: null,
+				avatar: null,
+				bot: true,
+			},
+			components: [{ type: ComponentType.ActionRow as const, components: buttons }],
+			interaction_metadata: { id: message.askedId ?? invocation.id(), type: InteractionType.ApplicationCommand, user: message.requester },
 		},
 		data: { custom_id: customId, component_type: ComponentType.Button as const },
 	};

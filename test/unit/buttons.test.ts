@@ -5,6 +5,7 @@ import { parseRangeKey, rangeKey } from "../../src/domain/job";
 describe("summary buttons", () => {
 	const request = {
 		channelId: "123456789012345678",
+		origin: "123456789012345678",
 		range: { kind: "since", seconds: 21_600, maxMessages: 10_000 } as const,
 		style: "bullets" as const,
 		public: false,
@@ -54,6 +55,12 @@ describe("summary buttons", () => {
 			"summary:detail:abc:n100:brief",
 			"summary:detail:1:n100:haiku",
 			"summary:detail:1:q5:brief",
+			// Ranges beyond what the command accepts.
+			"summary:detail:1:n99999:brief",
+			"summary:detail:1:n1:brief",
+			"summary:detail:1:s9999999n100:brief",
+			"summary:detail:1:s30n100:brief",
+			"summary:detail:1:s3600n10001:brief",
 		]) {
 			expect(parseButtonId(id)).toBeUndefined();
 		}

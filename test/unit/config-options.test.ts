@@ -132,7 +132,13 @@ describe("the settings the guild's Durable Object applies", () => {
 	});
 
 	it("fills in the guild's defaults only where the member chose nothing, and keys the job by them", () => {
-		const base = { channelId: "7", range: { kind: "count", messages: 100 } as const, style: "brief" as const, locale: "en-US" };
+		const base = {
+			channelId: "7",
+			origin: "7",
+			range: { kind: "count", messages: 100 } as const,
+			style: "brief" as const,
+			locale: "en-US",
+		};
 		const job: SummaryJob = {
 			kind: "summary",
 			version: 1,

@@ -5,7 +5,8 @@ import { fc, test } from "@fast-check/vitest";
 import type { APIMessage } from "discord-api-types/v10";
 import { describe, expect } from "vitest";
 import type { Range } from "../../src/domain/job";
-import { bounds, fetchHistory, snowflakeAt } from "../../src/summarizer/history";
+import { snowflakeAt } from "../../src/domain/snowflake";
+import { bounds, fetchHistory } from "../../src/summarizer/history";
 
 const NOW = Date.UTC(2026, 11, 2, 12);
 const MINUTE = 60_000;

@@ -1,6 +1,7 @@
 import type { APIMessage } from "discord-api-types/v10";
 import { describe, expect, it } from "vitest";
-import { fetchHistory, snowflakeAt, timeOf } from "../../src/summarizer/history";
+import { snowflakeAt, timeOf } from "../../src/domain/snowflake";
+import { fetchHistory } from "../../src/summarizer/history";
 
 const NOW = Date.UTC(2026, 10, 22, 12);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Line } from "../../src/domain/line";
-import { checkOutput, systemPrompt, userPrompt } from "../../src/summarizer/llm";
+import { checkOutput, MAX_ITEM_CHARS, systemPrompt, userPrompt } from "../../src/summarizer/llm";
 
 const line = (index: number, author: string, text: string): Line => ({
 	index,
@@ -78,5 +78,34 @@ describe("prompts", () => {
 		expect(system).toMatch(/the most important first/);
 		expect(system).toMatch(/every action item/);
 		expect(userPrompt("[0] a: hi")).toBe("<conversation>\n[0] a: hi\n</conversation>");
+	});
+});
+
+describe("checkOutput against a steered model", () => {
+	// Unbounded patterns took seconds on a few thousand characters of these (and minutes on these lengths).
+	it("checks points built to make pattern matching slow in time linear in their length", () => {
+		for (const trap of ["[](", "![](", "[a](b ", "](", "[[(("]) {
+			const text = trap.repeat(100_000 / trap.length);
+			const { points, actionItems } = checkOutput(
+				{ points: [{ text, sources: [10] }], action_items: [{ text, owner: text, sources: [11] }] },
+				lines,
+			);
+			expect(points[0].text.length).toBeLessThanOrEqual(MAX_ITEM_CHARS);
+			expect(actionItems[0].text.length).toBeLessThanOrEqual(MAX_ITEM_CHARS);
+		}
+	});
+
+	it("cuts a long point before checking it, and still checks links in what is left", () => {
+		const text = `${"word ".repeat(200)}[plan](https://example.com/plan) [x](https://other.example/y "title")`;
+		const { points } = checkOutput({ points: [{ text, sources: [10] }], action_items: [] }, lines);
+		expect(points[0].text.length).toBeLessThanOrEqual(MAX_ITEM_CHARS);
+		const short = checkOutput(
+			{
+				points: [{ text: 'See [plan](https://example.com/plan) and [x](https://other.example/y "title").', sources: [10] }],
+				action_items: [],
+			},
+			lines,
+		);
+		expect(short.points[0].text).toBe("See [plan](https://example.com/plan) and x.");
 	});
 });

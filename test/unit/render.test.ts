@@ -25,7 +25,7 @@ const context: RenderContext = {
 	lines,
 	footer: { model: "gpt-4o-mini", tokens: 1234, elapsedMs: 3210, cached: false },
 };
-const buttons = summaryButtons({ channelId: "2", range: { kind: "count", messages: 100 }, style: "brief", public: false });
+const buttons = summaryButtons({ channelId: "2", origin: "2", range: { kind: "count", messages: 100 }, style: "brief", public: false });
 const summary = (points: Summary["points"], extra: Partial<Summary> = {}): Summary => ({
 	model: "gpt-4o-mini",
 	points,
