@@ -1,12 +1,13 @@
 // The Worker's entry point: wires the parts together and holds no logic of its own.
 import { hourly } from "./cron";
-import { consume } from "./jobs/queue";
 import { router } from "./router";
 
 export { GuildObject } from "./guild/guild-object";
 
 export default {
 	fetch: (request, env, ctx) => router.fetch(request, env, ctx),
-	queue: (batch, env) => consume(batch, env),
+	// Imported on the first batch: the consumer's code (tokenizer, LLM client, summarizer) is most of the Worker,
+	// and an isolate that only answers interactions never compiles it (scripts/build-worker.ts makes it a module).
+	queue: async (batch, env) => (await import("./jobs/queue")).consume(batch, env),
 	scheduled: (controller, env) => hourly(env, controller.scheduledTime),
 } satisfies ExportedHandler<Env, unknown>;
