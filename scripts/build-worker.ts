@@ -1,5 +1,5 @@
-// Builds the Worker into dist/worker/ for wrangler (wrangler.toml's [build], run by `wrangler dev`, `wrangler deploy`
-// and `npm run build`). It bundles as wrangler's own esbuild step does, with one difference wrangler cannot make:
+// Builds the Worker into dist/worker/ for wrangler (wrangler.toml's [build]: `wrangler dev` and `wrangler deploy` run
+// it). It bundles as wrangler's own esbuild step does, with one difference wrangler cannot make:
 // code splitting. The queue consumer's code (the tokenizer's tables, the OpenAI SDK, the summarizer), imported
 // dynamically by src/index.ts, becomes a module of its own that an isolate compiles on its first queue() call, so
 // an isolate answering interactions neither compiles nor evaluates it (README, "Performance and reliability").
@@ -25,7 +25,7 @@ await build({
 	external: ["cloudflare:*"],
 	define: { "process.env.NODE_ENV": JSON.stringify(process.env.NODE_ENV ?? "production") },
 	keepNames: true,
-	// Parsing is most of a cold start's cost: minified, the modules an interaction loads are a third of the size.
+	// A cold isolate parses all it loads: minified, the modules an isolate loads at startup are half the size.
 	// Stack traces keep function names (keepNames) and are mapped back with the uploaded source maps.
 	minify: true,
 	sourcemap: true,
