@@ -16,6 +16,8 @@ const privateKeyPkcs8 = privateKey.export({ format: "der", type: "pkcs8" }).toSt
 const workers = defineProject({
 	plugins: [
 		cloudflareTest({
+			// The source, not wrangler.toml's built main (dist/worker/): tests see every change without a build.
+			main: "./src/index.ts",
 			wrangler: { configPath: "./wrangler.toml" },
 			miniflare: {
 				bindings: {

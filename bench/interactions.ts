@@ -3,8 +3,10 @@
 // req/s, p50/p99 latency and the server's CPU per request, read from /proc for the processes
 // that `wrangler dev` runs (its workerd and its own Node process).
 //   npm run bench                    BENCH_REQUESTS=2000 BENCH_CONCURRENCY=16 by default
-//   BENCH_BASELINE_DIR=<dir>         also PINGs another Worker (POST /, e.g. Discord's sample app) the same way
-//                                    and reports it as `baseline_ping`, for a comparison on the same machine
+//   BENCH_BASELINE_DIR=<dir>         the Worker (POST /) also PINGed the same way, as `baseline_ping`, for a comparison
+//                                    on the same machine (default bench/minimal-endpoint; e.g. Discord's sample app),
+//                                    before the bot's interactions and again after them, as the machine's load drifts;
+//                                    `ratios` divides each interaction's CPU by the mean of the two
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import {
@@ -26,6 +28,7 @@ import { groupProcesses, isAppWorkerd } from "./proc.ts";
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const BASELINE_DIR = process.env.BENCH_BASELINE_DIR ?? join(ROOT, "bench/minimal-endpoint");
 
 interface Cpu {
 	/** The workerd that runs the bot itself. */
@@ -77,6 +80,22 @@ async function drive(url: string, bodies: unknown[], expectType: number, server:
 	};
 }
 
+type Driven = Awaited<ReturnType<typeof drive>>;
+
+/** Each interaction's CPU per request over the baseline's PING, for the app's workerd and for the whole dev server. */
+function ratios(results: Record<string, Driven>, baseline: Pick<Driven, "app_workerd_cpu_ms_per_request" | "server_cpu_ms_per_request">) {
+	const ratio = (a: number, b: number) => Number((a / b).toFixed(2));
+	return Object.fromEntries(
+		Object.entries(results).map(([name, result]) => [
+			name,
+			{
+				app_workerd_cpu: ratio(result.app_workerd_cpu_ms_per_request, baseline.app_workerd_cpu_ms_per_request),
+				server_cpu: ratio(result.server_cpu_ms_per_request, baseline.server_cpu_ms_per_request),
+			},
+		]),
+	);
+}
+
 /** Webhook calls the emulator has recorded: each admitted job ends in one. */
 async function deliveries(emulator: string): Promise<number> {
 	return ((await (await fetch(`${emulator}/__records`)).json()) as unknown[]).length;
@@ -86,12 +105,18 @@ async function main() {
 	const bot = await startBot();
 	const [seederPort, seederInspector] = [await freePort(), await freePort()];
 	const seeder = startWrangler(["--port", String(seederPort), "--inspector-port", String(seederInspector)], join(ROOT, "bench/seeder"));
-	process.on("SIGINT", () => void Promise.all([stopProcess(seeder), bot.stop()]).finally(() => process.exit(130)));
+	const baseline = await startBaseline(BASELINE_DIR);
+	const stopAll = () => Promise.all([stopProcess(seeder), stopProcess(baseline.wrangler), bot.stop()]);
+	process.on("SIGINT", () => void stopAll().finally(() => process.exit(130)));
 	try {
 		const url = `${bot.url}/interactions`;
 		await waitFor(`http://127.0.0.1:${seederPort}/`, () => true);
+		// Any answer: the minimal endpoint answers GET / with 404.
+		await waitFor(baseline.url, () => true, { child: baseline.wrangler });
 		const server = () => serverCpu(bot.wrangler.pid!, bot.port);
 
+		await drive(baseline.url, Array.from({ length: 200 }, ping), 1, baseline.server);
+		const baselineFirst = await drive(baseline.url, Array.from({ length: REQUESTS }, ping), 1, baseline.server);
 		await drive(url, Array.from({ length: 200 }, ping), 1, server);
 		const results: Record<string, unknown> = {};
 		results.ping = await drive(url, Array.from({ length: REQUESTS }, ping), 1, server);
@@ -129,30 +154,36 @@ async function main() {
 			return summarize(channel.guildId, channel.channelId, snowflake(), channel.lastMessageId);
 		});
 		results.summarize_hit = await drive(url, hits, 4, server);
-		if (process.env.BENCH_BASELINE_DIR) results.baseline_ping = await baselinePing(process.env.BENCH_BASELINE_DIR);
+		const baselineLast = await drive(baseline.url, Array.from({ length: REQUESTS }, ping), 1, baseline.server);
 
-		report("interaction-path", { concurrency: CONCURRENCY, ...results });
+		const mean = (field: "app_workerd_cpu_ms_per_request" | "server_cpu_ms_per_request") =>
+			Number(((baselineFirst[field] + baselineLast[field]) / 2).toFixed(3));
+		const baselinePing = {
+			first: baselineFirst,
+			last: baselineLast,
+			app_workerd_cpu_ms_per_request: mean("app_workerd_cpu_ms_per_request"),
+			server_cpu_ms_per_request: mean("server_cpu_ms_per_request"),
+		};
+		report("interaction-path", {
+			concurrency: CONCURRENCY,
+			baseline: BASELINE_DIR,
+			...results,
+			baseline_ping: baselinePing,
+			ratios: ratios(results as Record<string, Driven>, baselinePing),
+		});
 	} finally {
-		await stopProcess(seeder);
-		await bot.stop();
+		await stopAll();
 	}
 }
 
-async function baselinePing(dir: string) {
+/** `wrangler dev` of the baseline Worker, to answer on `url`. */
+async function startBaseline(dir: string) {
 	const [port, inspector] = [await freePort(), await freePort()];
-	const baseline = startWrangler(
+	const wrangler = startWrangler(
 		["--port", String(port), "--inspector-port", String(inspector), "--var", `DISCORD_PUBLIC_KEY:${publicKeyHex}`],
 		dir,
 	);
-	try {
-		const url = `http://127.0.0.1:${port}/`;
-		await waitFor(url, (status) => status === 200);
-		const server = () => serverCpu(baseline.pid!, port);
-		await drive(url, Array.from({ length: 200 }, ping), 1, server);
-		return await drive(url, Array.from({ length: REQUESTS }, ping), 1, server);
-	} finally {
-		await stopProcess(baseline);
-	}
+	return { wrangler, url: `http://127.0.0.1:${port}/`, server: () => serverCpu(wrangler.pid!, port) };
 }
 
 await main();

@@ -40,17 +40,19 @@ const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 function rows(line: Line): string[][] {
 	switch (line.bench) {
 		case "interaction-path": {
-			const path = (label: string, key: string) => {
-				const result = line[key] as Fields | undefined;
-				if (!result) return [];
+			const ratios = line.ratios as Record<string, Fields>;
+			const path = (label: string, result: Fields, key?: string) => {
 				const cpu = `${result.app_workerd_cpu_ms_per_request} ms app / ${result.server_cpu_ms_per_request} ms server CPU per request`;
-				return [[`interaction path: ${label}`, `${result.rps} req/s, p50 ${ms(result.p50_ms)}, p99 ${ms(result.p99_ms)}, ${cpu}`]];
+				const ratio = key ? ` (${ratios[key].app_workerd_cpu}× / ${ratios[key].server_cpu}× the baseline's PING)` : "";
+				return [`interaction path: ${label}`, `${result.rps} req/s, p50 ${ms(result.p50_ms)}, p99 ${ms(result.p99_ms)}, ${cpu}${ratio}`];
 			};
+			const baseline = line.baseline_ping as Record<"first" | "last", Fields>;
 			return [
-				...path("PING", "ping"),
-				...path("/summarize hit", "summarize_hit"),
-				...path("/summarize miss", "summarize_miss"),
-				...path("baseline PING", "baseline_ping"),
+				path("PING", line.ping as Fields, "ping"),
+				path("/summarize hit", line.summarize_hit as Fields, "summarize_hit"),
+				path("/summarize miss", line.summarize_miss as Fields, "summarize_miss"),
+				path("baseline PING, before", baseline.first),
+				path("baseline PING, after", baseline.last),
 			];
 		}
 		case "pipeline":
@@ -64,7 +66,7 @@ function rows(line: Line): string[][] {
 		case "startup": {
 			const startup = (label: string, result: Fields) => [
 				`startup: ${label}`,
-				`${ms(result.startup_cpu_ms)} CPU (median), bundle ${kib(result.bundle_bytes)} / ${kib(result.bundle_gzip_bytes)} gzip`,
+				`${ms(result.startup_cpu_ms)} CPU (median), bundle ${kib(result.bundle_bytes)} / ${kib(result.bundle_gzip_bytes)} gzip, ${kib(result.startup_loads_bytes)} compiled at startup`,
 			];
 			return [
 				startup("the bot", line.bot as Fields),

@@ -2,7 +2,8 @@
 // modules are evaluated (its "Active" figure: the profile's samples less idle ones, garbage collection
 // included), for the bot and for the smallest interactions endpoint (bench/minimal-endpoint/), each built
 // once by the same wrangler on the same machine; their ratio; and the bundles' sizes, raw and gzipped, as
-// wrangler counts them (the modules without source maps). A profile samples every few milliseconds, so one
+// wrangler counts them (the modules without source maps), with the part an isolate compiles at startup (the bot's
+// queue consumer is a module of its own, imported on its first batch). A profile samples every few milliseconds, so one
 // run of a short startup is coarse: the figure is the median of BENCH_STARTUP_RUNS runs (default 7), which
 // alternate between the two Workers so the machine's noise falls on both alike. Local only: the profile is
 // taken in a local workerd. Prints one JSON line. Run: npm run bench:startup
@@ -28,14 +29,39 @@ function activeMs(profile: CpuProfile): number {
 	return micros / 1000;
 }
 
-/** The upload `wrangler deploy --dry-run --outfile` writes is multipart form data: one part per module, source maps among them. */
-async function bundleSizes(path: string): Promise<{ bundle_bytes: number; bundle_gzip_bytes: number }> {
+/** A module's static imports of other modules of the upload; `import("./…")` is left out, as a dynamic import is only
+ * fetched when it runs. */
+function staticImports(code: string): string[] {
+	return [...code.matchAll(/\b(?:from\s*|import\s*)["']\.\/([^"']+)["']/g)].map((match) => match[1]);
+}
+
+/** The upload `wrangler deploy --dry-run --outfile` writes is multipart form data: a metadata part naming the main
+ * module, then one part per module, source maps among them. Sizes of all the code, and of the code an isolate
+ * compiles before its first request: the main module and what it imports statically. */
+async function bundleSizes(path: string) {
 	const bytes = readFileSync(path);
 	const boundary = bytes.subarray(2, bytes.indexOf(10)).toString().trim();
 	const form = await new Response(bytes, { headers: { "content-type": `multipart/form-data; boundary=${boundary}` } }).formData();
-	const modules = [...form.values()].filter((part): part is File => part instanceof Blob && part.type !== "application/source-map");
-	const code = Buffer.from(await new Blob(modules).arrayBuffer());
-	return { bundle_bytes: code.byteLength, bundle_gzip_bytes: gzipSync(code).byteLength };
+	const { main_module } = JSON.parse(String(form.get("metadata"))) as { main_module: string };
+	const modules = new Map<string, Buffer>();
+	for (const [name, part] of form) {
+		if (part instanceof Blob && part.type !== "application/source-map") modules.set(name, Buffer.from(await part.arrayBuffer()));
+	}
+	const loaded = new Set<string>();
+	const visit = (name: string) => {
+		const code = modules.get(name);
+		if (loaded.has(name) || !code) return;
+		loaded.add(name);
+		for (const imported of staticImports(code.toString())) visit(imported);
+	};
+	visit(main_module);
+	const code = Buffer.concat([...modules.values()]);
+	return {
+		modules: modules.size,
+		bundle_bytes: code.byteLength,
+		bundle_gzip_bytes: gzipSync(code).byteLength,
+		startup_loads_bytes: [...loaded].reduce((sum, name) => sum + (modules.get(name)?.byteLength ?? 0), 0),
+	};
 }
 
 const median = (values: number[]) =>

@@ -1,6 +1,5 @@
 // The Worker's entry point: wires the parts together and holds no logic of its own.
 import { hourly } from "./cron";
-import { consume } from "./jobs/queue";
 import { redactSecrets } from "./lib/log";
 import { router } from "./router";
 
@@ -14,9 +13,11 @@ export default {
 		hideSecrets(env);
 		return router.fetch(request, env, ctx);
 	},
-	queue: (batch, env) => {
+	// Imported on the first batch: the consumer's code (tokenizer, LLM client, summarizer) is most of the Worker,
+	// and an isolate that only answers interactions never compiles it (scripts/build-worker.ts makes it a module).
+	queue: async (batch, env) => {
 		hideSecrets(env);
-		return consume(batch, env);
+		return (await import("./jobs/queue")).consume(batch, env);
 	},
 	scheduled: (controller, env) => {
 		hideSecrets(env);

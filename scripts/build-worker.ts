@@ -1,0 +1,33 @@
+// Builds the Worker into dist/worker/ for wrangler (wrangler.toml's [build]: `wrangler dev` and `wrangler deploy` run
+// it). It bundles as wrangler's own esbuild step does, with one difference wrangler cannot make:
+// code splitting. The queue consumer's code (the tokenizer's tables, the OpenAI SDK, the summarizer), imported
+// dynamically by src/index.ts, becomes a module of its own that an isolate compiles on its first queue() call, so
+// an isolate answering interactions neither compiles nor evaluates it (README, "Performance and reliability").
+import { readdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { build } from "esbuild";
+
+const ROOT = join(import.meta.dirname, "..");
+const OUT = join(ROOT, "dist/worker");
+
+// Chunk names carry a hash and wrangler uploads every module in the folder: an old chunk must not ride along.
+// index.d.ts stays: it gives the built main the source's types for `wrangler types`.
+for (const file of readdirSync(OUT)) if (file !== "index.d.ts") rmSync(join(OUT, file));
+await build({
+	entryPoints: [join(ROOT, "src/index.ts")],
+	outdir: OUT,
+	bundle: true,
+	splitting: true,
+	format: "esm",
+	// What wrangler 4 passes to esbuild for a module Worker.
+	target: "es2024",
+	conditions: ["workerd", "worker", "browser"],
+	external: ["cloudflare:*"],
+	define: { "process.env.NODE_ENV": JSON.stringify(process.env.NODE_ENV ?? "production") },
+	keepNames: true,
+	// A cold isolate parses all it loads: minified, the modules an isolate loads at startup are half the size.
+	// Stack traces keep function names (keepNames) and are mapped back with the uploaded source maps.
+	minify: true,
+	sourcemap: true,
+	logLevel: "warning",
+});
