@@ -1,6 +1,7 @@
 // The /admin routes: the metrics endpoint (JSON or CSV), the dashboard, and its login and logout.
 // Without ADMIN_TOKEN none of them exists (404); every one checks the token before reading anything.
 import { drizzle } from "drizzle-orm/d1";
+import { readLimited } from "../lib/body";
 import { HttpError, jsonResponse } from "../lib/http-error";
 import { CLEARED_COOKIE, isAuthorized, sameSecret, sessionCookie } from "./auth";
 import { CSV_TABLES, type CsvTable, metricsCsv } from "./csv";
@@ -56,19 +57,43 @@ export async function dashboardRoute(request: Request, env: Env, now = Date.now(
 	return htmlResponse((nonce) => dashboardPage(nonce, metrics, period));
 }
 
-/** The token from the login form; 400/413 for anything that is not the form. */
+const NOT_A_FORM = "post the login form (application/x-www-form-urlencoded) with a token field";
+
+/** The token from the login form; 400/413 for anything that is not the form, chunked or not. */
 async function submittedToken(request: Request): Promise<string> {
-	if (Number(request.headers.get("content-length") ?? 0) > MAX_LOGIN_BYTES)
-		throw new HttpError(413, `the login form must be under ${MAX_LOGIN_BYTES} bytes`);
 	const type = request.headers.get("content-type") ?? "";
-	if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(type))
-		throw new HttpError(400, "post the login form (application/x-www-form-urlencoded) with a token field");
-	const token = (await request.formData()).get("token");
+	if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(type)) throw new HttpError(400, NOT_A_FORM);
+	const body = await readLimited(request, MAX_LOGIN_BYTES);
+	let form: FormData;
+	try {
+		form = await new Response(body, { headers: { "content-type": type } }).formData();
+	} catch {
+		// A multipart body without its boundary, or one that does not parse.
+		throw new HttpError(400, NOT_A_FORM);
+	}
+	const token = form.get("token");
 	return typeof token === "string" ? token : "";
+}
+
+/**
+ * Sign-in attempts per client address and minute (wrangler.toml's ADMIN_LOGINS): the token's length stops
+ * guessing, and this keeps a guesser from trying faster than a person would.
+ */
+async function loginAllowed(request: Request, env: Env): Promise<boolean> {
+	const client = request.headers.get("cf-connecting-ip") ?? "unknown";
+	return (await env.ADMIN_LOGINS.limit({ key: client })).success;
 }
 
 export async function loginRoute(request: Request, env: Env, now = Date.now()): Promise<Response> {
 	const expected = adminToken(env);
+	if (!(await loginAllowed(request, env))) {
+		const response = htmlResponse(
+			(nonce) => loginPage(nonce, "Too many sign-in attempts from your address. Wait a minute and try again."),
+			429,
+		);
+		response.headers.set("retry-after", "60");
+		return response;
+	}
 	if (!(await sameSecret(await submittedToken(request), expected))) {
 		return htmlResponse((nonce) => loginPage(nonce, "That token is not right. Check the Worker's ADMIN_TOKEN secret."), 401);
 	}

@@ -1,5 +1,6 @@
 // Verifies that a request to /interactions really comes from Discord, before anything parses it.
 import { verifyKey } from "discord-interactions";
+import { readLimited } from "../lib/body";
 import { fromHex } from "../lib/hex";
 import { HttpError } from "../lib/http-error";
 
@@ -19,36 +20,6 @@ function publicKey(hex: string): Promise<CryptoKey> {
 		importedKey = { hex, key: crypto.subtle.importKey("raw", fromHex(hex), { name: "Ed25519" }, false, ["verify"]) };
 	}
 	return importedKey.key;
-}
-
-async function readLimited(request: Request, limit: number): Promise<Uint8Array> {
-	if (Number(request.headers.get("content-length") ?? 0) > limit) throw tooLarge();
-	if (!request.body) return new Uint8Array();
-	const reader = request.body.getReader();
-	const chunks: Uint8Array[] = [];
-	let size = 0;
-	for (;;) {
-		const { done, value } = await reader.read();
-		if (done) break;
-		size += value.byteLength;
-		if (size > limit) {
-			await reader.cancel();
-			throw tooLarge();
-		}
-		chunks.push(value);
-	}
-	if (chunks.length === 1) return chunks[0];
-	const body = new Uint8Array(size);
-	let offset = 0;
-	for (const chunk of chunks) {
-		body.set(chunk, offset);
-		offset += chunk.byteLength;
-	}
-	return body;
-}
-
-function tooLarge(): HttpError {
-	return new HttpError(413, `request body is larger than ${MAX_BODY_BYTES} bytes`);
 }
 
 /** Returns the request's body once its signature and timestamp are proven; throws 401 or 413 otherwise. */

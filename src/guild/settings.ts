@@ -2,6 +2,7 @@
 // defaults for what a member didn't choose. D1 holds the settings; /config pushes this part here. Pure.
 import type { GuildSettings } from "../db/schema";
 import { restyled, type SummaryJob, type Unchosen } from "../domain/job";
+import { HOUR_MS, MINUTE_MS } from "../lib/time";
 import { type BucketRule, DEFAULT_LIMITS } from "./token-bucket";
 
 export type GuildConfig = Pick<GuildSettings, "guildPerHour" | "userPer10Minutes" | "defaultStyle" | "defaultLanguage"> & {
@@ -17,8 +18,7 @@ export const UNCONFIGURED: GuildConfig = {
 	revision: 0,
 };
 
-const HOUR_MS = 3_600_000;
-const TEN_MINUTES_MS = 600_000;
+const TEN_MINUTES_MS = 10 * MINUTE_MS;
 /** The rates DEFAULT_LIMITS allow, as /config shows and sets them. */
 export const DEFAULT_RATES = { guildPerHour: 30, userPer10Minutes: 6 } as const;
 

@@ -261,6 +261,48 @@ describe("GET /admin and its login", () => {
 		expect(json.status).toBe(400);
 		expect(await json.json()).toEqual({ error: expect.stringContaining("login form") });
 	});
+
+	it("holds a chunked body to the form's limit, and answers 400 to a multipart body without its boundary", async () => {
+		// No Content-Length: the limit holds as the bytes arrive.
+		const chunked = new ReadableStream({
+			start(controller) {
+				for (let i = 0; i < 10; i++) controller.enqueue(new TextEncoder().encode(`token=${"x".repeat(1000)}&`));
+				controller.close();
+			},
+		});
+		const large = await exports.default.fetch(
+			new Request("https://bot.test/admin/login", {
+				method: "POST",
+				body: chunked,
+				headers: { "content-type": "application/x-www-form-urlencoded" },
+				// @ts-expect-error: workerd's Request takes `duplex` for a streamed body, which its types omit.
+				duplex: "half",
+			}),
+		);
+		expect(large.status).toBe(413);
+		const noBoundary = await exports.default.fetch(
+			new Request("https://bot.test/admin/login", { method: "POST", body: "token=x", headers: { "content-type": "multipart/form-data" } }),
+		);
+		expect(noBoundary.status).toBe(400);
+		expect(await noBoundary.json()).toEqual({ error: expect.stringContaining("login form") });
+	});
+
+	it("lets one address try to sign in ten times a minute, then tells it to wait", async () => {
+		const attempt = () =>
+			exports.default.fetch(
+				new Request("https://bot.test/admin/login", {
+					method: "POST",
+					body: new URLSearchParams({ token: "a guess" }),
+					headers: { "cf-connecting-ip": "203.0.113.7" },
+				}),
+			);
+		for (let i = 0; i < 10; i++) expect((await attempt()).status).toBe(401);
+		const locked = await attempt();
+		expect(locked.status).toBe(429);
+		expect(locked.headers.get("retry-after")).toBe("60");
+		// Another address is not held up by it.
+		expect((await login("not-the-token")).status).toBe(401);
+	});
 });
 
 describe("end to end", () => {
