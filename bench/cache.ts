@@ -147,6 +147,8 @@ async function replay(bot: Bot, llm: CountingLlm, messagesPerRequest: number, ru
 	const answers = { hit: 0, deferred: 0, denied: 0, other: 0, http_errors: 0 };
 	const deferred: string[] = [];
 	const asked = new Map<string, Asked>();
+	/** Interaction id → token: D1 keys a summary by the interaction whose job made it. */
+	const tokens = new Map<string, string>();
 	const hits = new Map<string, APIEmbed[]>();
 	const pending = new Set<Promise<void>>();
 	const arrived = new Array<number>(CHANNELS).fill(0);
@@ -167,6 +169,7 @@ async function replay(bot: Bot, llm: CountingLlm, messagesPerRequest: number, ru
 		while (pending.size >= IN_FLIGHT) await Promise.race(pending);
 		const body = interaction(guildId, channel, event);
 		asked.set(body.token, { history: channel.messages.slice(), range: rangeOf(channel, event), at: Date.now() });
+		tokens.set(body.id, body.token);
 		const request = send(bot, body).then(({ status, answer }) => {
 			const kind = status === 200 && "type" in answer ? classify(answer) : "http_errors";
 			answers[kind]++;
@@ -192,14 +195,23 @@ async function replay(bot: Bot, llm: CountingLlm, messagesPerRequest: number, ru
 	const answered = answers.hit + delivered.delivered + delivered.told_user;
 	const ideal = idealCache(events);
 	const round = (value: number) => Number(value.toFixed(3));
-	const quality = summaryQuality(
-		[...asked].flatMap(([token, request]) => {
-			const embeds = hits.get(token) ?? found.get(token)?.embeds;
-			const fate = hits.has(token) ? "delivered" : found.get(token)?.fate;
-			if (!embeds || !(fate === "delivered" || fate === "fallback" || fate === "told")) return [];
-			return [{ asked: request, shown: readSummary(embeds) }];
-		}),
-	);
+	const answeredWith = [...asked].flatMap(([token, request]) => {
+		const embeds = hits.get(token) ?? found.get(token)?.embeds;
+		const fate = hits.has(token) ? "delivered" : found.get(token)?.fate;
+		if (!embeds || !(fate === "delivered" || fate === "fallback" || fate === "told")) return [];
+		return [{ asked: request, shown: readSummary(embeds) }];
+	});
+	const made = queryD1<{ id: string; channel_id: string; first_message_id: string; last_message_id: string }>(
+		bot,
+		`SELECT id, channel_id, first_message_id, last_message_id FROM summaries WHERE guild_id = '${guildId}'`,
+	).flatMap((row) => {
+		const shown = readSummary(found.get(tokens.get(row.id) ?? "")?.embeds ?? []);
+		const messages = channels.find((channel) => channel.id === row.channel_id)?.messages ?? [];
+		const first = messages.findIndex((message) => message.id === row.first_message_id);
+		const last = messages.findIndex((message) => message.id === row.last_message_id);
+		return shown && first >= 0 && last >= 0 ? [{ shown, range: messages.slice(first, last + 1) }] : [];
+	});
+	const quality = summaryQuality(answeredWith, made);
 	const callsPerRequest = round(used.calls / answered);
 	const tokensPerRequest = Math.round((used.tokensIn + used.tokensOut) / answered);
 	const targets = {

@@ -66,27 +66,30 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 const round = (value: number) => Number(value.toFixed(3));
 
 /**
- * `answered`: every answered request, with the summary it got (none for a refusal). Coverage is of
- * the human messages a summary's range holds (the bot's own count, src/summarizer/coverage.ts), the
- * range being the newest `messages` of the channel when it was asked.
+ * `answered`: every answered request, with the summary it got (none for a refusal). `made`: each summary
+ * a job made, with the messages it summarized (D1's first and last ids; those who joined the job or hit
+ * the cache got copies). Coverage is of the human messages a range holds, as src/summarizer/coverage.ts
+ * counts them.
  */
-export function summaryQuality(answered: { asked: Asked; shown?: Shown }[]) {
+export function summaryQuality(answered: { asked: Asked; shown?: Shown }[], made: { shown: Shown; range: APIMessage[] }[]) {
 	const naiveTokens = memo((messages) => countTokens(naiveRender(messages)));
 	const human = memo((messages) => messageCount(compact(messages)));
 	const llm = answered.filter((entry): entry is { asked: Asked; shown: Shown } => entry.shown?.llm === true);
-	const humans = llm.map(({ asked, shown }) => human(asked.history.slice(asked.history.length - shown.messages)));
-	const coverage = llm.map(({ shown }, i) => 1 - shown.quoted / Math.max(1, humans[i]));
-	const quoted = llm.reduce((sum, { shown }) => sum + shown.quoted, 0);
+	const byLlm = made.filter(({ shown }) => shown.llm);
+	const humans = byLlm.map(({ range }) => human(range));
+	const coverage = byLlm.map(({ shown }, i) => 1 - shown.quoted / Math.max(1, humans[i]));
+	const quoted = byLlm.reduce((sum, { shown }) => sum + shown.quoted, 0);
 	const read = humans.reduce((sum, n) => sum + n, 0);
 	const naive = answered.reduce((sum, { asked }) => sum + naiveTokens(exactRange(asked.history, asked.range, asked.at)), 0);
 	return {
 		llm_summaries: llm.length,
-		coverage_min: llm.length ? round(Math.min(...coverage)) : null,
-		coverage_median: llm.length ? round(median(coverage)) : null,
-		summaries_quoting: llm.filter(({ shown }) => shown.quoted).length,
+		llm_summaries_made: byLlm.length,
+		coverage_min: byLlm.length ? round(Math.min(...coverage)) : null,
+		coverage_median: byLlm.length ? round(median(coverage)) : null,
+		summaries_made_quoting: byLlm.filter(({ shown }) => shown.quoted).length,
 		quoted_share_of_messages: round(quoted / Math.max(1, read)),
 		empty_summaries: llm.filter(({ shown }) => !shown.points).length,
-		/** Summaries (LLM or not) of another number of messages than their range holds: should be none. */
+		/** Summaries (LLM or not) of another number of messages than their range held when asked: should be none. */
 		inexact_summaries: answered.filter(
 			({ asked, shown }) => shown && shown.messages !== exactRange(asked.history, asked.range, asked.at).length,
 		).length,
