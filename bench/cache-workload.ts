@@ -115,7 +115,7 @@ export function workload(options: { requests: number; messagesPerRequest: number
 	return events.sort((a, b) => a.at - b.at);
 }
 
-const SINCE_SECONDS = { "1h": 3600, "6h": 21_600, "1d": 86_400 };
+export const SINCE_SECONDS = { "1h": 3600, "6h": 21_600, "1d": 86_400 };
 
 /** What an ideal exact-key cache (the bot's key: channel, range, style, language, newest message) would do with the day. */
 export function idealCache(events: Event[]) {

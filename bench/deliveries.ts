@@ -1,5 +1,6 @@
 // What the bot delivered to each deferred interaction, read from the Discord emulator's recorded webhook
 // calls: the final edits of the "thinking…" message (progress edits left out) and the follow-ups.
+import type { APIEmbed } from "discord-api-types/v10";
 import { isProgress } from "../scripts/playground/client.ts";
 import type { RecordedEdit } from "../test/stand-ins/discord-emulator.ts";
 
@@ -19,20 +20,26 @@ export interface Delivery {
 	fate: Fate;
 	/** Final edits of the original message beyond the first, plus follow-ups sent twice. */
 	duplicates: number;
+	/** What the member sees: the final edit's embeds, then each distinct follow-up's. */
+	embeds: APIEmbed[];
 }
 
 interface Body {
 	content?: string;
-	embeds?: { footer?: { text?: string } }[];
+	embeds?: APIEmbed[];
+}
+
+/** Whether a summary's embeds are the extractive summarizer's, by the footer that names the model (on the last). */
+export function isExtractive(embeds: APIEmbed[]): boolean {
+	return (embeds.at(-1)?.footer?.text ?? "").startsWith("extractive summary");
 }
 
 /** `last`: the result's last message, which carries the footer: the final edit, or its last follow-up. */
 function fate(final: Body | undefined, last: Body | undefined): Fate {
 	if (!final) return "lost";
 	if (!final.embeds?.length) return /couldn't|can't|nothing to summarize/i.test(final.content ?? "") ? "told" : "answered";
-	const footer = last?.embeds?.at(-1)?.footer?.text ?? "";
-	if (footer.startsWith("extractive summary")) return "fallback";
-	return footer ? "delivered" : "answered";
+	if (!last?.embeds?.at(-1)?.footer?.text) return "answered";
+	return isExtractive(last.embeds) ? "fallback" : "delivered";
 }
 
 /** Each token's delivery; tokens without any webhook call are absent (lost, if they were deferred). */
@@ -44,11 +51,12 @@ export async function deliveries(emulatorUrl: string): Promise<Map<string, Deliv
 	for (const [token, edits] of byToken) {
 		const finals = edits.filter((edit) => edit.method === "PATCH" && !isProgress(edit.body));
 		const posts = edits.filter((edit) => edit.method === "POST");
-		const followups = posts.map((edit) => JSON.stringify(edit.body));
+		const followups = [...new Set(posts.map((edit) => JSON.stringify(edit.body)))].map((text) => JSON.parse(text) as Body);
 		const final = finals.at(-1)?.body as Body | undefined;
 		result.set(token, {
 			fate: fate(final, (posts.at(-1)?.body as Body | undefined) ?? final),
-			duplicates: Math.max(0, finals.length - 1) + (followups.length - new Set(followups).size),
+			duplicates: Math.max(0, finals.length - 1) + (posts.length - followups.length),
+			embeds: [final, ...followups].flatMap((body) => body?.embeds ?? []),
 		});
 	}
 	return result;
@@ -69,7 +77,7 @@ export async function drain(emulatorUrl: string, tokens: Iterable<string>, timeo
 export function tally(found: Map<string, Delivery>, tokens: Iterable<string>) {
 	const counts = { delivered: 0, by_fallback: 0, told_user: 0, answered: 0, lost: 0, duplicated: 0 };
 	for (const token of tokens) {
-		const delivery = found.get(token) ?? { fate: "lost", duplicates: 0 };
+		const delivery = found.get(token) ?? { fate: "lost", duplicates: 0, embeds: [] };
 		if (delivery.fate === "delivered" || delivery.fate === "fallback") counts.delivered++;
 		if (delivery.fate === "fallback") counts.by_fallback++;
 		if (delivery.fate === "told") counts.told_user++;

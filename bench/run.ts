@@ -56,11 +56,13 @@ function rows(line: Line): string[][] {
 			];
 		}
 		case "pipeline":
-			return ["m1000", "m10000"].map((key) => {
+			return ["m1000", "m10000", "sparse_newest_m10000", "sparse_newest_m1000"].map((key) => {
 				const result = line[key] as Fields;
+				const channel = key.startsWith("sparse") ? "sparse-newest channel" : "uniform channel";
 				return [
-					`pipeline: ${result.messages.toLocaleString("en-US")} messages`,
-					`${result.seconds} s to the summary (reading pages one by one: ${result.serial_paging_seconds} s)`,
+					`pipeline: ${result.messages.toLocaleString("en-US")} messages, ${channel}`,
+					`${result.seconds} s to the summary of ${result.summarized_messages.toLocaleString("en-US")} messages, ` +
+						`${result.pages_read} pages read (${result.pages_per_1000_messages} per 1,000; one by one: ${result.serial_paging_seconds} s)`,
 				];
 			});
 		case "startup": {
@@ -82,11 +84,16 @@ function rows(line: Line): string[][] {
 				],
 			];
 		case "cache":
-			return (line.runs as Fields[]).map((result) => [
-				`cache: ${result.messages_per_request} new messages per request`,
-				`${result.llm_calls_per_answered_request} LLM calls and ${result.tokens_per_answered_request} tokens per answered request ` +
-					`(hit ${result.hit}, joined ${result.joined}, miss ${result.miss}, denied ${result.denied}; target ≤ ${line.target_llm_calls_per_answered_request})`,
-			]);
+			return (line.runs as (Fields & { targets: Fields; targets_met: Record<string, boolean> })[]).map((result) => {
+				const met = Object.entries(result.targets_met).map(([target, ok]) => `${target} ${ok ? "met" : "NOT met"}`);
+				return [
+					`cache: ${result.messages_per_request} new messages per request`,
+					`${result.llm_calls_per_answered_request} LLM calls (target ≤ ${result.targets.llm_calls_per_answered_request}) and ` +
+						`${result.tokens_per_answered_request} tokens (target ≤ ${result.targets.tokens_per_answered_request}) per answered request; ` +
+						`LLM coverage min ${result.coverage_min}, ${result.empty_summaries} empty ` +
+						`(hit ${result.hit}, joined ${result.joined}, miss ${result.miss}, denied ${result.denied}); ${met.join(", ")}`,
+				];
+			});
 		default:
 			return [[line.bench, JSON.stringify(line)]];
 	}

@@ -5,7 +5,8 @@
 // Control routes (for tests): POST /__emulator/channels {id, messages | generate: {count, seed?, spacingMs?},
 // rateLimit?: {limit, windowMs}} (generated history: see discord-messages.ts),
 // POST /__emulator/channels/:id/messages {messages} (new messages arrive), POST /__emulator/faults {path, status, times,
-// retryAfter?, method?}, DELETE /__emulator/faults, GET /__emulator/stats, GET /__records[?token=] (webhook calls),
+// retryAfter?, method?}, DELETE /__emulator/faults, GET /__emulator/stats (invalid requests; pages of messages read, per
+// channel), GET /__records[?token=] (webhook calls),
 // POST|GET /__emulator/guilds (a guild's name, channels and roles, for pages that show it and for GET /guilds/:id/roles),
 // GET /__emulator/channels/:id/messages (paged like the API, without auth or rate limits).
 import type {
@@ -118,6 +119,8 @@ function page(messages: APIMessage[], query: URLSearchParams): APIMessage[] | Re
 export function createDiscordEmulator(options: { botToken?: string; latencyMs?: number } = {}): DiscordEmulator {
 	const channels = new Map<string, APIMessage[]>();
 	const buckets = new Map<string, Bucket>();
+	/** Pages of messages served to the bot, per channel: what a benchmark's read of a range cost. */
+	const pagesRead = new Map<string, number>();
 	let invalid = 0;
 	/** Takes one request from the channel's bucket: its headers, or a 429 when it is empty. */
 	const take = (channelId: string): { headers: Record<string, string>; limited?: Response } => {
@@ -242,7 +245,12 @@ export function createDiscordEmulator(options: { botToken?: string; latencyMs?: 
 		[
 			"GET",
 			/^\/__emulator\/stats$/,
-			async () => Response.json({ invalid, requests: [...buckets.values()].reduce((n, b) => n + b.used, 0) }),
+			async () =>
+				Response.json({
+					invalid,
+					requests: [...buckets.values()].reduce((n, b) => n + b.used, 0),
+					pages: Object.fromEntries(pagesRead),
+				}),
 		],
 		[
 			"GET",
@@ -256,7 +264,9 @@ export function createDiscordEmulator(options: { botToken?: string; latencyMs?: 
 				if (!messages) return discordError(404, "Unknown Channel", 10003);
 				if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
 				const result = page(messages, url.searchParams);
-				return result instanceof Response ? result : Response.json(result, { headers });
+				if (result instanceof Response) return result;
+				pagesRead.set(match[1], (pagesRead.get(match[1]) ?? 0) + 1);
+				return Response.json(result, { headers });
 			},
 		],
 		[
