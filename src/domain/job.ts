@@ -34,6 +34,8 @@ export interface SummaryRequest {
 	 * not be able to read that channel. The answer says so.
 	 */
 	publicRefused?: boolean;
+	/** The channel's newest message when the member asked, if Discord said: the range ends there. */
+	lastMessageId?: string;
 }
 
 export interface SummaryJob extends SummaryRequest {

@@ -11,11 +11,11 @@ import { recordInteraction } from "../metrics/record";
 import type { Parsed, ParsedRequest } from "./summarize-request";
 
 export function toJob(interaction: APIInteraction, request: ParsedRequest, now: number): SummaryJob {
-	const { lastMessageId, unchosen, ...rest } = request;
+	const { unchosen, ...rest } = request;
 	return {
 		kind: "summary",
 		version: 1,
-		...summaryKey(request, lastMessageId),
+		...summaryKey(request, request.lastMessageId),
 		...rest,
 		interactionId: interaction.id,
 		applicationId: interaction.application_id,

@@ -40,6 +40,7 @@ export type Work = Pick<
 	| "interactionId"
 	| "requestedAt"
 	| "admittedAt"
+	| "lastMessageId"
 >;
 
 /** Shows how a long job is getting on; a job nobody watches passes SILENT. */
@@ -91,6 +92,7 @@ export async function makeSummary(
 	try {
 		messages = await fetchHistory(job.channelId, job.range, job.requestedAt, {
 			get: (path) => client.get(path),
+			newestId: job.lastMessageId,
 			onProgress: (fetched, expected) =>
 				progress.report(`Reading messages… ${fetched.toLocaleString("en-US")} / ${expected.toLocaleString("en-US")}`),
 		});

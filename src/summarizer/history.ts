@@ -19,12 +19,18 @@ export interface HistoryOptions {
 	/** Windows read at once for large ranges. */
 	parallelism?: number;
 	onProgress?: (fetched: number, expected: number) => void;
+	/**
+	 * The channel's newest message when the range was asked, if Discord said: the range ends there, so a
+	 * summary holds exactly the messages its cache key names, whenever its job reads them.
+	 */
+	newestId?: string;
 }
 
 /** The ids a range covers, as [start, end), and how many of its newest messages to keep at most. */
-export function bounds(range: Range, requestedAt: number): { start: bigint; end: bigint; cap: number } {
+export function bounds(range: Range, requestedAt: number, newestId?: string): { start: bigint; end: bigint; cap: number } {
 	// Messages sent after the request are not part of it: the cache key named the channel as it was then.
-	const end = snowflakeAt(requestedAt + 1);
+	const byClock = snowflakeAt(requestedAt + 1);
+	const end = newestId && BigInt(newestId) < byClock ? BigInt(newestId) + 1n : byClock;
 	switch (range.kind) {
 		case "count":
 			return { start: 0n, end, cap: range.messages };
@@ -55,7 +61,7 @@ interface Segment {
 
 /** The messages of `range` in `channelId`, oldest first. */
 export async function fetchHistory(channelId: string, range: Range, requestedAt: number, options: HistoryOptions): Promise<APIMessage[]> {
-	const { start, end, cap } = bounds(range, requestedAt);
+	const { start, end, cap } = bounds(range, requestedAt, options.newestId);
 	const found = new Map<bigint, APIMessage>();
 	const step = async (segment: Segment) => {
 		const messages = await options.get<APIMessage[]>(`/channels/${channelId}/messages?limit=${PAGE}&before=${segment.cursor}`);

@@ -61,6 +61,7 @@ describe("admission", () => {
 				guildId,
 				channelId,
 				origin: channelId,
+				lastMessageId,
 				userId: interaction.member.user.id,
 				range: { kind: "since", seconds: 21_600, maxMessages: 10_000 },
 				style: "bullets",

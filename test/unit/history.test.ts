@@ -81,6 +81,14 @@ describe("fetchHistory", () => {
 		);
 	});
 
+	it("ends at the channel's newest message when the member asked, though the job reads later", async () => {
+		const { ids, get } = channel(300, 60_000);
+		const newest = ids[249];
+		// Fifty messages came between the member's request and the moment its job's clock says.
+		const read = await fetchHistory("1", { kind: "count", messages: 100 }, NOW, { get, newestId: newest.toString() });
+		expect(asIds(read)).toEqual(ids.slice(150, 250));
+	});
+
 	it("an empty channel gives nothing", async () => {
 		const { get } = channel(0, 1);
 		expect(await fetchHistory("1", { kind: "count", messages: 100 }, NOW, { get })).toEqual([]);
