@@ -28,6 +28,9 @@ function missing(permissions: string | undefined, needed: Needed): string[] {
 export const missingToRead = (permissions: string | undefined) => missing(permissions, NEEDED_TO_READ);
 export const missingToPost = (permissions: string | undefined) => missing(permissions, NEEDED_TO_POST);
 export const missingToManage = (permissions: string | undefined) => missing(permissions, NEEDED_TO_MANAGE);
+/** Manage Threads reads every thread of its channel, private ones too. */
+export const canManageThreads = (permissions: string | undefined) =>
+	missing(permissions, [["Manage Threads", PermissionFlagsBits.ManageThreads]]).length === 0;
 
 /** The permissions a step needs, by name: for explaining a refusal that doesn't say which one was missing. */
 export const PERMISSION_NAMES = { read: NEEDED_TO_READ.map(([name]) => name), send: NEEDED_TO_SEND.map(([name]) => name) };

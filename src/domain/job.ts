@@ -36,6 +36,11 @@ export interface SummaryRequest {
 	publicRefused?: boolean;
 	/** The channel's newest message when the member asked, if Discord said: the range ends there. */
 	lastMessageId?: string;
+	/**
+	 * A private thread asked for from outside it: membership is not a permission Discord sends, so the
+	 * consumer asks Discord whether the member is in it before reading anything.
+	 */
+	threadMembersOnly?: boolean;
 }
 
 export interface SummaryJob extends SummaryRequest {

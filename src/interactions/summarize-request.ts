@@ -7,9 +7,10 @@ import {
 	type APIMessageApplicationCommandInteraction,
 	type APIMessageComponentInteraction,
 	ApplicationCommandOptionType,
+	ChannelType,
 } from "discord-api-types/v10";
 import { type ButtonRequest, isOwnButton } from "../discord/buttons";
-import { listNames, missingToRead } from "../discord/permissions";
+import { canManageThreads, listNames, missingToRead } from "../discord/permissions";
 import { type Range, type SummaryRequest, TOKEN_LIFETIME_MS, type Unchosen } from "../domain/job";
 import { MAX_SINCE_SECONDS, MESSAGES } from "../domain/limits";
 import { timeOf } from "../domain/snowflake";
@@ -94,11 +95,14 @@ export function parseSummarize(interaction: APIChatInputApplicationCommandIntera
 	let lastMessageId = from.lastMessageId;
 	let memberPermissions: string | undefined = interaction.member?.permissions;
 	let botPermissions: string | undefined = interaction.app_permissions;
+	let threadMembersOnly = false;
 	if (channelOption !== undefined && channelOption !== from.channelId) {
 		const channel = interaction.data.resolved?.channels?.[String(channelOption)];
 		if (!channel) return err("I couldn't see that channel. Pick a text channel or thread from the list.");
 		channelId = channel.id;
 		lastMessageId = undefined;
+		// Its permissions are the parent channel's: without Manage Threads, only a member of it may read it.
+		threadMembersOnly = channel.type === ChannelType.PrivateThread && !canManageThreads(channel.permissions);
 		memberPermissions = channel.permissions;
 		// Discord sends the app's own permissions for the interaction's channel only, and for a resolved
 		// channel when it can; without them the summarizer finds out when it reads the history.
@@ -118,6 +122,7 @@ export function parseSummarize(interaction: APIChatInputApplicationCommandIntera
 		style,
 		public: askedPublic && !elsewhere,
 		...(askedPublic && elsewhere ? { publicRefused: true } : {}),
+		...(threadMembersOnly ? { threadMembersOnly } : {}),
 		unchosen: { style: !values.has("style"), language: true },
 	});
 }

@@ -8,7 +8,7 @@ import { optedOutMembers } from "../db/opt-outs";
 import type { SummaryRow } from "../db/schema";
 import { summaryButtons } from "../discord/buttons";
 import { errorMessage, type RenderedMessage, rangeLabel, render } from "../discord/render";
-import { DiscordError, restFor } from "../discord/rest";
+import { DiscordError, type DiscordRest, restFor } from "../discord/rest";
 import type { WebhookMessage } from "../discord/webhooks";
 import type { SummaryJob } from "../domain/job";
 import type { Line } from "../domain/line";
@@ -41,6 +41,7 @@ export type Work = Pick<
 	| "requestedAt"
 	| "admittedAt"
 	| "lastMessageId"
+	| "threadMembersOnly"
 >;
 
 /** Shows how a long job is getting on; a job nobody watches passes SILENT. */
@@ -70,6 +71,19 @@ const REFUSALS: Record<number, string> = {
 	404: "I couldn't find that channel or message any more.",
 };
 
+const NOT_IN_THREAD = "You can't summarize that private thread: only its members can. Ask someone in it to add you.";
+
+/** Whether the member who asked is in the private thread: a look-up before anything of it is read. */
+async function isThreadMember(client: DiscordRest, job: Pick<Work, "channelId" | "userId">): Promise<boolean> {
+	try {
+		await client.get(`/channels/${job.channelId}/thread-members/${job.userId}`);
+		return true;
+	} catch (error) {
+		if (error instanceof DiscordError && error.status === 404) return false;
+		throw error;
+	}
+}
+
 function llmFor(env: Env) {
 	if (!env.OPENAI_API_KEY) return undefined;
 	return { client: new OpenAI({ apiKey: env.OPENAI_API_KEY, baseURL: env.OPENAI_BASE_URL, maxRetries: 0 }), model: env.OPENAI_MODEL };
@@ -88,6 +102,10 @@ export async function makeSummary(
 ): Promise<Result> {
 	const { startedAt } = run;
 	const client = restFor(env);
+	if (job.threadMembersOnly && !(await isThreadMember(client, job))) {
+		await progress.settled();
+		return { messages: errorMessage(NOT_IN_THREAD) };
+	}
 	let messages: APIMessage[];
 	try {
 		messages = await fetchHistory(job.channelId, job.range, job.requestedAt, {

@@ -31,10 +31,15 @@ export async function firstResult(token: string): Promise<RecordedEdit> {
 }
 
 /** Puts a channel with these messages in the Discord emulator. */
-export async function seedChannel(id: string, messages: APIMessage[], rateLimit?: { limit: number; windowMs: number }): Promise<void> {
+export async function seedChannel(
+	id: string,
+	messages: APIMessage[],
+	rateLimit?: { limit: number; windowMs: number },
+	threadMembers?: string[],
+): Promise<void> {
 	const response = await fetch("http://discord.test/__emulator/channels", {
 		method: "POST",
-		body: JSON.stringify({ id, messages, rateLimit }),
+		body: JSON.stringify({ id, messages, rateLimit, threadMembers }),
 	});
 	if (!response.ok) throw new Error(`seeding failed: ${response.status}`);
 }

@@ -399,6 +399,17 @@ describe("the consumer", () => {
 			expect([await offersPostPublicly(leader.token), await offersPostPublicly(joiner.token)]).toEqual([true, false]);
 		});
 
+		it("that asked for a private thread from outside it is answered only if a member of it", async () => {
+			const outsider = job({ origin: id(), threadMembersOnly: true });
+			const member = job({ channelId: outsider.channelId, origin: outsider.origin, threadMembersOnly: true });
+			await seedChannel(outsider.channelId, conversation(), undefined, [member.userId]);
+			expect((await consume(outsider, member)).explicitAcks.sort()).toEqual(["m0", "m1"]);
+			const [refused] = await resultsFor(outsider.token);
+			expect(JSON.stringify(refused.body)).toContain("only its members can");
+			expect(JSON.stringify(refused.body)).not.toContain("We decided to ship");
+			expect(JSON.stringify((await resultsFor(member.token))[0].body)).toContain("We decided to ship");
+		});
+
 		it("that asked in another channel is told why its summary is private, and offered no Post publicly", async () => {
 			const leader = job({ origin: id(), publicRefused: true });
 			await seedChannel(leader.channelId, conversation());

@@ -3,7 +3,7 @@
 
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { type APIInteractionResponse, Locale, MessageFlags } from "discord-api-types/v10";
+import { type APIInteractionResponse, ChannelType, Locale, MessageFlags, PermissionFlagsBits } from "discord-api-types/v10";
 import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from "vitest";
 import { buttonId } from "../../src/discord/buttons";
 import type { SummaryJob } from "../../src/domain/job";
@@ -374,6 +374,18 @@ describe("buttons under a summary", () => {
 			});
 		}
 		expect(jobs()).toEqual([]);
+	});
+
+	it("asks the consumer to check membership of a private thread summarized from outside it, unless the member manages threads", async () => {
+		const channelId = id();
+		const thread = id();
+		const privateThread = (permissions: string) => ({
+			[thread]: { ...resolvedChannel(thread, permissions), type: ChannelType.PrivateThread },
+		});
+		await sendOk(summarize({ channel: thread }, { channelId }, privateThread(READ)));
+		const manager = String(BigInt(READ) | PermissionFlagsBits.ManageThreads);
+		await sendOk(summarize({ channel: thread, messages: 50 }, { channelId }, privateThread(manager)));
+		expect(jobs().map((job) => job.threadMembersOnly)).toEqual([true, undefined]);
 	});
 
 	it("shows another channel's summary only to the member who asked, and says why when public was asked", async () => {

@@ -118,6 +118,8 @@ function page(messages: APIMessage[], query: URLSearchParams): APIMessage[] | Re
 
 export function createDiscordEmulator(options: { botToken?: string; latencyMs?: number } = {}): DiscordEmulator {
 	const channels = new Map<string, APIMessage[]>();
+	/** The members of the threads seeded with some. */
+	const members = new Map<string, Set<string>>();
 	const buckets = new Map<string, Bucket>();
 	/** Pages of messages served to the bot, per channel: what a benchmark's read of a range cost. */
 	const pagesRead = new Map<string, number>();
@@ -164,12 +166,16 @@ export function createDiscordEmulator(options: { botToken?: string; latencyMs?: 
 					messages: given,
 					generate,
 					rateLimit,
+					threadMembers,
 				} = (await request.json()) as {
 					id: string;
 					messages?: APIMessage[];
 					generate?: Omit<GenerateOptions, "channelId">;
 					rateLimit?: { limit: number; windowMs: number };
+					/** For a thread: the ids of its members. */
+					threadMembers?: string[];
 				};
+				if (threadMembers) members.set(id, new Set(threadMembers));
 				const messages = given ?? generateMessages({ channelId: id, count: 0, ...generate });
 				channels.set(
 					id,
@@ -267,6 +273,16 @@ export function createDiscordEmulator(options: { botToken?: string; latencyMs?: 
 				if (result instanceof Response) return result;
 				pagesRead.set(match[1], (pagesRead.get(match[1]) ?? 0) + 1);
 				return Response.json(result, { headers });
+			},
+		],
+		[
+			"GET",
+			new RegExp(`^${API}/channels/(\\d+)/thread-members/(\\d+)$`),
+			async (request, match) => {
+				const refused = unauthorized(request);
+				if (refused) return refused;
+				if (!members.get(match[1])?.has(match[2])) return discordError(404, "Unknown Member", 10007);
+				return Response.json({ id: match[1], user_id: match[2], join_timestamp: new Date(0).toISOString(), flags: 0 });
 			},
 		],
 		[
