@@ -3,7 +3,8 @@
 // read as disjoint id segments in parallel (the REST client keeps to the rate limits), each backwards from
 // its newest message. Segments are sized from the pace the channel has shown so far, and one is read only
 // while the newer ones may not hold enough: a quiet week above a busy sprint, or a burst above a quiet
-// month, is read whole where the range needs it and no further.
+// month, is read whole where the range needs it and no further; a segment that turns out far busier than
+// its wave assumed is split again.
 import type { APIMessage } from "discord-api-types/v10";
 import type { Range } from "../domain/job";
 import { MESSAGES } from "../domain/limits";
@@ -57,11 +58,19 @@ interface Segment {
 	done: boolean;
 	/** The newest message older than `lo`, when a page showed one; null when the channel has none. */
 	below?: bigint | null;
+	/** Ids per message on its latest full page: where the channel turns busy, its average lags. */
+	pace?: number;
+	/**
+	 * What it must have read before it divides again: a page more for each segment it last gave, as those
+	 * cost a page each where a burst ends, and would again on every page down to the end.
+	 */
+	dividesAfter?: number;
 }
 
 /** The messages of `range` in `channelId`, oldest first. */
 export async function fetchHistory(channelId: string, range: Range, requestedAt: number, options: HistoryOptions): Promise<APIMessage[]> {
 	const { start, end, cap } = bounds(range, requestedAt, options.newestId);
+	const parallelism = options.parallelism ?? PARALLELISM;
 	const found = new Map<bigint, APIMessage>();
 	const step = async (segment: Segment) => {
 		const messages = await options.get<APIMessage[]>(`/channels/${channelId}/messages?limit=${PAGE}&before=${segment.cursor}`);
@@ -75,7 +84,9 @@ export async function fetchHistory(channelId: string, range: Range, requestedAt:
 			segment.done = true;
 			segment.below = older.length ? max(older) : null;
 		} else {
-			segment.cursor = min(ids);
+			const cursor = min(ids);
+			segment.pace = Number(segment.cursor - cursor) / PAGE;
+			segment.cursor = cursor;
 		}
 		options.onProgress?.(Math.min(found.size, cap), cap);
 	};
@@ -90,8 +101,8 @@ export async function fetchHistory(channelId: string, range: Range, requestedAt:
 		const remaining = cap - counted;
 		const reach = max([ONE_SECOND, BigInt(Math.ceil(remaining * msPerMessage * REACH_MARGIN)) << 22n]);
 		const lo = max([start, top - reach]);
-		const segments = split(lo, top, Math.min(options.parallelism ?? PARALLELISM, Math.ceil(remaining / PAGE)));
-		await readWave(segments, remaining, step);
+		const segments = split(lo, top, Math.min(parallelism, Math.ceil(remaining / PAGE)));
+		await readWave(segments, remaining, parallelism, step);
 		const read = segments.reduce((sum, segment) => sum + segment.read, 0);
 		counted += read;
 		// A segment left unread means the newer ones held all the range needs.
@@ -129,22 +140,61 @@ function estimate(segment: Segment): number {
  * span are read. A segment is due while it and the newer ones have read fewer than `remaining`, and the
  * newer ones don't look likely to hold them; the newest segment not done always is, so every round makes
  * progress, and when none is due, the segments newer than the first one left are complete and that one
- * was read from its top: the newest `remaining` are all read.
+ * was read from its top: the newest `remaining` are all read. At most `parallelism` are due at once, the
+ * newest first. Where fewer are, the first due segment whose latest page was full gives its unread part
+ * to new segments, so that a stretch far busier than the wave assumed isn't read a page at a time: the
+ * segments stay disjoint, newest first, each read from its top, so the argument above still holds.
  */
-async function readWave(segments: Segment[], remaining: number, step: (segment: Segment) => Promise<void>): Promise<void> {
+async function readWave(
+	segments: Segment[],
+	remaining: number,
+	parallelism: number,
+	step: (segment: Segment) => Promise<void>,
+): Promise<void> {
 	for (;;) {
 		const due: Segment[] = [];
+		let dense: { segment: Segment; needed: number; pace: number } | undefined;
 		let newerRead = 0;
 		let newerExpected = 0;
 		for (const segment of segments) {
-			if (newerRead + segment.read >= remaining || newerExpected >= remaining) break;
-			if (!segment.done) due.push(segment);
+			if (newerRead + segment.read >= remaining || newerExpected >= remaining || due.length === parallelism) break;
+			if (!segment.done) {
+				due.push(segment);
+				if (!dense && segment.pace && segment.read >= (segment.dividesAfter ?? 0))
+					dense = { segment, needed: remaining - newerExpected - segment.read, pace: segment.pace };
+			}
 			newerRead += segment.read;
 			newerExpected += estimate(segment);
 		}
 		if (!due.length) return;
+		if (dense && due.length < parallelism) {
+			const pieces = divide(dense.segment, dense.needed, dense.pace, parallelism - due.length + 1);
+			segments.splice(segments.indexOf(dense.segment) + 1, 0, ...pieces);
+			due.push(...pieces);
+		}
 		await Promise.all(due.map(step));
 	}
+}
+
+/**
+ * Narrows `segment` to what it has read and the first of `count` pieces of its unread part, and returns
+ * the other pieces, newest first. The pieces share the reach that its latest page's pace says `needed`
+ * messages take, the oldest also taking whatever lies below, so that the common case needs one split;
+ * none is given less than two pages' worth, as each costs a page partly outside it.
+ */
+function divide(segment: Segment, needed: number, pace: number, count: number): Segment[] {
+	const unread = segment.cursor - segment.lo;
+	const pieces = Math.min(count, Math.floor(Math.min(needed, Number(unread) / pace) / (2 * PAGE)));
+	if (pieces < 2) return [];
+	const reach = min([unread, BigInt(Math.ceil(needed * pace * REACH_MARGIN))]);
+	const width = reach / BigInt(pieces);
+	const lo = segment.lo;
+	segment.lo = segment.cursor - width;
+	segment.dividesAfter = segment.read + (pieces - 1) * PAGE;
+	return Array.from({ length: pieces - 1 }, (_, i) => {
+		const hi = segment.lo - width * BigInt(i);
+		return { lo: i === pieces - 2 ? lo : hi - width, hi, cursor: hi, read: 0, done: false };
+	});
 }
 
 // Snowflakes are bigints, which Math.min and Math.max don't take.

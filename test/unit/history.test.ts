@@ -4,6 +4,7 @@ import { snowflakeAt, timeOf } from "../../src/domain/snowflake";
 import { fetchHistory } from "../../src/summarizer/history";
 
 const NOW = Date.UTC(2026, 10, 22, 12);
+const WEEK = 7 * 24 * 3_600_000;
 
 /** A channel of `count` messages, one every `everyMs` up to NOW, paged as Discord pages. */
 function channel(count: number, everyMs: number) {
@@ -58,6 +59,28 @@ describe("fetchHistory", () => {
 			return page.reverse().map((id) => ({ id: id.toString() })) as T;
 		};
 		expect(asIds(await fetchHistory("1", { kind: "count", messages: 1000 }, NOW, { get: merged }))).toEqual(ids.slice(-1000));
+	});
+
+	it("a dense stretch under a sparse week is read by parallel segments, not page by page", async () => {
+		// The newest page says one message every ~10 minutes, so the first wave's newest segment takes in
+		// all 9,000 older messages, 3 s apart.
+		const dense = channel(9000, 3000).ids.map((id) => id - (snowflakeAt(NOW) - snowflakeAt(NOW - WEEK)));
+		const sparse = channel(1000, WEEK / 1000).ids;
+		const ids = [...dense, ...sparse];
+		// Pages of the dense stretch in flight at once, each answered a tick after it is asked.
+		let inFlight = 0;
+		let mostInFlight = 0;
+		const get = async <T>(path: string): Promise<T> => {
+			const before = BigInt(new URL(path, "http://x").searchParams.get("before")!);
+			const page = ids.filter((id) => id < before).slice(-100);
+			const isDense = page.some((id) => id <= dense.at(-1)!);
+			if (isDense) mostInFlight = Math.max(mostInFlight, ++inFlight);
+			await new Promise((resolve) => setTimeout(resolve, 0));
+			if (isDense) inFlight--;
+			return page.reverse().map((id) => ({ id: id.toString() })) as T;
+		};
+		expect(asIds(await fetchHistory("1", { kind: "count", messages: 10_000 }, NOW, { get }))).toEqual(ids.slice(-10_000));
+		expect(mostInFlight).toBe(4);
 	});
 
 	it("a time range keeps messages from its start to the request, at most its cap", async () => {
