@@ -2,7 +2,7 @@
 // delivery's lease, and the interactions that joined that run and wait for its result. A joiner belongs
 // to the run it joined: a newer run of the same key, after the first expired, has joiners of its own.
 import type { Run } from "../domain/job";
-import type { Expiring } from "./storage";
+import { dropExpired, type Expiring, earliestExpiry } from "./storage";
 
 /** An interaction waiting for a job that another interaction started, answered as it asked. */
 export interface Joiner {
@@ -100,15 +100,10 @@ export class Flights implements Expiring {
 	}
 
 	expire(now: number): void {
-		this.sql.exec("DELETE FROM joiners WHERE expires_at <= ?", now);
-		this.sql.exec("DELETE FROM jobs WHERE expires_at <= ?", now);
+		dropExpired(this.sql, ["joiners", "jobs"], now);
 	}
 
 	nextExpiry(): number | null {
-		return this.sql
-			.exec<{ at: number | null }>(
-				"SELECT MIN(at) AS at FROM (SELECT MIN(expires_at) AS at FROM jobs UNION ALL SELECT MIN(expires_at) FROM joiners)",
-			)
-			.one().at;
+		return earliestExpiry(this.sql, ["jobs", "joiners"]);
 	}
 }

@@ -98,7 +98,8 @@ export class GuildObject extends DurableObject<Env> {
 		const run = summaryRun(job);
 		const leader = this.flights.flying(run.flight, now);
 		if (leader) {
-			this.flights.join(run.flight, leader, { ...job, expiresAt: run.expiresAt });
+			const { interactionId, applicationId, token, origin } = job;
+			this.flights.join(run.flight, leader, { interactionId, applicationId, token, public: job.public, origin, expiresAt: run.expiresAt });
 			const enqueue = this.enqueues.get(run.flight);
 			return enqueue
 				? enqueue.then(

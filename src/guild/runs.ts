@@ -1,6 +1,6 @@
 // Queue delivery is at-least-once: a run (an interaction's job, a digest's period) is remembered done, so a
 // repeated delivery does nothing, and its result is kept until delivered, so a retry doesn't make it again.
-import type { Expiring } from "./storage";
+import { dropExpired, type Expiring, earliestExpiry } from "./storage";
 
 export class Runs implements Expiring {
 	constructor(private readonly sql: SqlStorage) {}
@@ -27,15 +27,10 @@ export class Runs implements Expiring {
 	}
 
 	expire(now: number): void {
-		this.sql.exec("DELETE FROM done WHERE expires_at <= ?", now);
-		this.sql.exec("DELETE FROM results WHERE expires_at <= ?", now);
+		dropExpired(this.sql, ["done", "results"], now);
 	}
 
 	nextExpiry(): number | null {
-		return this.sql
-			.exec<{ at: number | null }>(
-				"SELECT MIN(at) AS at FROM (SELECT MIN(expires_at) AS at FROM done UNION ALL SELECT MIN(expires_at) FROM results)",
-			)
-			.one().at;
+		return earliestExpiry(this.sql, ["done", "results"]);
 	}
 }

@@ -1,7 +1,7 @@
 // The LLM's results per span of messages (summarizer/coverage.ts), kept for reuse by overlapping requests.
 import type { Span } from "../domain/summary";
 import { HOUR_MS } from "../lib/time";
-import type { Expiring } from "./storage";
+import { dropExpired, type Expiring, earliestExpiry } from "./storage";
 
 export const SPAN_LIMITS = { entries: 1000, ttlMs: HOUR_MS };
 
@@ -55,10 +55,10 @@ export class SpanStore implements Expiring {
 	}
 
 	expire(now: number): void {
-		this.storage.sql.exec("DELETE FROM spans WHERE expires_at <= ?", now);
+		dropExpired(this.storage.sql, ["spans"], now);
 	}
 
 	nextExpiry(): number | null {
-		return this.storage.sql.exec<{ at: number | null }>("SELECT MIN(expires_at) AS at FROM spans").one().at;
+		return earliestExpiry(this.storage.sql, ["spans"]);
 	}
 }

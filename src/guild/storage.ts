@@ -54,6 +54,17 @@ export function migrate(storage: DurableObjectStorage): number {
 	return found;
 }
 
+/** Drops the rows of `tables` (our own names, each with an `expires_at`) past `now`, in that order. */
+export function dropExpired(sql: SqlStorage, tables: readonly string[], now: number): void {
+	for (const table of tables) sql.exec(`DELETE FROM ${table} WHERE expires_at <= ?`, now);
+}
+
+/** When the first row of `tables` expires; null when they are empty. */
+export function earliestExpiry(sql: SqlStorage, tables: readonly string[]): number | null {
+	const each = tables.map((table) => `SELECT MIN(expires_at) AS at FROM ${table}`).join(" UNION ALL ");
+	return sql.exec<{ at: number | null }>(`SELECT MIN(at) AS at FROM (${each})`).one().at;
+}
+
 /** What each store of the object tells its alarm: drop what expired, and when the next entry does. */
 export interface Expiring {
 	expire(now: number): void;

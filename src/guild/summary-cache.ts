@@ -1,6 +1,6 @@
 // Recent summaries, as Discord shows them, by summary key: a repeated request is answered from here.
 import type { APIInteractionResponseCallbackData } from "discord-api-types/v10";
-import type { Expiring } from "./storage";
+import { dropExpired, type Expiring, earliestExpiry } from "./storage";
 
 /** A finished summary as Discord shows it; the visibility flags are set per answer. */
 export type SummaryMessage = Pick<APIInteractionResponseCallbackData, "content" | "embeds" | "components">;
@@ -44,10 +44,10 @@ export class SummaryCache implements Expiring {
 	}
 
 	expire(now: number): void {
-		this.sql.exec("DELETE FROM summaries WHERE expires_at <= ?", now);
+		dropExpired(this.sql, ["summaries"], now);
 	}
 
 	nextExpiry(): number | null {
-		return this.sql.exec<{ at: number | null }>("SELECT MIN(expires_at) AS at FROM summaries").one().at;
+		return earliestExpiry(this.sql, ["summaries"]);
 	}
 }

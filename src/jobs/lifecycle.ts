@@ -44,6 +44,11 @@ interface Made<R> {
 	generation: number;
 }
 
+function parseMade<R>(kept: string | null): Made<R> | undefined {
+	const made = kept === null ? undefined : (JSON.parse(kept) as Partial<Made<R>>);
+	return made && typeof made.generation === "number" && made.result !== undefined ? (made as Made<R>) : undefined;
+}
+
 /** Retry delay after a failed delivery: from 10 s, doubling, with jitter, at most 5 minutes. */
 export function backoffSeconds(attempts: number): number {
 	return Math.ceil(backoffMs(attempts, { baseMs: 10 * SECOND_MS, maxMs: 5 * MINUTE_MS }) / SECOND_MS);
@@ -63,9 +68,10 @@ export async function runJob<R>(message: Message, env: Env, kind: JobKind<R>): P
 		if (claim.state === "done") return message.ack();
 		if (claim.state === "running") return message.retry({ delaySeconds: RUNNING_ELSEWHERE_S });
 
-		// A result kept by an earlier delivery keeps the generation it was read in.
-		const kept = await guild.keptResult(run.id);
-		const made: Made<R> = kept ? JSON.parse(kept) : { result: await kind.make(startedAt, claim.generation), generation: claim.generation };
+		// A result kept by an earlier delivery keeps the generation it was read in; one kept by a version that
+		// kept no generation (a deploy in between) is made again rather than trusted.
+		const kept = parseMade<R>(await guild.keptResult(run.id));
+		const made = kept ?? { result: await kind.make(startedAt, claim.generation), generation: claim.generation };
 		if (!kept) await guild.keepResult(run.id, JSON.stringify(made), claim.until);
 		await kind.deliver(made.result, (cached) => guild.finish(run, cached ?? null, made.generation), startedAt);
 		message.ack();

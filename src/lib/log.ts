@@ -67,9 +67,9 @@ let secrets: string[] = [];
  * Called by the entry point on each invocation: an isolate serves one configuration, so this is cheap.
  */
 export function redactSecrets(values: readonly (string | undefined)[]): void {
-	const known = new Set(secrets);
-	if (values.every((value) => !value || known.has(value))) return;
-	for (const value of values) if (value) known.add(value);
+	// Every invocation registers the same values: the usual call only compares them, allocating nothing.
+	if (values.every((value) => !value || secrets.includes(value))) return;
+	const known = new Set([...secrets, ...values.filter((value): value is string => Boolean(value))]);
 	secrets = [...known].sort((a, b) => b.length - a.length);
 }
 
