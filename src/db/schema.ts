@@ -29,7 +29,8 @@ export const summaries = sqliteTable(
 		guildId: text("guild_id").notNull(),
 		channelId: text("channel_id").notNull(),
 		requesterId: text("requester_id").notNull(),
-		rangeKind: text("range_kind", { enum: ["count", "since", "from"] }).notNull(),
+		/** A catch-up's row has the range its start resolved to: "after" the member's last message, or since they "joined". */
+		rangeKind: text("range_kind", { enum: ["count", "since", "from", "after", "joined"] }).notNull(),
 		rangeMessages: integer("range_messages"),
 		rangeSeconds: integer("range_seconds"),
 		rangeFromMessageId: text("range_from_message_id"),

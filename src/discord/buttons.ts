@@ -38,10 +38,15 @@ export function parseButtonId(customId: string): ButtonRequest | undefined {
 	return { action: action as ButtonAction, channelId, range: parsedRange, style: next[action as ButtonAction] };
 }
 
+/** A catch-up's summary speaks to its member ("since your last message"): it is not one to post for everyone. */
+function isPersonal(range: Range): boolean {
+	return range.kind === "catchup" || range.kind === "after" || range.kind === "joined";
+}
+
 /**
  * The buttons that make sense for a result: Refresh only when it quotes newest messages unsummarized
  * (`refreshable`), no "Shorter" under a brief one, and "Post publicly" only under a private summary of
- * the channel it is shown in.
+ * the channel it is shown in, not a catch-up.
  */
 export function summaryButtons(
 	request: Pick<SummaryRequest, "channelId" | "origin" | "range" | "style" | "public"> & { refreshable?: boolean },
@@ -60,7 +65,9 @@ export function summaryButtons(
 		...(request.refreshable ? [button("refresh", "Refresh")] : []),
 		...(request.style !== "brief" ? [button("shorter", "Shorter")] : []),
 		...(request.style !== "detailed" ? [button("detail", "More detail")] : []),
-		...(!request.public && request.origin === request.channelId ? [button("public", "Post publicly", ButtonStyle.Primary)] : []),
+		...(!request.public && request.origin === request.channelId && !isPersonal(request.range)
+			? [button("public", "Post publicly", ButtonStyle.Primary)]
+			: []),
 	];
 	return buttons.length ? [{ type: ComponentType.ActionRow, components: buttons }] : [];
 }

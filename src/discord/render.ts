@@ -19,6 +19,8 @@ export interface RenderContext {
 	rangeLabel: string;
 	/** How many messages were summarized. */
 	messageCount: number;
+	/** The member's last message, when a catch-up starts after it: linked where the count is. */
+	after?: string;
 	/** The lines the summary cites, for jump links. */
 	lines: Line[];
 	/** The style asked for: "action_items" leads with the action items, even when there are none. */
@@ -60,7 +62,10 @@ export function durationLabel(seconds: number): string {
 	return plural(Math.max(1, Math.round(seconds / size)), word);
 }
 
-/** The job's range in words: "last 100 messages", "last 6 hours", "last day", "from a message to now". */
+/**
+ * The job's range in words: "last 100 messages", "last 6 hours", "last day", "from a message to now", and
+ * a catch-up's, said to the member who asked (only they see it): "since your last message".
+ */
 export function rangeLabel(range: Range): string {
 	switch (range.kind) {
 		case "count":
@@ -69,6 +74,12 @@ export function rangeLabel(range: Range): string {
 			return `last ${durationLabel(range.seconds).replace(/^1 /, "")}`;
 		case "from":
 			return "from a message to now";
+		case "catchup":
+			return "catching up";
+		case "after":
+			return "since your last message";
+		case "joined":
+			return "since you joined";
 	}
 }
 
@@ -94,6 +105,11 @@ function fit(block: Block, max: number): string {
 	return `${block.head}${balance(cut(block.body, max - block.head.length - block.tail.length - BALANCE_GROWTH))}${block.tail}`;
 }
 
+/** Where Discord's client jumps to a message. */
+export function messageLink(guildId: string, channelId: string, messageId: string): string {
+	return `https://discord.com/channels/${guildId}/${channelId}/${messageId}`;
+}
+
 /** " [1](…) [2](…)": the first message of each cited line, in conversation order, at most LINKS_PER_POINT. */
 function jumpLinks(item: Cited, lines: Map<number, Line>, context: RenderContext): string {
 	const cited = [...new Set(item.sources)]
@@ -102,7 +118,7 @@ function jumpLinks(item: Cited, lines: Map<number, Line>, context: RenderContext
 		.sort((a, b) => a.index - b.index);
 	const links = cited
 		.slice(0, LINKS_PER_POINT)
-		.map((line, n) => `[${n + 1}](https://discord.com/channels/${context.guildId}/${context.channelId}/${line.messageIds[0]})`);
+		.map((line, n) => `[${n + 1}](${messageLink(context.guildId, context.channelId, line.messageIds[0])})`);
 	return links.length ? ` ${links.join(" ")}` : "";
 }
 
@@ -166,7 +182,8 @@ function linkBlocks(summary: Summary): Block[] {
 
 function blocks(summary: Summary, context: RenderContext): Block[] {
 	const lines = new Map(context.lines.map((line) => [line.index, line]));
-	const intro: Block = { head: `<#${context.channelId}> · ${plural(context.messageCount, "message")}`, body: "", tail: "" };
+	const after = context.after ? ` after [your last message](${messageLink(context.guildId, context.channelId, context.after)})` : "";
+	const intro: Block = { head: `<#${context.channelId}> · ${plural(context.messageCount, "message")}${after}`, body: "", tail: "" };
 	const notice: Block[] =
 		summary.model === "extractive"
 			? [
