@@ -130,6 +130,26 @@ export class GuildObject extends DurableObject<Env> {
 		return { outcome: "admitted" };
 	}
 
+	/**
+	 * A catch-up's run, its start found, follows the run making the summary of that range (`flight`, its
+	 * key): its member, and whoever joined it, join that run, and its own flights end ("joined"). With none
+	 * flying, it flies under that key too ("lead"), so a later request for the same summary joins it.
+	 * Single-flight of catch-ups is by the range they resolve to, which only reading the channel finds:
+	 * the key they are asked by names the member, so their own repeats join at once, here.
+	 */
+	follow(run: Run, flight: string, requester: Joiner): "joined" | "lead" {
+		const now = Date.now();
+		return this.ctx.storage.transactionSync(() => {
+			const leader = this.flights.flying(flight, now);
+			if (leader === undefined || leader === run.id) {
+				this.flights.start({ ...run, flight });
+				return "lead";
+			}
+			for (const joiner of [requester, ...this.flights.land(run)]) this.flights.join(flight, leader, joiner);
+			return "joined";
+		});
+	}
+
 	/** Claims a run for one queue delivery for `leaseMs`; a delivery that finds it claimed, done or expired leaves it. */
 	claim(run: Run, leaseMs: number): Claim {
 		const now = Date.now();

@@ -17,6 +17,7 @@ import { STYLES } from "../domain/styles";
 export const COMMAND = {
 	summarize: "summarize",
 	summarizeFromHere: "Summarize from here",
+	catchup: "catchup",
 	summaries: "summaries",
 	stats: "stats",
 	config: "config",
@@ -40,6 +41,13 @@ const inGuilds = {
 	contexts: [InteractionContextType.Guild],
 	integration_types: [ApplicationIntegrationType.GuildInstall],
 };
+
+const styleOption = {
+	type: ApplicationCommandOptionType.String,
+	name: "style",
+	description: "How the summary reads (default: brief)",
+	choices: Object.entries(STYLES).map(([value, name]) => ({ name, value })),
+} as const;
 
 export const COMMANDS = [
 	{
@@ -67,12 +75,7 @@ export const COMMANDS = [
 				description: "Channel or thread to summarize (default: this one)",
 				channel_types: SUMMARIZABLE_CHANNEL_TYPES,
 			},
-			{
-				type: ApplicationCommandOptionType.String,
-				name: "style",
-				description: "How the summary reads (default: brief)",
-				choices: Object.entries(STYLES).map(([value, name]) => ({ name, value })),
-			},
+			styleOption,
 			{
 				type: ApplicationCommandOptionType.Boolean,
 				name: "public",
@@ -84,6 +87,13 @@ export const COMMANDS = [
 		...inGuilds,
 		name: COMMAND.summarizeFromHere,
 		type: ApplicationCommandType.Message,
+	},
+	{
+		...inGuilds,
+		name: COMMAND.catchup,
+		type: ApplicationCommandType.ChatInput,
+		description: "What you missed here since your last message (at most 14 days), only for you",
+		options: [styleOption],
 	},
 	{
 		...inGuilds,

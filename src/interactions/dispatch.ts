@@ -18,7 +18,7 @@ import { privacy } from "./privacy";
 import { statsCommand } from "./stats";
 import { summariesCommand } from "./summaries";
 import { summarize } from "./summarize";
-import { parseSummarize, parseSummarizeFromHere, parseSummaryButton } from "./summarize-request";
+import { parseCatchUp, parseSummarize, parseSummarizeFromHere, parseSummaryButton } from "./summarize-request";
 
 function parse(body: Uint8Array): APIInteraction {
 	let interaction: unknown;
@@ -56,6 +56,9 @@ function command(
 	}
 	if (data.type === ApplicationCommandType.Message && data.name === COMMAND.summarizeFromHere) {
 		return summarize(interaction, parseSummarizeFromHere({ ...interaction, data }), env, ctx);
+	}
+	if (data.type === ApplicationCommandType.ChatInput && data.name === COMMAND.catchup) {
+		return summarize(interaction, parseCatchUp({ ...interaction, data }), env, ctx);
 	}
 	if (data.name === COMMAND.help) return help();
 	if (data.type === ApplicationCommandType.ChatInput && data.name === COMMAND.privacy) return privacy({ ...interaction, data }, env, ctx);

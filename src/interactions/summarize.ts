@@ -31,7 +31,9 @@ function fromCache(summary: SummaryMessage, job: SummaryJob): SummaryMessage {
 			? { ...embed, footer: { ...embed.footer, text: `${embed.footer.text} · cached` } }
 			: embed,
 	);
-	const components = summaryButtons({ ...job, refreshable: offersRefresh(summary.components) });
+	// A catch-up's buttons carry the range its start resolved to, which only its cached summary knows.
+	const components =
+		job.range.kind === "catchup" ? (summary.components ?? []) : summaryButtons({ ...job, refreshable: offersRefresh(summary.components) });
 	return {
 		...summary,
 		embeds,

@@ -7,16 +7,18 @@ import OpenAI from "openai";
 import { optedOutMembers } from "../db/opt-outs";
 import type { SummaryRow } from "../db/schema";
 import { summaryButtons } from "../discord/buttons";
-import { errorMessage, type RenderedMessage, rangeLabel, render } from "../discord/render";
+import { errorMessage, messageLink, type RenderedMessage, rangeLabel, render } from "../discord/render";
 import { DiscordError, type DiscordRest, restFor } from "../discord/rest";
 import type { WebhookMessage } from "../discord/webhooks";
-import type { SummaryJob } from "../domain/job";
+import type { ResolvedRange, SummaryJob } from "../domain/job";
 import type { Line } from "../domain/line";
 import { messageCount } from "../domain/line";
+import { snowflakeAt } from "../domain/snowflake";
 import { STYLES, type Style } from "../domain/styles";
 import type { Summary } from "../domain/summary";
 import { guildObject } from "../guild/client";
 import { estimateCostMicroUsd } from "../metrics/cost";
+import { readCatchUp } from "../summarizer/catch-up";
 import { compact } from "../summarizer/compact";
 import { fetchHistory } from "../summarizer/history";
 import { roleNames } from "../summarizer/role-names";
@@ -63,7 +65,24 @@ export interface Result {
 	denied?: { status: number; code?: number };
 	/** Kept as JSON between deliveries, so without its creation time (a Date). */
 	history?: Omit<SummaryRow, "createdAt">;
+	/** The range summarized, when it is not the job's: a catch-up's, its start found. */
+	range?: ResolvedRange;
+	/** A catch-up's range is being summarized by another run, which answers this job's members too. */
+	handedOver?: boolean;
 }
+
+/** What a job read: its range's messages; for a catch-up, the range its start resolved to, and the member's last message. */
+interface Read {
+	messages: APIMessage[];
+	range: ResolvedRange;
+	after?: string;
+}
+
+/**
+ * For a catch-up: told the range once its start is found, before anything is summarized; "joined" when
+ * another run makes that summary and answers this job's members too (guild-object.ts's `follow`).
+ */
+export type Follow = (range: ResolvedRange) => Promise<"joined" | "lead">;
 
 /** Discord's refusals the member should hear about now, instead of a retry. */
 const REFUSALS: Record<number, string> = {
@@ -91,14 +110,15 @@ function llmFor(env: Env) {
 
 /**
  * `run`: when the job started, and the guild object's generation then (spans kept carry it). `otherStyles`:
- * also render the summary in the other styles, for the guild's cache (an interaction's job).
+ * also render the summary in the other styles, for the guild's cache (an interaction's job); `follow`: a
+ * catch-up's range, once found, may be another run's (see Follow).
  */
 export async function makeSummary(
 	job: Work,
 	env: Env,
 	run: { startedAt: number; generation: number },
 	progress: Progress,
-	otherStyles = false,
+	{ otherStyles = false, follow }: { otherStyles?: boolean; follow?: Follow } = {},
 ): Promise<Result> {
 	const { startedAt } = run;
 	const client = restFor(env);
@@ -106,20 +126,25 @@ export async function makeSummary(
 		await progress.settled();
 		return { messages: errorMessage(NOT_IN_THREAD) };
 	}
-	let messages: APIMessage[];
+	let read: Read;
 	try {
-		messages = await fetchHistory(job.channelId, job.range, job.requestedAt, {
-			get: (path) => client.get(path),
-			newestId: job.lastMessageId,
-			onProgress: (fetched, expected) =>
-				progress.report(`Reading messages… ${fetched.toLocaleString("en-US")} / ${expected.toLocaleString("en-US")}`),
-		});
+		read = await readRange(job, client, progress);
 	} catch (error) {
 		const refusal = error instanceof DiscordError ? REFUSALS[error.status] : undefined;
 		if (!refusal || !(error instanceof DiscordError)) throw error;
 		await progress.settled();
 		return { messages: errorMessage(refusal), denied: { status: error.status, code: error.code } };
 	}
+	const { messages } = read;
+	if (job.range.kind === "catchup" && !messages.length) {
+		await progress.settled();
+		return { messages: errorMessage(nothingNew(job, read)) };
+	}
+	if (follow && (await follow(read.range)) === "joined") {
+		await progress.settled();
+		return { messages: [], handedOver: true };
+	}
+	const work = { ...job, range: read.range };
 	const [excludedUserIds, roles] = await Promise.all([
 		optedOutMembers(drizzle(env.DB), job.guildId),
 		roleNames(job.guildId, messages, (path) => client.get(path)),
@@ -131,7 +156,7 @@ export async function makeSummary(
 	}
 	progress.report(`Summarizing ${messageCount(lines).toLocaleString("en-US")} messages…`);
 	const guild = guildObject(env, job.guildId);
-	const outcome = await summarize(lines, job, {
+	const outcome = await summarize(lines, work, {
 		llm: llmFor(env),
 		spans: {
 			get: (scope, firstId, lastId) => guild.spans(scope, firstId, lastId),
@@ -143,11 +168,12 @@ export async function makeSummary(
 		render(summary, {
 			guildId: job.guildId,
 			channelId: job.channelId,
-			rangeLabel: rangeLabel(job.range),
+			rangeLabel: rangeLabel(work.range),
 			messageCount: messages.length,
+			after: read.after,
 			lines,
 			style,
-			components: summaryButtons({ ...job, style, refreshable: summary.newest !== undefined }),
+			components: summaryButtons({ ...work, style, refreshable: summary.newest !== undefined }),
 			footer: { model: summary.model, tokens: summary.usage.tokensIn + summary.usage.tokensOut, elapsedMs, cached: outcome.reused },
 		});
 	const rendered = renderAs(outcome.summary, job.style);
@@ -158,8 +184,36 @@ export async function makeSummary(
 		summary: rendered[0],
 		views,
 		outcome: { ...outcome, whole: undefined },
-		history: historyRow(job, messages, outcome, elapsedMs),
+		history: historyRow(work, messages, outcome, elapsedMs),
+		...(work.range === job.range ? {} : { range: work.range }),
 	};
+}
+
+/** The job's messages; a catch-up's are read back to its start, which resolves its range. */
+async function readRange(job: Work, client: DiscordRest, progress: Progress): Promise<Read> {
+	const get = <T>(path: string) => client.get<T>(path);
+	if (job.range.kind === "catchup") {
+		const catchUp = await readCatchUp(job.channelId, job.range, job.requestedAt, {
+			get,
+			newestId: job.lastMessageId,
+			onProgress: (read) => progress.report(`Reading messages… ${read.toLocaleString("en-US")} so far, back to your last message`),
+		});
+		return { messages: catchUp.messages, range: catchUp.range, after: catchUp.lastMessageId };
+	}
+	const messages = await fetchHistory(job.channelId, job.range, job.requestedAt, {
+		get,
+		newestId: job.lastMessageId,
+		onProgress: (fetched, expected) =>
+			progress.report(`Reading messages… ${fetched.toLocaleString("en-US")} / ${expected.toLocaleString("en-US")}`),
+	});
+	return { messages, range: job.range };
+}
+
+/** A catch-up with nothing to catch up on, said with the start it found. */
+function nothingNew(job: Work, read: Read): string {
+	if (read.after)
+		return `Nothing new here since [your last message](${messageLink(job.guildId, job.channelId, read.after)}): you're all caught up.`;
+	return read.range.kind === "joined" ? "Nothing new here since you joined." : "Nothing here in the last 14 days.";
 }
 
 /**
@@ -182,8 +236,19 @@ function otherViews(
 		});
 }
 
+/** The message a range starts from or after; for one since a member joined, the first id of that moment. */
+function startId(range: ResolvedRange): string | null {
+	if (range.kind === "from" || range.kind === "after") return range.messageId;
+	return range.kind === "joined" ? snowflakeAt(range.at).toString() : null;
+}
+
 /** The summary's history row: what /summaries lists, and no member's words. */
-function historyRow(job: Work, messages: APIMessage[], outcome: Outcome, elapsedMs: number): Omit<SummaryRow, "createdAt"> {
+function historyRow(
+	job: Work & { range: ResolvedRange },
+	messages: APIMessage[],
+	outcome: Outcome,
+	elapsedMs: number,
+): Omit<SummaryRow, "createdAt"> {
 	const { range } = job;
 	const { model, usage } = outcome.summary;
 	return {
@@ -194,7 +259,7 @@ function historyRow(job: Work, messages: APIMessage[], outcome: Outcome, elapsed
 		rangeKind: range.kind,
 		rangeMessages: range.kind === "count" ? range.messages : range.kind === "since" ? range.maxMessages : null,
 		rangeSeconds: range.kind === "since" ? range.seconds : null,
-		rangeFromMessageId: range.kind === "from" ? range.messageId : null,
+		rangeFromMessageId: startId(range),
 		firstMessageId: messages[0]?.id ?? null,
 		lastMessageId: messages.at(-1)?.id ?? null,
 		style: job.style,
