@@ -179,7 +179,7 @@ describe("/catchup single-flight", () => {
 
 	it("catch-ups that resolve to one range share its job, and so does /summarize of that range", async () => {
 		// The jobs are consumed here, one delivery at a time, rather than by the queue.
-		const enqueue = vi.spyOn(env.SUMMARY_QUEUE, "send").mockResolvedValue();
+		const enqueue = vi.spyOn(env.SUMMARY_QUEUE, "send").mockResolvedValue(undefined as never);
 		const guildId = id();
 		const channelId = id();
 		const messages = history();

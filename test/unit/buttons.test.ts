@@ -40,6 +40,9 @@ describe("summary buttons", () => {
 		expect(labels({ ...request, style: "brief", public: true })).toEqual(["More detail"]);
 		expect(labels({ ...request, style: "detailed" })).toEqual(["Shorter", "Post publicly"]);
 		expect(labels({ ...request, refreshable: true })).toEqual(["Refresh", "Shorter", "More detail", "Post publicly"]);
+		// A catch-up speaks to its member ("since your last message"): not one to post for everyone.
+		expect(labels({ ...request, range: { kind: "after", messageId: "42" } })).toEqual(["Shorter", "More detail"]);
+		expect(labels({ ...request, range: { kind: "joined", at: 1_700_000_000_000 } })).toEqual(["Shorter", "More detail"]);
 	});
 
 	it("tell whether a result offers Refresh", () => {
@@ -61,6 +64,8 @@ describe("summary buttons", () => {
 			"summary:detail:1:s9999999n100:brief",
 			"summary:detail:1:s30n100:brief",
 			"summary:detail:1:s3600n10001:brief",
+			// A catch-up before its start is found names a member, never a range a button replays.
+			"summary:detail:1:c42:brief",
 		]) {
 			expect(parseButtonId(id)).toBeUndefined();
 		}
@@ -71,6 +76,8 @@ describe("summary buttons", () => {
 			{ kind: "count", messages: 100 },
 			{ kind: "since", seconds: 60, maxMessages: 50 },
 			{ kind: "from", messageId: "42" },
+			{ kind: "after", messageId: "42" },
+			{ kind: "joined", at: 1_700_000_000_000 },
 		] as const) {
 			expect(parseRangeKey(rangeKey(range))).toEqual(range);
 		}

@@ -274,5 +274,19 @@ describe("render", () => {
 		expect(rangeLabel({ kind: "since", seconds: 5400, maxMessages: 10_000 })).toBe("last 90 minutes");
 		expect(rangeLabel({ kind: "since", seconds: 1_209_600, maxMessages: 10_000 })).toBe("last 2 weeks");
 		expect(rangeLabel({ kind: "from", messageId: "1" })).toBe("from a message to now");
+		expect(rangeLabel({ kind: "after", messageId: "1" })).toBe("since your last message");
+		expect(rangeLabel({ kind: "joined", at: 1 })).toBe("since you joined");
+	});
+
+	it("links the member's last message where a catch-up starts after it", () => {
+		const [message] = render(summary([{ text: "They shipped.", sources: [0] }]), {
+			...context,
+			rangeLabel: "since your last message",
+			after: "77",
+		});
+		expect(message.embeds[0].title).toBe("Summary — since your last message");
+		expect(message.embeds[0].description).toMatch(
+			/^<#2> · 100 messages after \[your last message\]\(https:\/\/discord\.com\/channels\/1\/2\/77\)\n/,
+		);
 	});
 });
