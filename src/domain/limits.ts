@@ -1,5 +1,5 @@
 // What a member or an admin may ask for: the commands offer these bounds, and every handler checks them again.
-import { DAY_S } from "../lib/time";
+import { DAY_S } from "../lib/time.ts"; // .ts: Node loads this for the scripts (interactions/commands.ts)
 
 export const MESSAGES = { min: 2, max: 10_000, default: 100 } as const;
 export const MAX_SINCE_SECONDS = 14 * DAY_S;

@@ -1,5 +1,6 @@
 // Every command of the bot, in one module: the runtime dispatches on these names and
-// `npm run register` uploads exactly this list.
+// `npm run register` uploads exactly this list. Node loads it for the scripts (register, the playground),
+// and finds a module only by its whole name: so this module and those it imports name theirs with .ts.
 import {
 	type ApplicationCommandOptionAllowedChannelType,
 	ApplicationCommandOptionType,
@@ -10,9 +11,9 @@ import {
 	PermissionFlagsBits,
 	type RESTPutAPIApplicationCommandsJSONBody,
 } from "discord-api-types/v10";
-import { CADENCES, DIGEST_DEFAULTS, WEEKDAYS } from "../domain/digest-schedule";
-import { LANGUAGE_MAX_LENGTH, MEMBERS_LANGUAGE, MESSAGES, SETTING_RANGES } from "../domain/limits";
-import { STYLES } from "../domain/styles";
+import { CADENCES, DIGEST_DEFAULTS, WEEKDAYS } from "../domain/digest-schedule.ts";
+import { LANGUAGE_MAX_LENGTH, MEMBERS_LANGUAGE, MESSAGES, SETTING_RANGES } from "../domain/limits.ts";
+import { STYLES } from "../domain/styles.ts";
 
 export const COMMAND = {
 	summarize: "summarize",
