@@ -71,11 +71,10 @@ export interface Result {
 	handedOver?: boolean;
 }
 
-/** What a job read: its range's messages; for a catch-up, the range its start resolved to, and the member's last message. */
+/** What a job read: its range's messages; for a catch-up, the range its start resolved to. */
 interface Read {
 	messages: APIMessage[];
 	range: ResolvedRange;
-	after?: string;
 }
 
 /**
@@ -138,7 +137,7 @@ export async function makeSummary(
 	const { messages } = read;
 	if (job.range.kind === "catchup" && !messages.length) {
 		await progress.settled();
-		return { messages: errorMessage(nothingNew(job, read)) };
+		return { messages: errorMessage(nothingNew(job, read.range)) };
 	}
 	if (follow && (await follow(read.range)) === "joined") {
 		await progress.settled();
@@ -170,7 +169,7 @@ export async function makeSummary(
 			channelId: job.channelId,
 			rangeLabel: rangeLabel(work.range),
 			messageCount: messages.length,
-			after: read.after,
+			after: work.range.kind === "after" ? work.range.messageId : undefined,
 			lines,
 			style,
 			components: summaryButtons({ ...work, style, refreshable: summary.newest !== undefined }),
@@ -193,12 +192,11 @@ export async function makeSummary(
 async function readRange(job: Work, client: DiscordRest, progress: Progress): Promise<Read> {
 	const get = <T>(path: string) => client.get<T>(path);
 	if (job.range.kind === "catchup") {
-		const catchUp = await readCatchUp(job.channelId, job.range, job.requestedAt, {
+		return readCatchUp(job.channelId, job.range, job.requestedAt, {
 			get,
 			newestId: job.lastMessageId,
 			onProgress: (read) => progress.report(`Reading messages… ${read.toLocaleString("en-US")} so far, back to your last message`),
 		});
-		return { messages: catchUp.messages, range: catchUp.range, after: catchUp.lastMessageId };
 	}
 	const messages = await fetchHistory(job.channelId, job.range, job.requestedAt, {
 		get,
@@ -210,10 +208,10 @@ async function readRange(job: Work, client: DiscordRest, progress: Progress): Pr
 }
 
 /** A catch-up with nothing to catch up on, said with the start it found. */
-function nothingNew(job: Work, read: Read): string {
-	if (read.after)
-		return `Nothing new here since [your last message](${messageLink(job.guildId, job.channelId, read.after)}): you're all caught up.`;
-	return read.range.kind === "joined" ? "Nothing new here since you joined." : "Nothing here in the last 14 days.";
+function nothingNew(job: Work, range: ResolvedRange): string {
+	if (range.kind === "after")
+		return `Nothing new here since [your last message](${messageLink(job.guildId, job.channelId, range.messageId)}): you're all caught up.`;
+	return range.kind === "joined" ? "Nothing new here since you joined." : "Nothing here in the last 14 days.";
 }
 
 /**

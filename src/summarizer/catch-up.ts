@@ -17,8 +17,6 @@ export interface CatchUp {
 	 * message, since they joined, or the last 14 days (as `/summarize since:14d`, whose summary it shares).
 	 */
 	range: Extract<Range, { kind: "after" | "joined" | "since" }>;
-	/** The member's last message, when the reach holds one. */
-	lastMessageId?: string;
 	/** Oldest first. */
 	messages: APIMessage[];
 }
@@ -56,8 +54,7 @@ export async function readCatchUp(
 		for (const message of sorted) {
 			const id = BigInt(message.id);
 			if (id < start || id < joined) return ending();
-			if (isTheirs(message, range.userId))
-				return { range: { kind: "after", messageId: message.id }, lastMessageId: message.id, messages: read.reverse() };
+			if (isTheirs(message, range.userId)) return { range: { kind: "after", messageId: message.id }, messages: read.reverse() };
 			read.push(message);
 			if (read.length === cap) return { range: REACH, messages: read.reverse() };
 		}
