@@ -7,6 +7,7 @@ import { errorMessage } from "../discord/render";
 import { restFor } from "../discord/rest";
 import { deliver, isFinalFailure, progressReporter, type WebhookMessage } from "../discord/webhooks";
 import { restyled, type SummaryJob, summaryRun } from "../domain/job";
+import { guildObject } from "../guild/client";
 import type { Cached, Joiner } from "../guild/guild-object";
 import { log } from "../lib/log";
 import type { JobKind } from "./lifecycle";
@@ -70,7 +71,12 @@ export function summaryKind(job: SummaryJob, env: Env): JobKind<Result> {
 		name: "summary",
 		guildId: job.guildId,
 		run,
-		make: (startedAt, generation) => makeSummary(job, env, { startedAt, generation }, progressReporter(rest, job, startedAt), true),
+		async make(startedAt, generation) {
+			const result = await makeSummary(job, env, { startedAt, generation }, progressReporter(rest, job, startedAt), true);
+			// A time range's size is known once read: what it cost beyond its one request is charged now.
+			if (result.history) await guildObject(env, job.guildId).chargeRead(job.userId, job.range, result.history.messageCount);
+			return result;
+		},
 		async deliver(result, finish, startedAt) {
 			// Past its token's life the requester can't be answered: the job ran for those who joined later.
 			const answerable = live(requester);
