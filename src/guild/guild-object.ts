@@ -100,7 +100,15 @@ export class GuildObject extends DurableObject<Env> {
 		const leader = this.flights.flying(run.flight, now);
 		if (leader) {
 			const { interactionId, applicationId, token, origin } = job;
-			this.flights.join(run.flight, leader, { interactionId, applicationId, token, public: job.public, origin, expiresAt: run.expiresAt });
+			this.flights.join(run.flight, leader, {
+				interactionId,
+				applicationId,
+				token,
+				public: job.public,
+				publicRefused: job.publicRefused === true,
+				origin,
+				expiresAt: run.expiresAt,
+			});
 			const enqueue = this.enqueues.get(run.flight);
 			return enqueue
 				? enqueue.then(

@@ -18,7 +18,7 @@ const COMMANDS: Record<SummaryJob["range"]["kind"], string> = { count: "summariz
 const GAVE_UP = "Sorry, I couldn't make this summary: Discord or the summarizer kept failing. Please try again later.";
 
 /** Someone waiting for the job's result: its requester or a joiner, each answered as it asked. */
-type Recipient = Pick<Joiner, "applicationId" | "token" | "public" | "origin" | "expiresAt"> & Pick<SummaryJob, "publicRefused">;
+type Recipient = Pick<Joiner, "applicationId" | "token" | "public" | "origin" | "expiresAt"> & { publicRefused?: boolean };
 
 const live = (recipient: Recipient) => Date.now() < recipient.expiresAt;
 
