@@ -157,6 +157,23 @@ function guildTable(metrics: Metrics): string {
 	return `<table id="top-guilds"><caption class="note">By requests in the period</caption><thead><tr><th scope="col">Guild</th><th scope="col">Requests</th><th scope="col">Summaries</th><th scope="col">Tokens</th><th scope="col">Estimated cost</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
 }
 
+function budgetTable(metrics: Metrics): string {
+	const { overall, guilds } = metrics.budgets;
+	const share = (used: number, limit: number) => (limit ? percent(Math.min(1, used / limit)) : "100%");
+	const overallText =
+		overall.limit === null
+			? `${count(overall.used)} tokens; no overall budget (LLM_TOKENS_PER_DAY is unset).`
+			: `${count(overall.used)} of ${count(overall.limit)} tokens (${share(overall.used, overall.limit)}).`;
+	const rows = guilds.map(
+		(guild) =>
+			`<tr><td>${escapeHtml(guild.guildId)}</td><td>${count(guild.used)}</td><td>${count(guild.limit)}</td><td>${share(guild.used, guild.limit)}</td></tr>`,
+	);
+	const table = rows.length
+		? `<table id="budgets"><caption class="note">Guilds by tokens today; past its budget a guild's summaries are extractive</caption><thead><tr><th scope="col">Guild</th><th scope="col">Tokens</th><th scope="col">Budget</th><th scope="col">Used</th></tr></thead><tbody>${rows.join("")}</tbody></table>`
+		: "<p>No LLM tokens spent today.</p>";
+	return `<p id="overall-budget">All servers: ${escapeHtml(overallText)}</p>${table}`;
+}
+
 export function dashboardPage(nonce: string, metrics: Metrics, period: string): string {
 	const days = metrics.days;
 	const outcomes = (outcome: Outcome) => sum(days, (day) => day.outcomes[outcome]);
@@ -188,6 +205,7 @@ export function dashboardPage(nonce: string, metrics: Metrics, period: string): 
 <p class="note">Since ${escapeHtml(metrics.since)} until ${escapeHtml(metrics.until)}, from D1's usage events.</p>
 <dl>${cards.map(([name, value]) => `<div><dt>${name}</dt><dd>${escapeHtml(value)}</dd></div>`).join("")}</dl>
 <main>${charts(metrics)}<section aria-labelledby="guilds-heading"><h2 id="guilds-heading">Top guilds</h2>${guildTable(metrics)}</section>
+<section aria-labelledby="budgets-heading"><h2 id="budgets-heading">LLM budgets today (${escapeHtml(metrics.budgets.day)}, UTC)</h2>${budgetTable(metrics)}</section>
 <p class="note">Cost is estimated from token counts and list prices of known models; "—" means the model's price is unknown, "≥" that some tokens were not priced.</p></main>`,
 	);
 }

@@ -1,13 +1,16 @@
 // Retention, run by the cron trigger: summaries past their guild's retention (all of a guild's that
-// keeps no history) and usage events past 90 days are deleted, in bounded batches so one run stays within a Worker's limits; what a run
-// leaves, the next one takes.
+// keeps no history), usage events past 90 days and LLM budget days past a week are deleted, in bounded
+// batches so one run stays within a Worker's limits; what a run leaves, the next one takes.
 import { inArray, lt, sql } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import { DAY_MS } from "../lib/time";
-import { guildSettings, summaries, usageEvents } from "./schema";
+import { utcDay } from "./llm-budget";
+import { guildSettings, llmTokens, summaries, usageEvents } from "./schema";
 
 export const DEFAULT_RETENTION_DAYS = 30;
 export const USAGE_RETENTION_DAYS = 90;
+/** Only today's budget use matters; a week is kept for a look back. */
+export const BUDGET_RETENTION_DAYS = 7;
 export const RETENTION_BATCH = { rows: 500, batches: 20 };
 
 async function deleteInBatches(remove: () => Promise<D1Result>): Promise<number> {
@@ -20,7 +23,10 @@ async function deleteInBatches(remove: () => Promise<D1Result>): Promise<number>
 	return deleted;
 }
 
-export async function enforceRetention(db: DrizzleD1Database, now: number): Promise<{ summaries: number; usageEvents: number }> {
+export async function enforceRetention(
+	db: DrizzleD1Database,
+	now: number,
+): Promise<{ summaries: number; usageEvents: number; llmTokens: number }> {
 	const retentionMs = sql`case when ${guildSettings.keepHistory} = 0 then 0 else coalesce(${guildSettings.retentionDays}, ${DEFAULT_RETENTION_DAYS}) * ${DAY_MS} end`;
 	const expiredSummaries = db
 		.select({ id: summaries.id })
@@ -33,8 +39,14 @@ export async function enforceRetention(db: DrizzleD1Database, now: number): Prom
 		.from(usageEvents)
 		.where(lt(usageEvents.createdAt, new Date(now - USAGE_RETENTION_DAYS * DAY_MS)))
 		.limit(RETENTION_BATCH.rows);
+	const expiredBudgets = db
+		.select({ rowid: sql<number>`rowid` })
+		.from(llmTokens)
+		.where(lt(llmTokens.day, utcDay(now) - BUDGET_RETENTION_DAYS))
+		.limit(RETENTION_BATCH.rows);
 	return {
 		summaries: await deleteInBatches(() => db.delete(summaries).where(inArray(summaries.id, expiredSummaries)).run()),
 		usageEvents: await deleteInBatches(() => db.delete(usageEvents).where(inArray(usageEvents.id, expiredEvents)).run()),
+		llmTokens: await deleteInBatches(() => db.delete(llmTokens).where(inArray(sql`rowid`, expiredBudgets)).run()),
 	};
 }

@@ -1,4 +1,4 @@
-// The D1 schema: guild settings, summary history, usage events, member opt-outs and digest schedules.
+// The D1 schema: guild settings, summary history, usage events, member opt-outs, digest schedules and LLM budgets.
 // drizzle-kit turns it into migrations/; rows are typed from it. No member's words are stored anywhere: a
 // summary's row says what was summarized (channel, range, style, counts, time, the first message for a
 // jump link), and only for the guild's retention period.
@@ -15,6 +15,8 @@ export const guildSettings = sqliteTable("guild_settings", {
 	userPer10Minutes: integer("user_per_10_minutes"),
 	defaultStyle: text("default_style", { enum: styles }),
 	defaultLanguage: text("default_language"),
+	/** LLM tokens the guild's summaries may spend per UTC day; null: DEFAULT_DAILY_LLM_TOKENS. */
+	llmTokensPerDay: integer("llm_tokens_per_day"),
 	retentionDays: integer("retention_days").notNull().default(30),
 	keepHistory: integer("keep_history", { mode: "boolean" }).notNull().default(true),
 	updatedBy: text("updated_by").notNull(),
@@ -115,6 +117,22 @@ export const digestSchedules = sqliteTable(
 		createdAt: time("created_at").notNull(),
 	},
 	(table) => [primaryKey({ columns: [table.guildId, table.channelId] }), index("digests_due").on(table.enabled, table.nextRunAt)],
+);
+
+/**
+ * LLM tokens spent (and set aside by jobs under way) per UTC day: a guild's under its id, the bot's
+ * overall under OVERALL_SCOPE (db/llm-budget.ts). A job's reservation and its settling are single
+ * statements, so concurrent consumers can't both take the last of a budget.
+ */
+export const llmTokens = sqliteTable(
+	"llm_tokens",
+	{
+		scope: text("scope").notNull(),
+		/** Days since the epoch, UTC. */
+		day: integer("day").notNull(),
+		used: integer("used").notNull(),
+	},
+	(table) => [primaryKey({ columns: [table.scope, table.day] }), index("llm_tokens_by_day").on(table.day)],
 );
 
 export type GuildSettings = typeof guildSettings.$inferSelect;

@@ -2,6 +2,7 @@
 // jump links to the messages it rests on, split into follow-ups rather than dropping anything. Pure.
 import type { APIActionRowComponent, APIAllowedMentions, APIComponentInMessageActionRow, APIEmbed } from "discord-api-types/v10";
 import type { Range } from "../domain/job";
+import type { SpentBudget } from "../domain/limits";
 import type { Line } from "../domain/line";
 import type { Style } from "../domain/styles";
 import type { Cited, Summary } from "../domain/summary";
@@ -26,6 +27,8 @@ export interface RenderContext {
 	/** The style asked for: "action_items" leads with the action items, even when there are none. */
 	style: Style;
 	footer: { model: string; tokens: number; elapsedMs: number; cached: boolean };
+	/** Why the LLM did not write all of it, when the member should know: a spent token budget. */
+	spentBudget?: SpentBudget;
 	/** Buttons, under the last message. */
 	components?: APIActionRowComponent<APIComponentInMessageActionRow>[];
 }
@@ -184,8 +187,8 @@ function blocks(summary: Summary, context: RenderContext): Block[] {
 	const lines = new Map(context.lines.map((line) => [line.index, line]));
 	const after = context.after ? ` after [your last message](${messageLink(context.guildId, context.channelId, context.after)})` : "";
 	const intro: Block = { head: `<#${context.channelId}> · ${plural(context.messageCount, "message")}${after}`, body: "", tail: "" };
-	const notice: Block[] =
-		summary.model === "extractive"
+	const notice: Block[] = [
+		...(summary.model === "extractive"
 			? [
 					{
 						head: "",
@@ -193,7 +196,9 @@ function blocks(summary: Summary, context: RenderContext): Block[] {
 						tail: "",
 					},
 				]
-			: [];
+			: []),
+		...(context.spentBudget ? [{ head: "", body: budgetNotice(context.spentBudget), tail: "" }] : []),
+	];
 	const points = pointBlocks(summary, lines, context);
 	const pointsOrNote = points.length ? points : [{ head: "", body: "*No notable points in this range.*", tail: "" }];
 	const actions = actionBlocks(summary, lines, context);
@@ -202,6 +207,14 @@ function blocks(summary: Summary, context: RenderContext): Block[] {
 			? [...actions, ...(points.length ? [{ ...points[0], head: `**Context**\n${points[0].head}` }, ...points.slice(1)] : [])]
 			: [...pointsOrNote, ...actions];
 	return [intro, ...notice, ...body, ...newestBlocks(summary, lines, context), ...participantsBlock(summary), ...linkBlocks(summary)];
+}
+
+/** Why a summary was made without (some of) the LLM's calls: whose daily budget, and when it renews. */
+export function budgetNotice(spent: SpentBudget): string {
+	const whose = spent.overall ? "Summary Bot's daily LLM budget for all servers" : "This server's daily LLM budget";
+	const renews = `<t:${Math.floor(spent.renewsAt / 1000)}:R>`;
+	const admin = spent.overall ? "" : " A server admin can change it with `/config set llm_tokens_per_day`.";
+	return `*${whose} (${spent.limit.toLocaleString("en-US")} tokens) is used up, so the LLM did not read this range's new messages. It renews ${renews}.${admin}*`;
 }
 
 function title(context: RenderContext, continued: boolean): string {

@@ -3,7 +3,7 @@
 
 import { HOUR_S, MINUTE_MS, MINUTE_S } from "../lib/time";
 import { DIGEST_STALE_MS, type Schedule } from "./digest-schedule";
-import { MAX_SINCE_SECONDS, MESSAGES } from "./limits";
+import { MAX_SINCE_SECONDS, MESSAGES, requestCost } from "./limits";
 import type { Style } from "./styles";
 
 export type Range =
@@ -126,6 +126,19 @@ export function summaryRun(job: Pick<SummaryJob, "interactionId" | "key" | "fres
 /** A digest's period is its own flight: no interactive request shares it. */
 export function digestRun(job: Pick<DigestJob, "id" | "scheduledAt">): Run {
 	return { id: job.id, flight: job.id, expiresAt: job.scheduledAt + DIGEST_STALE_MS };
+}
+
+/**
+ * What a range costs against the rate limits when it is asked for: a count is known on the interaction
+ * path; a time range or "from here" is charged one request then, and the rest once read (`extraCost`).
+ */
+export function admissionCost(range: Range): number {
+	return range.kind === "count" ? requestCost(range.messages) : 1;
+}
+
+/** What is still owed for a range once `read` messages of it were read. */
+export function extraCost(range: Range, read: number): number {
+	return Math.max(0, requestCost(read) - admissionCost(range));
 }
 
 /**

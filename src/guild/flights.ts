@@ -12,6 +12,8 @@ export interface Joiner {
 	applicationId: string;
 	token: string;
 	public: boolean;
+	/** It asked for a public summary of another channel: its answer says why it is private. */
+	publicRefused: boolean;
 	/** The channel it was asked in. */
 	origin: string;
 	/** When its token stops working. */
@@ -30,13 +32,14 @@ export class Flights implements Expiring {
 
 	join(flight: string, runId: string, joiner: Joiner): void {
 		this.sql.exec(
-			"INSERT OR IGNORE INTO joiners (interaction_id, key, run_id, application_id, token, public, origin, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+			"INSERT OR IGNORE INTO joiners (interaction_id, key, run_id, application_id, token, public, public_refused, origin, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			joiner.interactionId,
 			flight,
 			runId,
 			joiner.applicationId,
 			joiner.token,
 			joiner.public ? 1 : 0,
+			joiner.publicRefused ? 1 : 0,
 			joiner.origin,
 			joiner.expiresAt,
 		);
@@ -80,16 +83,22 @@ export class Flights implements Expiring {
 	/** Ends `run`'s flights, and no other run's; returns who joined it. */
 	land(run: Run): Joiner[] {
 		const joiners = this.sql
-			.exec<{ interaction_id: string; application_id: string; token: string; public: number; origin: string; expires_at: number }>(
-				"SELECT interaction_id, application_id, token, public, origin, expires_at FROM joiners WHERE run_id = ?",
-				run.id,
-			)
+			.exec<{
+				interaction_id: string;
+				application_id: string;
+				token: string;
+				public: number;
+				public_refused: number;
+				origin: string;
+				expires_at: number;
+			}>("SELECT interaction_id, application_id, token, public, public_refused, origin, expires_at FROM joiners WHERE run_id = ?", run.id)
 			.toArray()
 			.map((row) => ({
 				interactionId: row.interaction_id,
 				applicationId: row.application_id,
 				token: row.token,
 				public: row.public === 1,
+				publicRefused: row.public_refused === 1,
 				origin: row.origin,
 				expiresAt: row.expires_at,
 			}));

@@ -149,6 +149,13 @@ export const COMMANDS = [
 						max_value: SETTING_RANGES.user_per_10_minutes.max,
 					},
 					{
+						type: ApplicationCommandOptionType.Integer,
+						name: "llm_tokens_per_day",
+						description: "LLM tokens the server's summaries may spend per UTC day; past it they are extractive",
+						min_value: SETTING_RANGES.llm_tokens_per_day.min,
+						max_value: SETTING_RANGES.llm_tokens_per_day.max,
+					},
+					{
 						type: ApplicationCommandOptionType.String,
 						name: "style",
 						description: "Default summary style",

@@ -4,6 +4,7 @@
 import type { APIMessage } from "discord-api-types/v10";
 import { drizzle } from "drizzle-orm/d1";
 import OpenAI from "openai";
+import { jobBudget } from "../db/llm-budget";
 import { optedOutMembers } from "../db/opt-outs";
 import type { SummaryRow } from "../db/schema";
 import { summaryButtons } from "../discord/buttons";
@@ -157,6 +158,7 @@ export async function makeSummary(
 	const guild = guildObject(env, job.guildId);
 	const outcome = await summarize(lines, work, {
 		llm: llmFor(env),
+		budget: jobBudget(drizzle(env.DB), job.guildId, env.LLM_TOKENS_PER_DAY, startedAt),
 		spans: {
 			get: (scope, firstId, lastId) => guild.spans(scope, firstId, lastId),
 			put: (scope, spans) => guild.putSpans(scope, spans, run.generation),
@@ -173,6 +175,7 @@ export async function makeSummary(
 			lines,
 			style,
 			components: summaryButtons({ ...work, style, refreshable: summary.newest !== undefined }),
+			spentBudget: outcome.spentBudget,
 			footer: { model: summary.model, tokens: summary.usage.tokensIn + summary.usage.tokensOut, elapsedMs, cached: outcome.reused },
 		});
 	const rendered = renderAs(outcome.summary, job.style);

@@ -25,7 +25,7 @@ const COMMANDS: Record<SummaryJob["range"]["kind"], string> = {
 const GAVE_UP = "Sorry, I couldn't make this summary: Discord or the summarizer kept failing. Please try again later.";
 
 /** Someone waiting for the job's result: its requester or a joiner, each answered as it asked. */
-type Recipient = Pick<Joiner, "applicationId" | "token" | "public" | "origin" | "expiresAt"> & Pick<SummaryJob, "publicRefused">;
+type Recipient = Pick<Joiner, "applicationId" | "token" | "public" | "origin" | "expiresAt"> & { publicRefused?: boolean };
 
 const live = (recipient: Recipient) => Date.now() < recipient.expiresAt;
 
@@ -84,7 +84,15 @@ export function summaryKind(job: SummaryJob, env: Env): JobKind<Result> {
 	const command = COMMANDS[job.range.kind];
 	const requester: Recipient = { ...job, expiresAt: run.expiresAt };
 	const { interactionId, applicationId, token, origin } = job;
-	const requesterJoiner: Joiner = { interactionId, applicationId, token, public: job.public, origin, expiresAt: run.expiresAt };
+	const requesterJoiner: Joiner = {
+		interactionId,
+		applicationId,
+		token,
+		public: job.public,
+		publicRefused: job.publicRefused === true,
+		origin,
+		expiresAt: run.expiresAt,
+	};
 	/** Sends `messages`; says whether they arrived. A final failure is logged; any other is thrown, for a retry. */
 	const send = async (recipient: Recipient, messages: WebhookMessage[]): Promise<boolean> => {
 		try {
@@ -100,11 +108,15 @@ export function summaryKind(job: SummaryJob, env: Env): JobKind<Result> {
 		name: "summary",
 		guildId: job.guildId,
 		run,
-		make: (startedAt, generation) =>
-			makeSummary(job, env, { startedAt, generation }, progressReporter(rest, job, startedAt), {
+		async make(startedAt, generation) {
+			const result = await makeSummary(job, env, { startedAt, generation }, progressReporter(rest, job, startedAt), {
 				otherStyles: true,
 				follow: (range) => guildObject(env, job.guildId).follow(run, flightKey(resolved(job, range)), requesterJoiner),
-			}),
+			});
+			// A time range's size is known once read: what it cost beyond its one request is charged now.
+			if (result.history) await guildObject(env, job.guildId).chargeRead(job.userId, job.range, result.history.messageCount);
+			return result;
+		},
 		async deliver(result, finish, startedAt) {
 			if (result.handedOver) {
 				await finish();

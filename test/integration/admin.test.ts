@@ -6,7 +6,7 @@ import { drizzle } from "drizzle-orm/d1";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { sessionCookie } from "../../src/admin/auth";
 import type { Metrics } from "../../src/admin/metrics";
-import { summaries, type UsageEvent, usageEvents } from "../../src/db/schema";
+import { guildSettings, llmTokens, summaries, type UsageEvent, usageEvents } from "../../src/db/schema";
 import type { Usage } from "../../src/metrics/analytics";
 import { estimateCostMicroUsd } from "../../src/metrics/cost";
 import { percentile } from "../../src/metrics/percentile";
@@ -135,6 +135,31 @@ describe("GET /admin/metrics", () => {
 			unpricedTokens: 600,
 		});
 		expect(metrics.topGuilds.map((guild) => guild.guildId)).toContain(quiet);
+	});
+
+	it("shows today's LLM budgets: the overall one when LLM_TOKENS_PER_DAY is set, and the guilds that spent most of theirs", async () => {
+		const spender = id();
+		const day = Math.floor(Date.now() / 86_400_000);
+		await db.insert(guildSettings).values({ guildId: spender, llmTokensPerDay: 1_000_000, updatedBy: "admin", updatedAt: new Date() });
+		await db.insert(llmTokens).values([
+			{ scope: spender, day, used: 900_000_000 },
+			{ scope: id(), day: day - 1, used: 950_000_000 },
+			{ scope: "*", day, used: 901_000_000 },
+		]);
+		const overall = env as { LLM_TOKENS_PER_DAY?: string };
+		overall.LLM_TOKENS_PER_DAY = "2000000000";
+		try {
+			const { budgets }: Metrics = await (await get("/admin/metrics", bearer)).json();
+			expect(budgets.overall).toEqual({ used: 901_000_000, limit: 2_000_000_000 });
+			expect(budgets.guilds[0]).toEqual({ guildId: spender, used: 900_000_000, limit: 1_000_000 });
+			expect(budgets.guilds).toHaveLength(1);
+		} finally {
+			delete overall.LLM_TOKENS_PER_DAY;
+		}
+		const page = await (await get("/admin", bearer)).text();
+		expect(page).toContain("LLM budgets today");
+		expect(page).toContain(`<td>${spender}</td><td>900,000,000</td><td>1,000,000</td><td>100%</td>`);
+		expect(page).toContain("no overall budget (LLM_TOKENS_PER_DAY is unset)");
 	});
 
 	it("ranks p50 and p95 per day in SQL exactly as the nearest-rank definition does", async () => {
