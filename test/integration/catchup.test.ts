@@ -80,7 +80,9 @@ interface Shown {
 
 const shown = async (token: string) => (await firstResult(token)).body as Shown;
 const buttons = (message: Shown) => message.components?.flatMap((row) => row.components.map((button) => button.label)) ?? [];
-const rowOf = async (interactionId: string) => (await db.select().from(summaries).where(eq(summaries.id, interactionId)))[0];
+const rowNow = async (interactionId: string) => (await db.select().from(summaries).where(eq(summaries.id, interactionId)))[0];
+/** The summary's history row, written just after its delivery. */
+const rowOf = (interactionId: string) => vi.waitUntil(() => rowNow(interactionId), { timeout: 10_000 });
 const outcomeOf = (interactionId: string) =>
 	vi.waitUntil(async () => (await db.select().from(usageEvents).where(eq(usageEvents.id, interactionId)))[0] ?? false, {
 		timeout: 10_000,
@@ -134,7 +136,7 @@ describe("/catchup", () => {
 		);
 		expect(result.embeds).toEqual([]);
 		expect(await outcomeOf(asked.id)).toMatchObject({ command: "catchup", outcome: "refused", tokensIn: 0 });
-		expect(await rowOf(asked.id)).toBeUndefined();
+		expect(await rowNow(asked.id)).toBeUndefined();
 	});
 
 	it("with no message of theirs in reach: since they joined when that is within it, else the last 14 days", async () => {
@@ -211,6 +213,6 @@ describe("/catchup single-flight", () => {
 		for (const result of delivered) expect(result.embeds[0].title).toBe("Summary — last 2 weeks");
 		expect(new Set(delivered.map((result) => result.embeds[0].description)).size).toBe(1);
 		expect(await rowOf(firstJob.interactionId)).toMatchObject({ rangeKind: "since", messageCount: 6 });
-		expect(await rowOf(secondJob.interactionId)).toBeUndefined();
+		expect(await rowNow(secondJob.interactionId)).toBeUndefined();
 	});
 });
