@@ -20,7 +20,7 @@ export type LogEvent =
 	| ({ event: "config.push_failed" } & InGuild & Reason)
 	| ({ event: `${DeferredCommand}.failed` } & InGuild & Reason)
 	| ({ event: `${DeferredCommand}.failed.undelivered` } & Reason)
-	| { event: "retention.done"; summaries: number; usageEvents: number }
+	| { event: "retention.done"; summaries: number; votes: number; usageEvents: number }
 	| ({ event: "retention.failed" } & Reason)
 	| { event: "digests.done"; enqueued: number; skipped: number }
 	| ({ event: "digests.failed" } & Reason)
