@@ -147,7 +147,7 @@ export async function makeSummary(
 			messageCount: messages.length,
 			lines,
 			style,
-			components: summaryButtons({ ...job, style, refreshable: summary.newest !== undefined }),
+			components: summaryButtons({ ...job, style, refreshable: summary.newest !== undefined, model: summary.model }),
 			footer: { model: summary.model, tokens: summary.usage.tokensIn + summary.usage.tokensOut, elapsedMs, cached: outcome.reused },
 		});
 	const rendered = renderAs(outcome.summary, job.style);

@@ -3,7 +3,7 @@
 // also the one place where secrets are taken out: no log line may carry a credential.
 
 /** Commands whose work runs after a "thinking…" answer (interactions/deferred.ts). */
-export type DeferredCommand = "config" | "privacy" | "stats" | "summaries";
+export type DeferredCommand = "config" | "privacy" | "stats" | "summaries" | "vote";
 
 /** A failure's reason, from `reason()`: redacted. */
 type Reason = { reason: string };
