@@ -4,9 +4,10 @@
 import { and, count, desc, gte, isNotNull, sql } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import { OUTCOMES, usageEvents } from "../db/schema";
-import { DAY_MS } from "../lib/time";
+import { DAY_MS, utcDate, utcDays } from "../lib/time";
 import { percentileRowSql } from "../metrics/percentile";
 import { TOKEN_SUMS } from "../metrics/stats";
+import { readVotes, type VoteMetrics } from "./votes";
 
 export type Outcome = (typeof OUTCOMES)[number];
 export const TOP_GUILDS = 10;
@@ -41,6 +42,7 @@ export interface Metrics {
 	until: string;
 	days: DayMetrics[];
 	topGuilds: GuildMetrics[];
+	votes: VoteMetrics;
 }
 
 /** The UTC day number; a literal divisor keeps the expression identical wherever it is repeated. */
@@ -78,7 +80,7 @@ async function percentilesByDay(db: DrizzleD1Database, since: Date): Promise<Map
 
 export async function readMetrics(db: DrizzleD1Database, since: Date, now: Date): Promise<Metrics> {
 	const recent = gte(usageEvents.createdAt, since);
-	const [byDay, percentiles, guilds] = await Promise.all([
+	const [byDay, percentiles, guilds, votes] = await Promise.all([
 		db
 			.select({ day: dayNumber, outcome: usageEvents.outcome, n: count(), ...TOKEN_SUMS })
 			.from(usageEvents)
@@ -97,17 +99,16 @@ export async function readMetrics(db: DrizzleD1Database, since: Date, now: Date)
 			.groupBy(usageEvents.guildId)
 			.orderBy(desc(count()), usageEvents.guildId)
 			.limit(TOP_GUILDS),
+		readVotes(db, since, now),
 	]);
-	const first = Math.floor(since.getTime() / DAY_MS);
-	const last = Math.floor(now.getTime() / DAY_MS);
 	const days: DayMetrics[] = [];
-	for (let day = first; day <= last; day++) {
+	for (const day of utcDays(since, now)) {
 		const rows = byDay.filter((row) => row.day === day);
 		const outcomes = noOutcomes();
 		for (const row of rows) outcomes[row.outcome] = row.n;
 		const sum = (field: keyof TokenTotals) => rows.reduce((total, row) => total + (row[field] || 0), 0);
 		days.push({
-			day: new Date(day * DAY_MS).toISOString().slice(0, 10),
+			day: utcDate(day),
 			requests: rows.reduce((total, row) => total + row.n, 0),
 			outcomes,
 			cacheHitRate: cacheHitRate(outcomes),
@@ -119,5 +120,5 @@ export async function readMetrics(db: DrizzleD1Database, since: Date, now: Date)
 			unpricedTokens: sum("unpricedTokens"),
 		});
 	}
-	return { since: since.toISOString(), until: now.toISOString(), days, topGuilds: guilds };
+	return { since: since.toISOString(), until: now.toISOString(), days, topGuilds: guilds, votes };
 }
