@@ -28,8 +28,9 @@ export function voteCommand(
 	const guildId = interaction.guild_id;
 	const userId = interaction.member?.user.id;
 	if (!guildId || !userId) return ephemeral(SAID.guildOnly);
-	// The data point's latency is the time to the answer, which is given now: the vote is stored after it.
-	const point = (outcome: Point["outcome"], latencyMs = Date.now() - startedAt): Point => ({
+	// The data point's latency is the time to the answer, which needs no I/O: the vote is stored after it.
+	const latencyMs = Date.now() - startedAt;
+	const point = (outcome: Point["outcome"]): Point => ({
 		id: interaction.id,
 		guildId,
 		userId,
@@ -44,7 +45,6 @@ export function voteCommand(
 		writeDataPoint(env, point("refused"));
 		return ephemeral(SAID.notMine);
 	}
-	const latencyMs = Date.now() - startedAt;
 	const work = async () => {
 		const stored = await recordVote(drizzle(env.DB), {
 			messageId: interaction.message.id,
@@ -56,7 +56,7 @@ export function voteCommand(
 			summaryAt: new Date(timeOf(interaction.message.id)),
 			votedAt: new Date(),
 		});
-		writeDataPoint(env, point(stored ? "voted" : "failed", latencyMs));
+		writeDataPoint(env, point(stored ? "voted" : "failed"));
 		return { content: stored ? SAID.noted : SAID.lost };
 	};
 	return replyLater(interaction, env, ctx, work, { event: "vote.failed", content: SAID.lost });

@@ -114,6 +114,18 @@ describe("votes", () => {
 		expect((await votesOn(messageId)).map((row) => row.vote)).toEqual(["down"]);
 	});
 
+	it("asks the member to click again when D1 keeps refusing the vote, never saying it was noted", async () => {
+		const writes = vi.spyOn(env.ANALYTICS, "writeDataPoint");
+		vi.spyOn(console, "error").mockImplementation(() => undefined);
+		await env.DB.exec("ALTER TABLE summary_votes RENAME TO summary_votes_away");
+		try {
+			expect((await vote(voteIds(delivered).up, id(), id())).content).toContain("couldn't record your vote");
+		} finally {
+			await env.DB.exec("ALTER TABLE summary_votes_away RENAME TO summary_votes");
+		}
+		expect(writes).toHaveBeenCalledWith(expect.objectContaining({ blobs: ["vote", "failed", "bullets", "extractive", ""] }));
+	});
+
 	it("refuses a click on a message the bot did not write, or on a button not among its message's, storing nothing", async () => {
 		const send = vi.spyOn(env.SUMMARY_QUEUE, "send");
 		const writes = vi.spyOn(env.ANALYTICS, "writeDataPoint");
