@@ -149,7 +149,7 @@ export async function makeSummary(
 			messageCount: messages.length,
 			lines,
 			style,
-			components: summaryButtons({ ...job, style, refreshable: summary.newest !== undefined }),
+			components: summaryButtons({ ...job, style, refreshable: summary.newest !== undefined, model: summary.model }),
 			spentBudget: outcome.spentBudget,
 			footer: { model: summary.model, tokens: summary.usage.tokensIn + summary.usage.tokensOut, elapsedMs, cached: outcome.reused },
 		});

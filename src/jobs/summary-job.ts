@@ -33,6 +33,7 @@ function shownTo(job: SummaryJob, result: Result, recipient: Recipient): Webhook
 		public: recipient.public,
 		origin: recipient.origin,
 		refreshable: result.outcome?.summary.newest !== undefined,
+		model: result.history.model,
 	});
 	return result.messages.map((message, i) => ({
 		...message,
