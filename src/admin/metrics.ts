@@ -5,9 +5,10 @@ import { and, count, desc, gte, isNotNull, sql } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import { budgetsToday } from "../db/llm-budget";
 import { OUTCOMES, usageEvents } from "../db/schema";
-import { DAY_MS } from "../lib/time";
+import { DAY_MS, utcDate, utcDays } from "../lib/time";
 import { percentileRowSql } from "../metrics/percentile";
 import { TOKEN_SUMS } from "../metrics/stats";
+import { readVotes, type VoteMetrics } from "./votes";
 
 export type Outcome = (typeof OUTCOMES)[number];
 export const TOP_GUILDS = 10;
@@ -50,6 +51,7 @@ export interface Metrics {
 	days: DayMetrics[];
 	topGuilds: GuildMetrics[];
 	budgets: BudgetMetrics;
+	votes: VoteMetrics;
 }
 
 /** The UTC day number; a literal divisor keeps the expression identical wherever it is repeated. */
@@ -88,7 +90,7 @@ async function percentilesByDay(db: DrizzleD1Database, since: Date): Promise<Map
 /** `overallLimit`: LLM_TOKENS_PER_DAY, when set. */
 export async function readMetrics(db: DrizzleD1Database, since: Date, now: Date, overallLimit?: number): Promise<Metrics> {
 	const recent = gte(usageEvents.createdAt, since);
-	const [byDay, percentiles, guilds, budgets] = await Promise.all([
+	const [byDay, percentiles, guilds, votes, budgets] = await Promise.all([
 		db
 			.select({ day: dayNumber, outcome: usageEvents.outcome, n: count(), ...TOKEN_SUMS })
 			.from(usageEvents)
@@ -107,18 +109,17 @@ export async function readMetrics(db: DrizzleD1Database, since: Date, now: Date,
 			.groupBy(usageEvents.guildId)
 			.orderBy(desc(count()), usageEvents.guildId)
 			.limit(TOP_GUILDS),
+		readVotes(db, since, now),
 		budgetsToday(db, now.getTime(), TOP_GUILDS),
 	]);
-	const first = Math.floor(since.getTime() / DAY_MS);
-	const last = Math.floor(now.getTime() / DAY_MS);
 	const days: DayMetrics[] = [];
-	for (let day = first; day <= last; day++) {
+	for (const day of utcDays(since, now)) {
 		const rows = byDay.filter((row) => row.day === day);
 		const outcomes = noOutcomes();
 		for (const row of rows) outcomes[row.outcome] = row.n;
 		const sum = (field: keyof TokenTotals) => rows.reduce((total, row) => total + (row[field] || 0), 0);
 		days.push({
-			day: new Date(day * DAY_MS).toISOString().slice(0, 10),
+			day: utcDate(day),
 			requests: rows.reduce((total, row) => total + row.n, 0),
 			outcomes,
 			cacheHitRate: cacheHitRate(outcomes),
@@ -135,6 +136,7 @@ export async function readMetrics(db: DrizzleD1Database, since: Date, now: Date,
 		until: now.toISOString(),
 		days,
 		topGuilds: guilds,
+		votes,
 		budgets: {
 			day: now.toISOString().slice(0, 10),
 			overall: { used: budgets.overallUsed, limit: overallLimit ?? null },

@@ -1,9 +1,11 @@
-// The D1 schema: guild settings, summary history, usage events, member opt-outs, digest schedules and LLM budgets.
+// The D1 schema: guild settings, summary history, usage events, votes on summaries, member opt-outs,
+// digest schedules and LLM budgets.
 // drizzle-kit turns it into migrations/; rows are typed from it. No member's words are stored anywhere: a
 // summary's row says what was summarized (channel, range, style, counts, time, the first message for a
 // jump link), and only for the guild's retention period.
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { STYLES } from "../domain/styles";
+import { VOTES } from "../domain/vote";
 
 const styles = Object.keys(STYLES) as [keyof typeof STYLES, ...(keyof typeof STYLES)[]];
 const time = (name: string) => integer(name, { mode: "timestamp_ms" });
@@ -84,6 +86,32 @@ export const usageEvents = sqliteTable(
 	(table) => [index("usage_by_guild_time").on(table.guildId, table.createdAt), index("usage_by_time").on(table.createdAt)],
 );
 
+/**
+ * A member's 👍 or 👎 on a delivered summary: one row per member and summary, a second click updating it.
+ * The summary is the message the buttons are on (discord/buttons.ts says why), so a vote needs no summary
+ * row: style and model are the summary's own, for the helpful rate by style and by summarizer.
+ */
+export const summaryVotes = sqliteTable(
+	"summary_votes",
+	{
+		messageId: text("message_id").notNull(),
+		userId: text("user_id").notNull(),
+		guildId: text("guild_id").notNull(),
+		vote: text("vote", { enum: VOTES }).notNull(),
+		style: text("style", { enum: styles }).notNull(),
+		/** The model's name, or "extractive". */
+		model: text("model").notNull(),
+		/** When the summary was delivered (its message id says): retention counts from it, as for the summary's row. */
+		summaryAt: time("summary_at").notNull(),
+		votedAt: time("voted_at").notNull(),
+	},
+	(table) => [
+		primaryKey({ columns: [table.messageId, table.userId] }),
+		index("votes_by_guild_time").on(table.guildId, table.votedAt),
+		index("votes_by_time").on(table.votedAt),
+	],
+);
+
 export const memberOptOuts = sqliteTable(
 	"member_opt_outs",
 	{
@@ -138,4 +166,5 @@ export const llmTokens = sqliteTable(
 export type GuildSettings = typeof guildSettings.$inferSelect;
 export type SummaryRow = typeof summaries.$inferInsert;
 export type UsageEvent = typeof usageEvents.$inferInsert;
+export type VoteRow = typeof summaryVotes.$inferInsert;
 export type DigestSchedule = typeof digestSchedules.$inferSelect;

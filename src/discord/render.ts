@@ -86,12 +86,25 @@ export function rangeLabel(range: Range): string {
 	}
 }
 
+const FOOTER_SEPARATOR = " · ";
+const EXTRACTIVE_FOOTER = "extractive summary (no LLM)";
+
 /** "gpt-4o-mini · 1,234 tokens · 3.2 s", "extractive summary (no LLM) · 0.4 s", then " · cached" when cached (and no tokens spent). */
 export function footerText(footer: RenderContext["footer"]): string {
 	const seconds = `${(footer.elapsedMs / 1000).toFixed(1)} s`;
 	const tokens = footer.tokens ? [plural(footer.tokens, "token")] : [];
-	const parts = footer.model === "extractive" ? ["extractive summary (no LLM)", seconds] : [footer.model, ...tokens, seconds];
-	return cut([...parts, ...(footer.cached ? ["cached"] : [])].join(" · "), LIMITS.footer);
+	const parts = footer.model === "extractive" ? [EXTRACTIVE_FOOTER, seconds] : [footer.model, ...tokens, seconds];
+	return cut([...parts, ...(footer.cached ? ["cached"] : [])].join(FOOTER_SEPARATOR), LIMITS.footer);
+}
+
+/**
+ * The model a rendered summary's footer names ("extractive" for the built-in summarizer; "unknown" when it
+ * has no footer, which render never makes): a cached summary is kept as shown, so its footer is where its
+ * buttons learn which summarizer made it.
+ */
+export function footerModel(embeds: readonly APIEmbed[] | undefined): string {
+	const first = embeds?.at(-1)?.footer?.text.split(FOOTER_SEPARATOR)[0];
+	return first === EXTRACTIVE_FOOTER ? "extractive" : first || "unknown";
 }
 
 /** A piece of the description that is never split: `body` may be cut if the whole is too long, the rest never. */

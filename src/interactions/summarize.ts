@@ -2,6 +2,7 @@
 // whose decision becomes the answer. No history is read here; the queue consumer does that.
 import type { APIInteraction, APIInteractionResponse } from "discord-api-types/v10";
 import { offersRefresh, privateBecause, summaryButtons } from "../discord/buttons";
+import { footerModel } from "../discord/render";
 import { ephemeral, message, thinking } from "../discord/responses";
 import { type SummaryJob, summaryKey } from "../domain/job";
 import { MESSAGES_PER_REQUEST } from "../domain/limits";
@@ -34,7 +35,9 @@ function fromCache(summary: SummaryMessage, job: SummaryJob): SummaryMessage {
 	);
 	// A catch-up's buttons carry the range its start resolved to, which only its cached summary knows.
 	const components =
-		job.range.kind === "catchup" ? (summary.components ?? []) : summaryButtons({ ...job, refreshable: offersRefresh(summary.components) });
+		job.range.kind === "catchup"
+			? (summary.components ?? [])
+			: summaryButtons({ ...job, refreshable: offersRefresh(summary.components), model: footerModel(summary.embeds) });
 	return {
 		...summary,
 		embeds,

@@ -174,7 +174,7 @@ export async function makeSummary(
 			after: work.range.kind === "after" ? work.range.messageId : undefined,
 			lines,
 			style,
-			components: summaryButtons({ ...work, style, refreshable: summary.newest !== undefined }),
+			components: summaryButtons({ ...work, style, refreshable: summary.newest !== undefined, model: summary.model }),
 			spentBudget: outcome.spentBudget,
 			footer: { model: summary.model, tokens: summary.usage.tokensIn + summary.usage.tokensOut, elapsedMs, cached: outcome.reused },
 		});

@@ -34,13 +34,18 @@ function summarized(job: SummaryJob, result: Result): SummaryJob {
 	return result.range ? resolved(job, result.range) : job;
 }
 
-/** The buttons under the result for `recipient`: those that fit its own request. */
-function buttonsFor(job: SummaryJob, result: Result, recipient: Pick<Recipient, "public" | "origin">) {
+/** A result that is a summary, not a refusal or an answer without one. */
+type Made = Result & { history: NonNullable<Result["history"]> };
+const isMade = (result: Result): result is Made => result.history !== undefined;
+
+/** The buttons under a summary for `recipient`: those that fit its own request, and the votes on it. */
+function buttonsFor(job: SummaryJob, result: Made, recipient: Pick<Recipient, "public" | "origin">) {
 	return summaryButtons({
 		...summarized(job, result),
 		public: recipient.public,
 		origin: recipient.origin,
 		refreshable: result.outcome?.summary.newest !== undefined,
+		model: result.history.model,
 	});
 }
 
@@ -49,7 +54,7 @@ function buttonsFor(job: SummaryJob, result: Result, recipient: Pick<Recipient, 
  * the first message says why it is private when a public one was asked for and refused.
  */
 function shownTo(job: SummaryJob, result: Result, recipient: Recipient): WebhookMessage[] {
-	if (!result.history) return result.messages;
+	if (!isMade(result)) return result.messages;
 	const components = buttonsFor(job, result, recipient);
 	return result.messages.map((message, i) => ({
 		...message,
@@ -64,7 +69,7 @@ function shownTo(job: SummaryJob, result: Result, recipient: Recipient): Webhook
  * the key they ask by: with its buttons, as the range those carry is known only once read.
  */
 function cacheOf(job: SummaryJob, result: Result): Cached | undefined {
-	if (!result.history || result.messages.length !== 1 || !result.summary) return undefined;
+	if (!isMade(result) || result.messages.length !== 1 || !result.summary) return undefined;
 	const summary = summarized(job, result);
 	const views = [...(result.views ?? []), { style: job.style, summary: result.summary }];
 	const under = (named: SummaryJob, withButtons: boolean) =>

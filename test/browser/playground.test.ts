@@ -51,7 +51,10 @@ test("a typed /summarize shows the bot thinking, then the summary with jump link
 	expect(await reply.locator(".embed-title").textContent()).toBe("Summary — last 200 messages");
 	expect(await page.locator(".bot-reply .used code").last().textContent()).toBe("/summarize messages:200 style:bullets");
 	expect(await page.locator(".bot-reply .ephemeral-note").last().textContent()).toContain("Only you can see this");
-	expect(await reply.locator(".components button").allTextContents()).toEqual(["Shorter", "More detail", "Post publicly"]);
+	expect(await reply.locator(".components .component-row").evaluateAll((rows) => rows.map((row) => row.textContent))).toEqual([
+		"ShorterMore detailPost publicly",
+		"👍👎",
+	]);
 	expect(await page.inputValue("#command")).toBe("");
 	expect(await page.locator(".bot-reply .thinking").count()).toBe(0);
 
@@ -68,7 +71,23 @@ test("a button under the summary sends a component interaction, and its result a
 	await summaries().last().locator("button", { hasText: "More detail" }).click();
 	await expect.poll(() => summaries().count(), { timeout: 60_000 }).toBe(before + 1);
 	expect(await page.locator(".bot-reply .used code").last().textContent()).toBe("More detail");
-	expect(await summaries().last().locator(".components button").allTextContents()).toEqual(["Shorter", "Post publicly"]);
+	expect(await summaries().last().locator(".components button").allTextContents()).toEqual(["Shorter", "Post publicly", "👍", "👎"]);
+});
+
+test("👍 and 👎 under a summary count one vote per member and summary, answered only to the voter", async () => {
+	const noted = () => page.locator(".bot-reply .content", { hasText: "Thanks — noted." });
+	const before = await noted().count();
+	await summaries().last().locator("button", { hasText: "👍" }).click();
+	await expect.poll(() => noted().count(), { timeout: 30_000 }).toBe(before + 1);
+	expect(await page.locator(".bot-reply .used code").last().textContent()).toBe("👍");
+	expect(await page.locator(".bot-reply .ephemeral-note").last().textContent()).toContain("Only you can see this");
+	// A second click on the same summary changes the vote: /stats counts one, now a 👎.
+	await summaries().last().locator("button", { hasText: "👎" }).click();
+	await expect.poll(() => noted().count(), { timeout: 30_000 }).toBe(before + 2);
+	await run("/stats");
+	await expect
+		.poll(() => page.locator(".bot-reply .embed-field").last().textContent(), { timeout: 30_000 })
+		.toBe("Helpful, last 7 days0% found helpful (0 👍 · 1 👎)");
 });
 
 test("Apps → Summarize from here on a message summarizes from it to now", async () => {
@@ -104,7 +123,7 @@ test("/catchup summarizes what the member missed since their last message, and s
 	expect(await reply.locator(".embed-title").textContent()).toBe("Summary — since your last message");
 	const link = reply.locator("a.jump", { hasText: "your last message" });
 	expect(await link.getAttribute("href")).toBe(`/channels/${general}#m${mine}`);
-	expect(await reply.locator(".components button").allTextContents()).toEqual(["More detail"]);
+	expect(await reply.locator(".components button").allTextContents()).toEqual(["More detail", "👍", "👎"]);
 
 	await post(stack.guild.member, "Back, thanks for the summary");
 	await run("/catchup");

@@ -6,7 +6,7 @@ import { drizzle } from "drizzle-orm/d1";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { sessionCookie } from "../../src/admin/auth";
 import type { Metrics } from "../../src/admin/metrics";
-import { guildSettings, llmTokens, summaries, type UsageEvent, usageEvents } from "../../src/db/schema";
+import { guildSettings, llmTokens, summaries, summaryVotes, type UsageEvent, usageEvents } from "../../src/db/schema";
 import type { Usage } from "../../src/metrics/analytics";
 import { estimateCostMicroUsd } from "../../src/metrics/cost";
 import { percentile } from "../../src/metrics/percentile";
@@ -39,6 +39,17 @@ function event(guildId: string, outcome: Usage["outcome"], at: number, extra: Pa
 const busy = id();
 const quiet = id();
 const seededDay = noon(45);
+const votedDay = noon(55);
+const vote = (at: number, vote: "up" | "down", style: "brief" | "detailed", model: string) => ({
+	messageId: id(),
+	userId: id(),
+	guildId: quiet,
+	vote,
+	style,
+	model,
+	summaryAt: new Date(at - 60_000),
+	votedAt: new Date(at),
+});
 const delivered = (ms: number, model = "gpt-4o-mini", tokensIn = 1000, tokensOut = 200) =>
 	event(busy, "delivered", seededDay, { timeToResultMs: ms, model, tokensIn, tokensOut });
 
@@ -52,6 +63,14 @@ beforeAll(async () => {
 		),
 		event(quiet, "delivered", noon(44), { timeToResultMs: 700, model: "extractive", messages: 50 }),
 	]);
+	await db
+		.insert(summaryVotes)
+		.values([
+			vote(votedDay, "up", "brief", "extractive"),
+			vote(votedDay, "up", "brief", "gpt-4o-mini"),
+			vote(votedDay, "down", "detailed", "gpt-4o-mini"),
+			vote(noon(53), "down", "brief", "gpt-4o-mini"),
+		]);
 });
 
 afterAll(() => {
@@ -162,6 +181,24 @@ describe("GET /admin/metrics", () => {
 		expect(page).toContain("no overall budget (LLM_TOKENS_PER_DAY is unset)");
 	});
 
+	it("gives the helpful rate per day, by style and by summarizer, from the votes", async () => {
+		const metrics: Metrics = await (await get(`/admin/metrics?since=${dayOf(votedDay)}`, bearer)).json();
+		const tally = (up: number, down: number) => ({ up, down, helpfulRate: up + down ? up / (up + down) : null });
+		expect(metrics.votes).toMatchObject({
+			...tally(2, 2),
+			byStyle: { brief: tally(2, 1), detailed: tally(0, 1) },
+			bySummarizer: { extractive: tally(1, 0), "gpt-4o-mini": tally(1, 2) },
+		});
+		expect(metrics.votes.days).toHaveLength(metrics.days.length);
+		expect(metrics.votes.days[0]).toEqual({
+			day: dayOf(votedDay),
+			...tally(2, 1),
+			byStyle: { brief: tally(2, 0), detailed: tally(0, 1) },
+			bySummarizer: { extractive: tally(1, 0), "gpt-4o-mini": tally(1, 1) },
+		});
+		expect(metrics.votes.days[1]).toEqual({ day: dayOf(noon(54)), ...tally(0, 0), byStyle: {}, bySummarizer: {} });
+	});
+
 	it("ranks p50 and p95 per day in SQL exactly as the nearest-rank definition does", async () => {
 		const at = noon(50);
 		const times = Array.from({ length: 37 }, (_, index) => ((index * 7919) % 997) * 13 + 100);
@@ -250,10 +287,13 @@ describe("GET /admin and its login", () => {
 		const page = await get(`/admin?since=${dayOf(seededDay)}`, { cookie: `other=1; ${session}` });
 		expect(page.status).toBe(200);
 		const html = await page.text();
-		expect(html.match(/<svg class="chart"/g)).toHaveLength(5);
+		expect(html.match(/<svg class="chart"/g)).toHaveLength(7);
 		expect(html).toContain(`data-label="${dayOf(seededDay)}" data-value="6"`);
 		expect(html).toContain(`<td>${busy}</td><td>11</td><td>6</td><td>6,600</td><td>≥ $0.0014</td>`);
 		expect((await get("/admin/metrics", { cookie: session })).status).toBe(200);
+		const votes = await (await get(`/admin?since=${dayOf(votedDay)}`, { cookie: session })).text();
+		expect(votes).toContain(`data-series="brief" data-label="${dayOf(votedDay)}" data-value="1"`);
+		expect(votes).toContain(`data-series="gpt-4o-mini" data-label="${dayOf(votedDay)}" data-value="0.5"`);
 
 		const [, expires, mac] = /=(\d+)\.([0-9a-f]+)/.exec(session)!;
 		for (const forged of [

@@ -79,7 +79,8 @@ interface Shown {
 }
 
 const shown = async (token: string) => (await firstResult(token)).body as Shown;
-const buttons = (message: Shown) => message.components?.flatMap((row) => row.components.map((button) => button.label)) ?? [];
+/** The labelled buttons: the others are the votes. */
+const buttons = (message: Shown) => message.components?.flatMap((row) => row.components.flatMap((button) => button.label ?? [])) ?? [];
 const rowNow = async (interactionId: string) => (await db.select().from(summaries).where(eq(summaries.id, interactionId)))[0];
 /** The summary's history row, written just after its delivery. */
 const rowOf = (interactionId: string) => vi.waitUntil(() => rowNow(interactionId), { timeout: 10_000 });

@@ -3,7 +3,8 @@ import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/d1";
 import { expect, it } from "vitest";
-import { guildSettings, llmTokens, summaries, usageEvents } from "../../src/db/schema";
+import { guildSettings, llmTokens, summaries, summaryVotes, usageEvents } from "../../src/db/schema";
+import { snowflakeAt } from "../../src/domain/snowflake";
 import worker from "../../src/index";
 
 const DAY = 86_400_000;
@@ -63,4 +64,34 @@ it("deletes summaries past each guild's retention, usage events past 90 days and
 	expect((await db.select({ id: summaries.id }).from(summaries)).map((row) => row.id).sort()).toEqual(["default-new", "short-new"]);
 	expect((await db.select({ id: usageEvents.id }).from(usageEvents)).map((row) => row.id)).toEqual(["recent"]);
 	expect((await db.select({ used: llmTokens.used }).from(llmTokens)).map((row) => row.used).sort()).toEqual([2, 3]);
+});
+
+it("deletes votes with the summaries they are on: past the guild's retention, counted from the summary", async () => {
+	const now = Date.UTC(2026, 10, 22, 12);
+	await db.insert(guildSettings).values([
+		{ guildId: "week", retentionDays: 7, updatedBy: "admin", updatedAt: new Date(now) },
+		{ guildId: "none", keepHistory: false, updatedBy: "admin", updatedAt: new Date(now) },
+	]);
+	// A summary's message id says when it was delivered; a vote made later on an old summary goes with it.
+	const vote = (guildId: string, summaryDaysAgo: number, userId = "u") => {
+		const summaryAt = now - summaryDaysAgo * DAY;
+		return {
+			messageId: `${snowflakeAt(summaryAt)}`,
+			userId,
+			guildId,
+			vote: "up" as const,
+			style: "brief" as const,
+			model: "extractive",
+			summaryAt: new Date(summaryAt),
+			votedAt: new Date(now - DAY / 24),
+		};
+	};
+	await db
+		.insert(summaryVotes)
+		.values([vote("week", 8), vote("week", 8, "other"), vote("week", 6), vote("default", 31), vote("default", 29), vote("none", 1 / 24)]);
+
+	await worker.scheduled(createScheduledController({ scheduledTime: now, cron: "0 * * * *" }), env);
+
+	const left = await db.select({ guildId: summaryVotes.guildId, summaryAt: summaryVotes.summaryAt }).from(summaryVotes);
+	expect(left.map((row) => `${row.guildId}:${(now - row.summaryAt.getTime()) / DAY}`).sort()).toEqual(["default:29", "week:6"]);
 });
