@@ -218,7 +218,7 @@ export function flightKey(job: Pick<SummaryJob, "key" | "fresh">): string {
  * A catch-up's job once its start is found: the summary of that range, under that summary's key, which
  * other requests for the same range (the member's own again, or another's that resolves alike) share.
  */
-export function resolved(job: SummaryJob, range: Range): SummaryJob {
+export function resolved(job: SummaryJob, range: ResolvedRange): SummaryJob {
 	const changed = { ...job, range };
 	return { ...changed, ...summaryKey(changed, job.key.split("@")[1]) };
 }
