@@ -86,7 +86,7 @@ test("👍 and 👎 under a summary count one vote per member and summary, answe
 	await expect.poll(() => noted().count(), { timeout: 30_000 }).toBe(before + 2);
 	await run("/stats");
 	await expect
-		.poll(() => page.locator(".bot-reply .embed-field").last().textContent(), { timeout: 30_000 })
+		.poll(() => page.locator(".bot-reply .embed-field", { hasText: "Helpful, last 7 days" }).last().textContent(), { timeout: 30_000 })
 		.toBe("Helpful, last 7 days0% found helpful (0 👍 · 1 👎)");
 });
 
