@@ -24,6 +24,7 @@ const OUTCOME_COLORS: Record<Outcome, string> = {
 	refused: "#cc79a7",
 	failed: "#d55e00",
 	expired: "#999999",
+	confirm: "#f0e442",
 };
 
 export const PERIODS = ["24h", "7d", "30d", "90d"] as const;

@@ -63,7 +63,8 @@ export const summaries = sqliteTable(
 	],
 );
 
-export const OUTCOMES = ["delivered", "cached", "joined", "rate_limited", "refused", "failed", "expired"] as const;
+/** `confirm`: a large range answered with its estimate, Summarize and Cancel (discord/confirm.ts). */
+export const OUTCOMES = ["delivered", "cached", "joined", "rate_limited", "refused", "failed", "expired", "confirm"] as const;
 
 export const usageEvents = sqliteTable(
 	"usage_events",

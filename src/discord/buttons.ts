@@ -14,8 +14,10 @@ import { parseRangeKey, type Range, rangeKey, type SummaryRequest } from "../dom
 import { STYLES, type Style } from "../domain/styles";
 import { VOTES, type Vote } from "../domain/vote";
 
-export type ButtonAction = "refresh" | "shorter" | "detail" | "public";
-const ACTIONS: ButtonAction[] = ["refresh", "shorter", "detail", "public"];
+/** Under a summary: refresh, shorter, detail, public. Under a large range's estimate: confirm (the summary shown
+ * where the estimate is, private or, for `confirm_public`, public) and cancel. */
+export type ButtonAction = "refresh" | "shorter" | "detail" | "public" | "confirm" | "confirm_public" | "cancel";
+const ACTIONS: ButtonAction[] = ["refresh", "shorter", "detail", "public", "confirm", "confirm_public", "cancel"];
 const PREFIX = "summary";
 
 export interface ButtonRequest {
@@ -36,7 +38,15 @@ export function parseButtonId(customId: string): ButtonRequest | undefined {
 	if (prefix !== PREFIX || !ACTIONS.includes(action as ButtonAction) || !/^\d{1,20}$/.test(channelId ?? "")) return undefined;
 	if (!parsedRange || !Object.hasOwn(STYLES, style ?? "")) return undefined;
 	const current = style as Style;
-	const next: Record<ButtonAction, Style> = { refresh: current, shorter: "brief", detail: "detailed", public: current };
+	const next: Record<ButtonAction, Style> = {
+		refresh: current,
+		shorter: "brief",
+		detail: "detailed",
+		public: current,
+		confirm: current,
+		confirm_public: current,
+		cancel: current,
+	};
 	return { action: action as ButtonAction, channelId, range: parsedRange, style: next[action as ButtonAction] };
 }
 

@@ -20,6 +20,16 @@ export function ephemeral(content: string): APIInteractionResponse {
 	return message({ content }, true);
 }
 
+/** A click's answer that replaces the message it was on, now. */
+export function update(data: APIInteractionResponseCallbackData): APIInteractionResponse {
+	return { type: InteractionResponseType.UpdateMessage, data: { ...data, allowed_mentions: NO_MENTIONS } };
+}
+
+/** A click's answer that leaves the message it was on as it is: the result replaces it later. */
+export function updating(): APIInteractionResponse {
+	return { type: InteractionResponseType.DeferredMessageUpdate };
+}
+
 /** "Summary Bot is thinking…": the result replaces it later, with its own `allowed_mentions`. */
 export function thinking(ephemeral: boolean): APIInteractionResponse {
 	return {

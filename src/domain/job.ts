@@ -3,6 +3,7 @@
 
 import { HOUR_S, MINUTE_MS, MINUTE_S } from "../lib/time";
 import { DIGEST_STALE_MS, type Schedule } from "./digest-schedule";
+import { CONFIRM_OVER_MESSAGES } from "./estimate";
 import { MAX_SINCE_SECONDS, MESSAGES, requestCost } from "./limits";
 import type { Style } from "./styles";
 
@@ -49,6 +50,8 @@ export interface SummaryRequest {
 	publicRefused?: boolean;
 	/** The channel's newest message when the member asked, if Discord said: the range ends there. */
 	lastMessageId?: string;
+	/** The member saw the estimate of this large range and clicked Summarize (discord/confirm.ts). */
+	confirmed?: boolean;
 	/**
 	 * A private thread asked for from outside it: membership is not a permission Discord sends, so the
 	 * consumer asks Discord whether the member is in it before reading anything.
@@ -139,6 +142,20 @@ export function admissionCost(range: Range): number {
 /** What is still owed for a range once `read` messages of it were read. */
 export function extraCost(range: Range, read: number): number {
 	return Math.max(0, requestCost(read) - admissionCost(range));
+}
+
+/**
+ * Whether the interaction path must show an estimate before running `request`: a count range over
+ * CONFIRM_OVER_MESSAGES not yet confirmed. A time range's size is known only once its newest page is read
+ * (the consumer's pace check, jobs/pipeline.ts).
+ */
+export function needsConfirmation(request: Pick<SummaryRequest, "range" | "confirmed">): boolean {
+	return !request.confirmed && request.range.kind === "count" && request.range.messages > CONFIRM_OVER_MESSAGES;
+}
+
+/** Whether the consumer must judge a time range's size from its newest page before reading it all. */
+export function mayNeedConfirmation(request: Pick<SummaryRequest, "range" | "confirmed">): boolean {
+	return !request.confirmed && request.range.kind === "since" && request.range.maxMessages > CONFIRM_OVER_MESSAGES;
 }
 
 /**

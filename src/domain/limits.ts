@@ -15,6 +15,13 @@ export function requestCost(messages: number): number {
 	return Math.max(1, Math.ceil(messages / MESSAGES_PER_REQUEST));
 }
 
+/** How the summarizer calls the LLM: windows of conversation per call, and calls at once per job. */
+export const LLM_CALLS = {
+	/** Well inside any current model's context, small enough to run windows in parallel. */
+	windowTokens: 12_000,
+	parallel: 4,
+};
+
 /** LLM tokens a guild's summaries may spend per UTC day, unless `/config set llm_tokens_per_day` says otherwise. */
 export const DEFAULT_DAILY_LLM_TOKENS = 2_000_000;
 

@@ -3,7 +3,16 @@
 // recent summaries, jobs in flight and the LLM's spans survive eviction. This class is the RPC surface:
 // it decides, and the stores remember.
 import { DurableObject } from "cloudflare:workers";
-import { admissionCost, extraCost, type Range, type Run, type SummaryJob, summaryRun, type Unchosen } from "../domain/job";
+import {
+	admissionCost,
+	extraCost,
+	needsConfirmation,
+	type Range,
+	type Run,
+	type SummaryJob,
+	summaryRun,
+	type Unchosen,
+} from "../domain/job";
 import type { Span } from "../domain/summary";
 import { log, reason } from "../lib/log";
 import { DAY_MS, SECOND_MS } from "../lib/time";
@@ -25,7 +34,9 @@ export type Admission =
 	| { outcome: "denied"; scope: "guild" | "user"; retryAt: number; cost: number }
 	| { outcome: "joined" }
 	| { outcome: "admitted" }
-	| { outcome: "failed" };
+	| { outcome: "failed" }
+	/** A large range neither cached nor running: the member sees an estimate first, and nothing is taken or started. */
+	| { outcome: "confirm" };
 
 /** The decision, with the job as decided: the guild's defaults filled in, and the key of that summary. */
 export type Decision = Admission & { job: SummaryJob };
@@ -118,6 +129,7 @@ export class GuildObject extends DurableObject<Env> {
 				: { outcome: "joined" };
 		}
 
+		if (needsConfirmation(job)) return { outcome: "confirm" };
 		const limits = limitsOf(config);
 		const cost = admissionCost(job.range);
 		const denied = this.buckets.takeBoth(limits, job.userId, now, cost);

@@ -17,8 +17,8 @@ import { help } from "./help";
 import { privacy } from "./privacy";
 import { statsCommand } from "./stats";
 import { summariesCommand } from "./summaries";
-import { summarize } from "./summarize";
-import { parseCatchUp, parseSummarize, parseSummarizeFromHere, parseSummaryButton } from "./summarize-request";
+import { cancel, summarize } from "./summarize";
+import { parseCancel, parseCatchUp, parseSummarize, parseSummarizeFromHere, parseSummaryButton } from "./summarize-request";
 import { voteCommand } from "./vote";
 
 function parse(body: Uint8Array): APIInteraction {
@@ -86,6 +86,7 @@ export function dispatch(
 			return { type: InteractionResponseType.ApplicationCommandAutocompleteResult, data: { choices: [] } };
 		case InteractionType.MessageComponent: {
 			const button = parseButtonId(interaction.data.custom_id);
+			if (button?.action === "cancel") return cancel(parseCancel(interaction));
 			if (button) return summarize(interaction, parseSummaryButton(interaction, button), env, ctx);
 			const vote = parseVoteId(interaction.data.custom_id);
 			if (vote) return voteCommand(interaction, vote, env, ctx);

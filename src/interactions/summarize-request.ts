@@ -168,6 +168,9 @@ export function parseSummaryButton(interaction: APIMessageComponentInteraction, 
 	const from = origin(interaction);
 	if (!from) return err(GUILD_ONLY);
 	if (!isOwnButton(interaction)) return err(NOT_MINE);
+	const confirming = button.action === "confirm" || button.action === "confirm_public";
+	const unconfirmable = confirming ? confirmRefusal(interaction, from.userId, now) : undefined;
+	if (unconfirmable) return err(unconfirmable);
 	const sameChannel = button.channelId === from.channelId;
 	if (sameChannel) {
 		const refusal = accessRefusal(from.channelId, interaction.member?.permissions, interaction.app_permissions);
@@ -182,13 +185,36 @@ export function parseSummaryButton(interaction: APIMessageComponentInteraction, 
 		lastMessageId: sameChannel ? from.lastMessageId : undefined,
 		range: button.range,
 		style: button.style,
-		public: button.action === "public",
+		public: button.action === "public" || button.action === "confirm_public",
 		...(button.action === "refresh" ? { fresh: true } : {}),
+		...(confirming ? { confirmed: true } : {}),
 		unchosen: { style: false, language: true },
 	});
 }
 
 const NOT_MINE = "That button isn't on one of my summaries, so I won't act on it. Use `/summarize` to ask for one.";
+
+/**
+ * Why a click on Summarize or Cancel under a large range's estimate is refused: only the member who asked
+ * decides, and only while the estimate is as fresh as an interaction's 15 minutes.
+ */
+export function confirmRefusal(interaction: APIMessageComponentInteraction, userId: string, now = Date.now()): string | undefined {
+	const asked = interaction.message.interaction_metadata;
+	if (asked?.user.id !== userId)
+		return "Only the member who asked for this range can decide whether to summarize it. Use `/summarize` to ask for your own.";
+	if (now - timeOf(asked.id) > TOKEN_LIFETIME_MS)
+		return "This estimate is more than 15 minutes old, so the channel has moved on: ask again with `/summarize` for a fresh one.";
+	return undefined;
+}
+
+/** A click on Cancel under an estimate: nothing to do but take the buttons away, for the member who asked. */
+export function parseCancel(interaction: APIMessageComponentInteraction, now = Date.now()): Result<true> {
+	const from = origin(interaction);
+	if (!from) return err(GUILD_ONLY);
+	if (!isOwnButton(interaction)) return err(NOT_MINE);
+	const refusal = confirmRefusal(interaction, from.userId, now);
+	return refusal ? err(refusal) : ok(true);
+}
 
 /**
  * Discord sends permissions for the channel the button is in, not the one summarized, so a button of

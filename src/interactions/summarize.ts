@@ -2,12 +2,15 @@
 // whose decision becomes the answer. No history is read here; the queue consumer does that.
 import type { APIInteraction, APIInteractionResponse } from "discord-api-types/v10";
 import { offersRefresh, privateBecause, summaryButtons } from "../discord/buttons";
+import { confirmation } from "../discord/confirm";
 import { footerModel } from "../discord/render";
-import { ephemeral, message, thinking } from "../discord/responses";
+import { ephemeral, message, thinking, update, updating } from "../discord/responses";
+import { estimateRun } from "../domain/estimate";
 import { type SummaryJob, summaryKey } from "../domain/job";
 import { MESSAGES_PER_REQUEST } from "../domain/limits";
 import { admit } from "../guild/client";
 import type { Admission, SummaryMessage } from "../guild/guild-object";
+import type { Result } from "../lib/result";
 import type { Usage } from "../metrics/analytics";
 import { recordInteraction } from "../metrics/record";
 import type { Parsed, ParsedRequest } from "./summarize-request";
@@ -46,13 +49,28 @@ function fromCache(summary: SummaryMessage, job: SummaryJob): SummaryMessage {
 	};
 }
 
-export function answer(admission: Admission, job: SummaryJob): APIInteractionResponse {
+/** The LLM the consumer would use: its model, or none (the extractive summarizer). */
+export type Llm = { model: string } | undefined;
+
+/**
+ * The decision as the member sees it. A confirmed large range (a click on Summarize under its estimate)
+ * replaces the estimate: the summary at once, or when the job delivers it.
+ */
+export function answer(admission: Admission, job: SummaryJob, llm: Llm): APIInteractionResponse {
 	switch (admission.outcome) {
 		case "hit":
-			return message(fromCache(admission.summary, job), !job.public);
+			return job.confirmed ? update(fromCache(admission.summary, job)) : message(fromCache(admission.summary, job), !job.public);
 		case "joined":
 		case "admitted":
-			return thinking(!job.public);
+			return job.confirmed ? updating() : thinking(!job.public);
+		case "confirm": {
+			// Shown only to the member; a public request's summary comes to them first, with Post publicly.
+			const messages = job.range.kind === "count" ? job.range.messages : 0;
+			return message(
+				confirmation({ ...job, public: false, askedPublic: job.public }, estimateRun(messages, llm !== undefined), llm?.model),
+				true,
+			);
+		}
 		case "denied": {
 			const when = `<t:${Math.ceil(admission.retryAt / 1000)}:R>`;
 			const why =
@@ -70,12 +88,19 @@ export function answer(admission: Admission, job: SummaryJob): APIInteractionRes
 	}
 }
 
+/** Cancel under a large range's estimate: the estimate stays, without its buttons. */
+export function cancel(parsed: Result<true>): APIInteractionResponse {
+	if (!parsed.ok) return ephemeral(parsed.error);
+	return update({ content: "Cancelled: nothing was read or summarized.", embeds: [], components: [] });
+}
+
 /** What the interaction path decided, as usage: admitted jobs are recorded by the consumer when they end. */
 const RECORDED: Partial<Record<Admission["outcome"], Usage["outcome"]>> = {
 	hit: "cached",
 	joined: "joined",
 	denied: "rate_limited",
 	failed: "failed",
+	confirm: "confirm",
 };
 
 export async function summarize(
@@ -102,5 +127,5 @@ export async function summarize(
 	const decision = await admit(env, toJob(interaction, parsed.value, now), parsed.value.unchosen, now);
 	const outcome = RECORDED[decision.outcome];
 	if (outcome) record(outcome, decision.job.style);
-	return answer(decision, decision.job);
+	return answer(decision, decision.job, env.OPENAI_API_KEY ? { model: env.OPENAI_MODEL } : undefined);
 }

@@ -11,17 +11,18 @@ import { summaryButtons } from "../discord/buttons";
 import { errorMessage, messageLink, type RenderedMessage, rangeLabel, render } from "../discord/render";
 import { DiscordError, type DiscordRest, restFor } from "../discord/rest";
 import type { WebhookMessage } from "../discord/webhooks";
-import type { ResolvedRange, SummaryJob } from "../domain/job";
+import { CONFIRM_OVER_MESSAGES, type Estimate, estimateRun, messagesByPace } from "../domain/estimate";
+import { mayNeedConfirmation, type ResolvedRange, type SummaryJob } from "../domain/job";
 import type { Line } from "../domain/line";
 import { messageCount } from "../domain/line";
-import { snowflakeAt } from "../domain/snowflake";
+import { snowflakeAt, timeOf } from "../domain/snowflake";
 import { STYLES, type Style } from "../domain/styles";
 import type { Summary } from "../domain/summary";
 import { guildObject } from "../guild/client";
 import { estimateCostMicroUsd } from "../metrics/cost";
 import { readCatchUp } from "../summarizer/catch-up";
 import { compact } from "../summarizer/compact";
-import { fetchHistory } from "../summarizer/history";
+import { bounds, fetchHistory, PAGE } from "../summarizer/history";
 import { roleNames } from "../summarizer/role-names";
 import { inStyle, type Outcome, summarize } from "../summarizer/summarize";
 
@@ -70,6 +71,8 @@ export interface Result {
 	range?: ResolvedRange;
 	/** A catch-up's range is being summarized by another run, which answers this job's members too. */
 	handedOver?: boolean;
+	/** A time range found large by its newest page: its estimate, shown with Summarize and Cancel instead. */
+	estimate?: Estimate;
 }
 
 /** What a job read: its range's messages; for a catch-up, the range its start resolved to. */
@@ -118,7 +121,7 @@ export async function makeSummary(
 	env: Env,
 	run: { startedAt: number; generation: number },
 	progress: Progress,
-	{ otherStyles = false, follow }: { otherStyles?: boolean; follow?: Follow } = {},
+	{ otherStyles = false, follow, confirm = false }: { otherStyles?: boolean; follow?: Follow; confirm?: boolean } = {},
 ): Promise<Result> {
 	const { startedAt } = run;
 	const client = restFor(env);
@@ -128,6 +131,12 @@ export async function makeSummary(
 	}
 	let read: Read;
 	try {
+		// A member's large time range is confirmed before it is read whole (`confirm`: not for digests).
+		const estimate = confirm ? await largeRange(job, client, llmFor(env)?.model) : undefined;
+		if (estimate) {
+			await progress.settled();
+			return { messages: [], estimate };
+		}
 		read = await readRange(job, client, progress);
 	} catch (error) {
 		const refusal = error instanceof DiscordError ? REFUSALS[error.status] : undefined;
@@ -208,6 +217,19 @@ async function readRange(job: Work, client: DiscordRest, progress: Progress): Pr
 			progress.report(`Reading messages… ${fetched.toLocaleString("en-US")} / ${expected.toLocaleString("en-US")}`),
 	});
 	return { messages, range: job.range };
+}
+
+/**
+ * A time range's size as its newest page shows it, nothing more read: its estimate when it is over
+ * CONFIRM_OVER_MESSAGES and not confirmed yet.
+ */
+async function largeRange(job: Work, client: DiscordRest, model: string | undefined): Promise<Estimate | undefined> {
+	if (!mayNeedConfirmation(job)) return undefined;
+	const { start, end, cap } = bounds(job.range, job.requestedAt, job.lastMessageId);
+	const page = await client.get<APIMessage[]>(`/channels/${job.channelId}/messages?limit=${PAGE}&before=${end}`);
+	const times = page.map((message) => ({ time: timeOf(message.id) }));
+	const messages = messagesByPace(times, PAGE, timeOf(start), timeOf(end - 1n), cap);
+	return messages > CONFIRM_OVER_MESSAGES ? estimateRun(messages, model !== undefined) : undefined;
 }
 
 /** A catch-up with nothing to catch up on, said with the start it found. */

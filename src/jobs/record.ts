@@ -8,7 +8,7 @@ import { usageRow } from "../metrics/record";
 import type { Result, Work } from "./pipeline";
 
 /** How a job ended; "joined": a catch-up whose range another run was making, which answered its member. */
-export type JobOutcome = Extract<UsageEvent["outcome"], "delivered" | "refused" | "failed" | "expired" | "joined">;
+export type JobOutcome = Extract<UsageEvent["outcome"], "delivered" | "refused" | "failed" | "expired" | "joined" | "confirm">;
 
 /** The job's usage, as Analytics Engine and D1 record it. */
 export function usageOf(job: Work, outcome: JobOutcome, command: string, result?: Result): Usage {

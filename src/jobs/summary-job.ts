@@ -3,6 +3,7 @@
 // and buttons; cached in every style it came in. A delivery that fails for good (the member dismissed
 // the message, or its token expired) ends that delivery only: the others are still made and cached.
 import { privateBecause, summaryButtons } from "../discord/buttons";
+import { confirmation } from "../discord/confirm";
 import { errorMessage } from "../discord/render";
 import { restFor } from "../discord/rest";
 import { deliver, isFinalFailure, progressReporter, type WebhookMessage } from "../discord/webhooks";
@@ -53,7 +54,9 @@ function buttonsFor(job: SummaryJob, result: Made, recipient: Pick<Recipient, "p
  * The result as `recipient` sees it: the buttons under a summary are those that fit its own request, and
  * the first message says why it is private when a public one was asked for and refused.
  */
-function shownTo(job: SummaryJob, result: Result, recipient: Recipient): WebhookMessage[] {
+function shownTo(job: SummaryJob, result: Result, recipient: Recipient, model: string | undefined): WebhookMessage[] {
+	// A large range's estimate, in place of "thinking…": Summarize shows the summary there, as visible as it.
+	if (result.estimate) return [confirmation({ ...job, public: recipient.public }, result.estimate, model)];
 	if (!isMade(result)) return result.messages;
 	const components = buttonsFor(job, result, recipient);
 	return result.messages.map((message, i) => ({
@@ -87,6 +90,7 @@ export function summaryKind(job: SummaryJob, env: Env): JobKind<Result> {
 	const rest = restFor(env);
 	const run = summaryRun(job);
 	const command = COMMANDS[job.range.kind];
+	const model = env.OPENAI_API_KEY ? env.OPENAI_MODEL : undefined;
 	const requester: Recipient = { ...job, expiresAt: run.expiresAt };
 	const { interactionId, applicationId, token, origin } = job;
 	const requesterJoiner: Joiner = {
@@ -117,6 +121,7 @@ export function summaryKind(job: SummaryJob, env: Env): JobKind<Result> {
 			const result = await makeSummary(job, env, { startedAt, generation }, progressReporter(rest, job, startedAt), {
 				otherStyles: true,
 				follow: (range) => guildObject(env, job.guildId).follow(run, flightKey(resolved(job, range)), requesterJoiner),
+				confirm: true,
 			});
 			// A time range's size is known once read: what it cost beyond its one request is charged now.
 			if (result.history) await guildObject(env, job.guildId).chargeRead(job.userId, job.range, result.history.messageCount);
@@ -130,11 +135,19 @@ export function summaryKind(job: SummaryJob, env: Env): JobKind<Result> {
 			}
 			// Past its token's life the requester can't be answered: the job ran for those who joined later.
 			const answerable = live(requester);
-			const arrived = answerable && (await send(requester, shownTo(job, result, requester)));
+			const arrived = answerable && (await send(requester, shownTo(job, result, requester, model)));
 			const joiners = await finish(cacheOf(job, result));
 			// One try each: they left the guild's object with `finish`.
-			await Promise.all(joiners.filter(live).map((joiner) => send(joiner, shownTo(job, result, joiner)).catch(() => false)));
-			const outcome = !answerable ? "expired" : !arrived ? "failed" : result.history ? "delivered" : "refused";
+			await Promise.all(joiners.filter(live).map((joiner) => send(joiner, shownTo(job, result, joiner, model)).catch(() => false)));
+			const outcome = !answerable
+				? "expired"
+				: !arrived
+					? "failed"
+					: result.history
+						? "delivered"
+						: result.estimate
+							? "confirm"
+							: "refused";
 			await recordJob(env, job, outcome, startedAt, command, result);
 		},
 		record: (outcome, startedAt) => recordJob(env, job, outcome, startedAt, command),

@@ -6,7 +6,7 @@
 // spans still serve a range they mostly cover; otherwise the extractive summarizer stands in.
 import type OpenAI from "openai";
 import { summaryLanguage } from "../domain/job";
-import type { SpentBudget } from "../domain/limits";
+import { LLM_CALLS, type SpentBudget } from "../domain/limits";
 import { type Line, messageCount } from "../domain/line";
 import type { Style } from "../domain/styles";
 import type { Span, Summary } from "../domain/summary";
@@ -22,9 +22,6 @@ import { callModel, checkOutput, type LlmFailure, type LlmResult, LlmUnavailable
 import { view } from "./styles";
 import { countTokens } from "./tokens";
 
-/** Tokens of conversation per LLM call: well inside any current model's context, small enough to run chunks in parallel. */
-export const CHUNK_TOKENS = 12_000;
-const PARALLEL_CALLS = 4;
 /** Per call, and tries per call (1 s, then 2 s apart, with jitter): this stays far inside the interaction token's 15 minutes. */
 const CALL_TIMEOUT_MS = MINUTE_MS;
 const LLM_RETRY = { attempts: 3, baseMs: SECOND_MS };
@@ -249,12 +246,12 @@ async function callsFor(
 		const result = await callWithRetries(llm.client, readable(context), readable(window), options, deps.sleep);
 		return { span: toSpan(result, window), usage: result.usage };
 	};
-	const windows = runs.flatMap((run) => chunk(run, CHUNK_TOKENS));
+	const windows = runs.flatMap((run) => chunk(run, LLM_CALLS.windowTokens));
 	const estimates = windows.map((window) => callEstimate(lines, window, request.locale));
 	const reserved = estimates.reduce((sum, tokens) => sum + tokens, 0);
 	const spent = await deps.budget?.reserve(reserved);
 	if (spent) throw new OverBudget(spent);
-	const settled = await mapLimited(windows, PARALLEL_CALLS, (window) =>
+	const settled = await mapLimited(windows, LLM_CALLS.parallel, (window) =>
 		call(window).then(
 			(done) => ({ done }),
 			(error: unknown) => ({ error }),

@@ -132,6 +132,28 @@ test("/catchup summarizes what the member missed since their last message, and s
 		.toBe("Nothing new here since your last message: you're all caught up.");
 });
 
+test("a large range is estimated first: Summarize shows its summary, Cancel takes the buttons away", async () => {
+	// The tests before this one spent most of the member's rate limit, and a large range costs one request per 1,000 messages.
+	await run("/config set user_per_10_minutes:100 guild_per_hour:1000");
+	await page.locator(".bot-reply", { hasText: "Saved." }).waitFor({ timeout: 30_000 });
+	const estimates = () => page.locator(".bot-reply", { hasText: "That is a large range" });
+	const before = await estimates().count();
+	await run("/summarize messages:2500");
+	await expect.poll(() => estimates().count(), { timeout: 30_000 }).toBe(before + 1);
+	const estimate = estimates().last();
+	expect(await estimate.locator(".content").textContent()).toContain("about 2,500 messages");
+	expect(await estimate.locator(".component-row").first().textContent()).toBe("SummarizeCancel");
+	const shown = await summaries().count();
+	await estimate.locator("button", { hasText: "Summarize" }).click();
+	await expect.poll(() => summaries().count(), { timeout: 60_000 }).toBe(shown + 1);
+	expect(await summaries().last().locator(".embed-title").textContent()).toBe("Summary — last 2,500 messages");
+
+	await run("/summarize messages:4000");
+	await expect.poll(() => estimates().count(), { timeout: 30_000 }).toBe(before + 2);
+	await estimates().last().locator("button", { hasText: "Cancel" }).click();
+	await page.locator(".bot-reply", { hasText: "Cancelled: nothing was read or summarized." }).waitFor({ timeout: 30_000 });
+});
+
 test("a command Discord's client would refuse is refused in the box, saying why", async () => {
 	await run("/summarize messages:1");
 	await expect.poll(() => page.locator("#composer-error").textContent()).toBe("`messages` must be from 2 to 10000.");

@@ -126,7 +126,7 @@ describe("GET /admin/metrics", () => {
 		expect(day).toEqual({
 			day: dayOf(seededDay),
 			requests: 11,
-			outcomes: { delivered: 6, cached: 2, joined: 1, rate_limited: 1, refused: 0, failed: 1, expired: 0 },
+			outcomes: { delivered: 6, cached: 2, joined: 1, rate_limited: 1, refused: 0, failed: 1, expired: 0, confirm: 0 },
 			cacheHitRate: 3 / 9,
 			p50Ms: 3000,
 			p95Ms: 10_000,
@@ -214,10 +214,10 @@ describe("GET /admin/metrics", () => {
 		expect(response.headers.get("content-type")).toMatch(/^text\/csv/);
 		const lines = (await response.text()).split("\r\n");
 		expect(lines[0]).toBe(
-			"day,requests,delivered,cached,joined,rate_limited,refused,failed,expired,cache_hit_rate,p50_ms,p95_ms,tokens_in,tokens_out,cost_micro_usd,unpriced_tokens",
+			"day,requests,delivered,cached,joined,rate_limited,refused,failed,expired,confirm,cache_hit_rate,p50_ms,p95_ms,tokens_in,tokens_out,cost_micro_usd,unpriced_tokens",
 		);
-		expect(lines[1]).toBe(`${dayOf(seededDay)},11,6,2,1,1,0,1,0,0.3333,3000,10000,5500,1100,1350,600`);
-		expect(lines[3]).toBe(`${dayOf(noon(43))},0,0,0,0,0,0,0,0,,,,0,0,0,0`);
+		expect(lines[1]).toBe(`${dayOf(seededDay)},11,6,2,1,1,0,1,0,0,0.3333,3000,10000,5500,1100,1350,600`);
+		expect(lines[3]).toBe(`${dayOf(noon(43))},0,0,0,0,0,0,0,0,0,,,,0,0,0,0`);
 		expect(lines.at(-1)).toBe("");
 
 		const guilds = (await (await get(`/admin/metrics?format=csv&table=guilds&since=${dayOf(seededDay)}`, bearer)).text()).split("\r\n");

@@ -32,7 +32,7 @@ describe("metricsCsv", () => {
 			{
 				day: "2026-11-01",
 				requests: 3,
-				outcomes: { delivered: 2, cached: 1, joined: 0, rate_limited: 0, refused: 0, failed: 0, expired: 0 },
+				outcomes: { delivered: 2, cached: 1, joined: 0, rate_limited: 0, refused: 0, failed: 0, expired: 0, confirm: 0 },
 				cacheHitRate: 1 / 3,
 				p50Ms: 900,
 				p95Ms: 1500,
@@ -44,7 +44,7 @@ describe("metricsCsv", () => {
 			{
 				day: "2026-11-02",
 				requests: 0,
-				outcomes: { delivered: 0, cached: 0, joined: 0, rate_limited: 0, refused: 0, failed: 0, expired: 0 },
+				outcomes: { delivered: 0, cached: 0, joined: 0, rate_limited: 0, refused: 0, failed: 0, expired: 0, confirm: 0 },
 				cacheHitRate: null,
 				p50Ms: null,
 				p95Ms: null,
@@ -61,9 +61,9 @@ describe("metricsCsv", () => {
 
 	it("has one row per day, empty cells for what a day does not have", () => {
 		expect(metricsCsv(metrics, "days").split("\r\n")).toEqual([
-			"day,requests,delivered,cached,joined,rate_limited,refused,failed,expired,cache_hit_rate,p50_ms,p95_ms,tokens_in,tokens_out,cost_micro_usd,unpriced_tokens",
-			"2026-11-01,3,2,1,0,0,0,0,0,0.3333,900,1500,10,5,7,0",
-			"2026-11-02,0,0,0,0,0,0,0,0,,,,0,0,0,0",
+			"day,requests,delivered,cached,joined,rate_limited,refused,failed,expired,confirm,cache_hit_rate,p50_ms,p95_ms,tokens_in,tokens_out,cost_micro_usd,unpriced_tokens",
+			"2026-11-01,3,2,1,0,0,0,0,0,0,0.3333,900,1500,10,5,7,0",
+			"2026-11-02,0,0,0,0,0,0,0,0,0,,,,0,0,0,0",
 			"",
 		]);
 	});

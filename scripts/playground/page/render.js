@@ -167,8 +167,10 @@ export function replyNodes(item, page) {
 		return nodes;
 	}
 	const flags = answer.data?.flags;
-	if (answer.type === 4) message((node) => body(answer.data, node, page, key()), flags);
-	else if (answer.type === 5) {
+	// A click's update (7), or its deferred update (6), is shown as the reply to the click: Discord would
+	// replace the message clicked in place.
+	if (answer.type === 4 || answer.type === 7) message((node) => body(answer.data, node, page, key()), flags);
+	else if (answer.type === 5 || answer.type === 6) {
 		const original = item.records.filter((record) => record.messageId === "@original").at(-1);
 		if (!original || isProgress(original.body)) {
 			message((node) => {
