@@ -74,9 +74,9 @@ const REFUSALS: Record<number, string> = {
 const NOT_IN_THREAD = "You can't summarize that private thread: only its members can. Ask someone in it to add you.";
 
 /** Whether the member who asked is in the private thread: a look-up before anything of it is read. */
-async function isThreadMember(client: DiscordRest, job: Pick<Work, "channelId" | "userId">): Promise<boolean> {
+async function isThreadMember(client: DiscordRest, job: Pick<Work, "guildId" | "channelId" | "userId">): Promise<boolean> {
 	try {
-		await client.get(`/channels/${job.channelId}/thread-members/${job.userId}`);
+		await client.get(`/channels/${job.channelId}/thread-members/${job.userId}`, { guild: job.guildId });
 		return true;
 	} catch (error) {
 		if (error instanceof DiscordError && error.status === 404) return false;
@@ -109,7 +109,8 @@ export async function makeSummary(
 	let messages: APIMessage[];
 	try {
 		messages = await fetchHistory(job.channelId, job.range, job.requestedAt, {
-			get: (path) => client.get(path),
+			// Each read names its guild: the bot's Discord budget is shared fairly between guilds.
+			get: (path) => client.get(path, { guild: job.guildId }),
 			newestId: job.lastMessageId,
 			onProgress: (fetched, expected) =>
 				progress.report(`Reading messages… ${fetched.toLocaleString("en-US")} / ${expected.toLocaleString("en-US")}`),
@@ -122,7 +123,7 @@ export async function makeSummary(
 	}
 	const [excludedUserIds, roles] = await Promise.all([
 		optedOutMembers(drizzle(env.DB), job.guildId),
-		roleNames(job.guildId, messages, (path) => client.get(path)),
+		roleNames(job.guildId, messages, (path) => client.get(path, { guild: job.guildId })),
 	]);
 	const lines = compact(messages, { excludedUserIds, names: { roles } });
 	if (!lines.length) {

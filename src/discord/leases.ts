@@ -1,0 +1,159 @@
+// A consumer isolate's side of the coordinator (coordinator.ts): the slots it leased, per route, and what
+// became of them. A request takes a leased slot when there is one (no round trip); else it asks the
+// coordinator for as many as its route has been using lately, so a history reader's next pages find
+// theirs waiting. What became of each slot goes back with the next ask; a 429 or another invalid answer
+// goes at once, since every isolate must hold off, and so does the last of a burst.
+import { type BucketHeaders, isInvalid, LEASE, type Outcome } from "./budget";
+import type { Answer, Coordinator } from "./coordinator";
+
+/** A slot taken: the lease it came from, for its outcome. */
+export interface Slot {
+	lease: string;
+	route: string;
+	sentAt: number;
+}
+
+/** What Discord answered a request sent on a slot: null when it never got there. */
+export interface Answered {
+	status: number | null;
+	bucket?: BucketHeaders;
+	retryAfterMs?: number;
+	global?: boolean;
+}
+
+/** Why a slot could not be had: the REST client turns it into its own error. */
+export type Refusal = { refused: "breaker" } | { refused: "wait"; waitMs: number } | { unavailable: unknown };
+
+export class RefusedError extends Error {
+	constructor(readonly refusal: Refusal) {
+		super("refused" in refusal ? refusal.refused : "coordinator unavailable");
+	}
+}
+
+interface RouteLease {
+	lease?: string;
+	left: number;
+	/** This isolate's clock, counted from before it asked: earlier than the coordinator's end of the lease. */
+	expiresAt: number;
+	/** Requests on this route waiting here for a slot. */
+	waiting: number;
+	asking?: Promise<void>;
+	/** When slots were taken on this route lately: how many to ask for next. */
+	takenAt: number[];
+}
+
+/** Outcomes kept for the next ask past this many are sent on their own. */
+const REPORT_AT = 16;
+const REMEMBERED_ROUTES = 1000;
+
+export class Leases {
+	private readonly routes = new Map<string, RouteLease>();
+	private done: Outcome[] = [];
+	private reporting: Promise<void> = Promise.resolve();
+
+	constructor(
+		private readonly coordinator: Coordinator,
+		private readonly now: () => number,
+	) {}
+
+	/** A slot on `route` for `guild`: at once from a lease held here, else once the coordinator grants one. */
+	async take(route: string, guild: string, maxWaitMs: number): Promise<Slot> {
+		const state = this.stateOf(route);
+		state.waiting++;
+		try {
+			for (;;) {
+				const now = this.now();
+				if (state.lease && state.left > 0 && now < state.expiresAt) {
+					state.left--;
+					state.takenAt = [...state.takenAt.filter((at) => at > now - LEASE.validMs), now];
+					// A route in steady use asks for its next slots before it runs out: its next request waits for no round trip.
+					if (state.left === 0 && state.takenAt.length > 1) this.ask(route, guild, state, maxWaitMs).catch(() => undefined);
+					return { lease: state.lease, route, sentAt: now };
+				}
+				if (now >= state.expiresAt) this.release(route, state);
+				await this.ask(route, guild, state, maxWaitMs);
+			}
+		} finally {
+			state.waiting--;
+		}
+	}
+
+	/** Records what Discord answered on a slot; sends it at once when every isolate must know, or this one is idle. */
+	settle(slot: Slot, answered: Answered): void {
+		this.done.push({ lease: slot.lease, route: slot.route, sentMsAgo: this.now() - slot.sentAt, ...answered });
+		const idle = [...this.routes.values()].every((state) => !state.asking && state.waiting === 0);
+		if (isInvalid(answered.status) || idle || this.done.length >= REPORT_AT) this.report();
+	}
+
+	/** Sends what is not yet reported, and waits for the reports under way. */
+	async flush(): Promise<void> {
+		this.report();
+		await this.reporting;
+	}
+
+	private report(): void {
+		const done = this.done.splice(0);
+		if (!done.length) return;
+		// Lost with the coordinator, outcomes cost nothing but caution: unreported slots count until their lease ends.
+		this.reporting = this.reporting.then(() =>
+			this.coordinator.report(done).then(
+				() => undefined,
+				() => undefined,
+			),
+		);
+	}
+
+	/** One ask per route at a time: requests that arrive meanwhile wait for it, and take what it brings. */
+	private ask(route: string, guild: string, state: RouteLease, maxWaitMs: number): Promise<void> {
+		state.asking ??= this.askNow(route, guild, state, maxWaitMs).finally(() => {
+			state.asking = undefined;
+		});
+		return state.asking;
+	}
+
+	private async askNow(route: string, guild: string, state: RouteLease, maxWaitMs: number): Promise<void> {
+		const askedAt = this.now();
+		const slots = Math.min(LEASE.maxSlots, Math.max(1, state.waiting + state.takenAt.filter((at) => at > askedAt - LEASE.validMs).length));
+		const done = this.done.splice(0);
+		let answer: Answer;
+		try {
+			answer = await this.coordinator.acquire({ guild, route, slots, maxWaitMs }, done);
+		} catch (error) {
+			this.done.unshift(...done);
+			throw new RefusedError({ unavailable: error });
+		}
+		if ("refused" in answer) throw new RefusedError(answer);
+		if ("again" in answer) return;
+		this.release(route, state);
+		state.lease = answer.grant.lease;
+		state.left = answer.grant.slots;
+		state.expiresAt = askedAt + answer.grant.validMs;
+	}
+
+	/** Gives back the slots of a lease unused (it ended, or a newer one replaces it), with the next report. */
+	private release(route: string, state: RouteLease): void {
+		if (state.lease) for (let i = 0; i < state.left; i++) this.done.push({ lease: state.lease, route, status: null });
+		state.lease = undefined;
+		state.left = 0;
+	}
+
+	private stateOf(route: string): RouteLease {
+		let state = this.routes.get(route);
+		if (!state) {
+			// Every channel read is a route of its own: a long-lived isolate forgets those it is done with.
+			if (this.routes.size >= REMEMBERED_ROUTES) this.forgetIdle();
+			state = { left: 0, expiresAt: 0, waiting: 0, takenAt: [] };
+			this.routes.set(route, state);
+		}
+		return state;
+	}
+
+	private forgetIdle(): void {
+		const now = this.now();
+		for (const [route, state] of this.routes) {
+			if (state.waiting || state.asking || now < state.expiresAt) continue;
+			this.release(route, state);
+			this.routes.delete(route);
+		}
+	}
+}
