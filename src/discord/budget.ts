@@ -101,7 +101,7 @@ export class Budget {
 	 */
 	constructor(
 		private readonly prefix: string,
-		private quietUntil = 0,
+		private quietUntil = Number.NEGATIVE_INFINITY,
 		public globalUntil = 0,
 	) {}
 
@@ -178,7 +178,7 @@ export class Budget {
 		}
 		const bucket = this.bucketOf(this.keyOf(route), now);
 		bucket.remaining = 0;
-		bucket.resetAt = Math.max(Number.isFinite(bucket.resetAt) ? bucket.resetAt : 0, now + retryAfterMs);
+		bucket.resetAt = now + retryAfterMs;
 	}
 
 	/** Drops what no longer counts: sends past their window, leases long over, buckets idle. */

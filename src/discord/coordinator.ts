@@ -51,7 +51,7 @@ export class DiscordCoordinator extends DurableObject<Env> {
 		this.storedLeasedUntil = held?.leased_until ?? 0;
 		this.storedGlobalUntil = held?.global_until ?? 0;
 		// Leases of an evicted instance are unknown: the budget is held full until the last of them is over.
-		this.budget = new Budget(`${crypto.randomUUID().slice(0, 8)}.`, this.storedLeasedUntil, this.storedGlobalUntil);
+		this.budget = new Budget(`${crypto.randomUUID().slice(0, 8)}.`, held?.leased_until, this.storedGlobalUntil);
 	}
 
 	/** Slots on a route for a guild, now or once the budget and the guilds waiting before it allow. */
@@ -166,9 +166,9 @@ export class DiscordCoordinator extends DurableObject<Env> {
 	}
 }
 
-/** The bot's one coordinator: a single object for the bot's token, whichever isolate asks. */
-export function coordinatorOf(env: Pick<Env, "DISCORD_COORDINATOR">): Coordinator {
-	const stub = () => env.DISCORD_COORDINATOR.getByName("bot");
+/** The bot's one coordinator: a single object for the bot's token, whichever isolate asks (tests name others). */
+export function coordinatorOf(env: Pick<Env, "DISCORD_COORDINATOR">, name = "bot"): Coordinator {
+	const stub = () => env.DISCORD_COORDINATOR.getByName(name);
 	return {
 		acquire: (ask, done) => stub().acquire(ask, done),
 		report: (done) => stub().report(done),

@@ -1,9 +1,8 @@
 // A consumer isolate's side of the coordinator (coordinator.ts): the slots it leased, per route, and what
 // became of them. A request takes a leased slot when there is one (no round trip); else it asks the
 // coordinator for as many as its route has been using lately, so a history reader's next pages find
-// theirs waiting. What became of each slot goes back with the next ask; a 429 or another invalid answer
-// goes at once, since every isolate must hold off, and so does the last of a burst.
-import { type BucketHeaders, isInvalid, LEASE, type Outcome } from "./budget";
+// theirs waiting. What became of each slot goes back at once, in one report at a time, or with an ask.
+import { type BucketHeaders, LEASE, type Outcome } from "./budget";
 import type { Answer, Coordinator } from "./coordinator";
 
 /** A slot taken: the lease it came from, for its outcome. */
@@ -42,14 +41,12 @@ interface RouteLease {
 	takenAt: number[];
 }
 
-/** Outcomes kept for the next ask past this many are sent on their own. */
-const REPORT_AT = 16;
 const REMEMBERED_ROUTES = 1000;
 
 export class Leases {
 	private readonly routes = new Map<string, RouteLease>();
 	private done: Outcome[] = [];
-	private reporting: Promise<void> = Promise.resolve();
+	private reporting: Promise<void> | undefined;
 
 	constructor(
 		private readonly coordinator: Coordinator,
@@ -78,29 +75,38 @@ export class Leases {
 		}
 	}
 
-	/** Records what Discord answered on a slot; sends it at once when every isolate must know, or this one is idle. */
+	/**
+	 * Records what Discord answered on a slot, and tells the coordinator at once: other asks (this isolate's
+	 * among them) may wait on it, for a bucket's room or a 429. One report at a time; what comes meanwhile
+	 * goes in the next, or with an ask.
+	 */
 	settle(slot: Slot, answered: Answered): void {
 		this.done.push({ lease: slot.lease, route: slot.route, sentMsAgo: this.now() - slot.sentAt, ...answered });
-		const idle = [...this.routes.values()].every((state) => !state.asking && state.waiting === 0);
-		if (isInvalid(answered.status) || idle || this.done.length >= REPORT_AT) this.report();
+		this.report();
 	}
 
 	/** Sends what is not yet reported, and waits for the reports under way. */
 	async flush(): Promise<void> {
-		this.report();
-		await this.reporting;
+		while (this.reporting || this.done.length) {
+			this.report();
+			await this.reporting;
+		}
 	}
 
 	private report(): void {
+		if (this.reporting || !this.done.length) return;
 		const done = this.done.splice(0);
-		if (!done.length) return;
 		// Lost with the coordinator, outcomes cost nothing but caution: unreported slots count until their lease ends.
-		this.reporting = this.reporting.then(() =>
-			this.coordinator.report(done).then(
+		this.reporting = this.coordinator
+			.report(done)
+			.then(
 				() => undefined,
 				() => undefined,
-			),
-		);
+			)
+			.then(() => {
+				this.reporting = undefined;
+				this.report();
+			});
 	}
 
 	/** One ask per route at a time: requests that arrive meanwhile wait for it, and take what it brings. */
