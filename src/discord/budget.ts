@@ -6,17 +6,20 @@ import { majorOf } from "./rate-limits";
 
 /**
  * Discord's global limit: 50 requests a second per bot. A slot counts against it from its grant until a
- * window after it was sent (or could have been, while unreported), and a little longer: requests take
- * varying times to reach Discord, so its window may hold some sent just over a second apart.
+ * window after the coordinator hears it was answered. Discord received the request before it answered, so
+ * however long requests take to get there, no window of Discord's holds more than the limit.
  */
-export const GLOBAL = { limit: 50, windowMs: SECOND_MS, guardMs: 100 };
+export const GLOBAL = { limit: 50, windowMs: SECOND_MS };
 
 export const LEASE = {
 	/** A lease's slots must be sent within this long of asking; unused ones lapse. */
 	validMs: SECOND_MS,
 	/** Most slots one lease holds: enough for a reader's parallel segments, few enough to leave others theirs. */
 	maxSlots: 8,
-	/** A lease past its end by this much is forgotten, its unreported slots taken as answered. */
+	/**
+	 * A lease past its end by this much is forgotten, its unreported slots taken as answered: until then they
+	 * count against the global limit, as a request may take that long (an isolate that died never reports).
+	 */
 	forgetAfterMs: 15 * SECOND_MS,
 };
 
@@ -27,7 +30,10 @@ export const INVALID_REQUESTS = { limit: 1000, windowMs: 10 * MINUTE_MS };
 export interface Ask {
 	guild: string;
 	route: string;
+	/** Slots for requests waiting now. */
 	slots: number;
+	/** More, for the requests the route's pace says will follow within the lease: granted only from budget nobody waits for. */
+	ahead?: number;
 	/** Past this wait the request fails instead (the REST client's own bound). */
 	maxWaitMs: number;
 }
@@ -47,13 +53,12 @@ export interface BucketHeaders {
 	resetAfterMs: number;
 }
 
-/** What became of one slot: sent (how long ago, and what Discord answered: 0 for no answer), or not (`status` null). */
+/** What became of one slot, told as soon as it is known: what Discord answered (0 for no answer), or `null` if it was not used. */
 export interface Outcome {
 	lease: string;
 	route: string;
 	/** Null: the slot lapsed or was never needed. */
 	status: number | null;
-	sentMsAgo?: number;
 	bucket?: BucketHeaders;
 	/** A 429's wait, and whether it held every route. */
 	retryAfterMs?: number;
@@ -108,7 +113,7 @@ export class Budget {
 	/** Global slots free now. */
 	globalFree(now: number): number {
 		if (this.globalUntil > now) return 0;
-		if (this.quietUntil + GLOBAL.windowMs + GLOBAL.guardMs > now) return 0;
+		if (this.quietUntil + GLOBAL.windowMs > now) return 0;
 		return GLOBAL.limit - this.occupied(now);
 	}
 
@@ -128,14 +133,11 @@ export class Budget {
 
 	/** When the global budget frees a slot, or lifts a hold: the coordinator's next look. */
 	nextGlobalChange(now: number): number {
-		const quiet = this.quietUntil + GLOBAL.windowMs + GLOBAL.guardMs;
+		const quiet = this.quietUntil + GLOBAL.windowMs;
 		if (this.globalUntil > now || quiet > now) return Math.max(this.globalUntil, quiet);
 		let next = Number.POSITIVE_INFINITY;
 		for (const end of this.sentEnds) if (end > now) next = Math.min(next, end);
-		for (const lease of this.leases.values()) {
-			const end = lease.until + GLOBAL.windowMs + GLOBAL.guardMs;
-			if (lease.open > 0 && end > now) next = Math.min(next, end);
-		}
+		for (const lease of this.leases.values()) if (lease.open > 0) next = Math.min(next, lease.until + LEASE.forgetAfterMs);
 		return next;
 	}
 
@@ -162,7 +164,8 @@ export class Budget {
 			if (outcome.status === null) continue;
 			if (isInvalid(outcome.status)) invalid++;
 			// Leases of an evicted instance are unknown here, but their answers still teach.
-			this.sentEnds.push(now - (outcome.sentMsAgo ?? 0) + GLOBAL.windowMs + GLOBAL.guardMs);
+			// Answered by now, so received by Discord by now.
+			this.sentEnds.push(now + GLOBAL.windowMs);
 			if (outcome.status === 429 && outcome.retryAfterMs !== undefined)
 				this.limited(outcome.route, outcome.retryAfterMs, !!outcome.global, now);
 			else if (outcome.bucket) this.learn(outcome.route, outcome.bucket, now);
@@ -201,8 +204,8 @@ export class Budget {
 	private occupied(now: number): number {
 		let occupied = 0;
 		for (const end of this.sentEnds) if (end > now) occupied++;
-		// An unreported slot may be sent until its lease ends.
-		for (const lease of this.leases.values()) if (lease.until + GLOBAL.windowMs + GLOBAL.guardMs > now) occupied += lease.open;
+		// A slot not yet reported may be on its way to Discord.
+		for (const lease of this.leases.values()) occupied += lease.open;
 		return occupied;
 	}
 
@@ -243,31 +246,28 @@ export class Budget {
 	}
 }
 
-/** An ask waiting in the coordinator, as `share` sees it. */
-export interface Waiting {
-	route: string;
-	slots: number;
-}
-
 /**
  * Splits `free` global slots among the asks waiting, given per guild in turn order: one slot to each
- * guild in turn, to its first ask whose route has room, round after round. A guild with a thousand
- * asks waiting gets no more per round than one with a single ask, so a 10,000-message job slows the
- * others by one guild's share, not by its length. Returns the slots each ask gets (absent: none).
+ * guild in turn, to its first ask that wants more and whose route has room, round after round. A guild
+ * with a thousand asks waiting gets no more per round than one with a single ask, so a 10,000-message job
+ * slows the others by one guild's share, not by its length. `given` holds what earlier splits gave (it is
+ * added to); `want` says how many an ask wants in all.
  */
-export function share<W extends Waiting>(
+export function share<W extends { route: string }>(
 	turns: readonly (readonly W[])[],
 	free: number,
 	routeFree: (route: string) => number,
+	want: (ask: W) => number,
+	given = new Map<W, number>(),
 ): Map<W, number> {
-	const given = new Map<W, number>();
 	const routeLeft = new Map<string, number>();
+	for (const [ask, slots] of given) routeLeft.set(ask.route, (routeLeft.get(ask.route) ?? routeFree(ask.route)) - slots);
 	const left = (route: string) => routeLeft.get(route) ?? routeFree(route);
 	for (let progressed = true; free > 0 && progressed; ) {
 		progressed = false;
 		for (const asks of turns) {
 			if (free === 0) break;
-			const ask = asks.find((waiting) => (given.get(waiting) ?? 0) < waiting.slots && left(waiting.route) > 0);
+			const ask = asks.find((waiting) => (given.get(waiting) ?? 0) < want(waiting) && left(waiting.route) > 0);
 			if (!ask) continue;
 			given.set(ask, (given.get(ask) ?? 0) + 1);
 			routeLeft.set(ask.route, left(ask.route) - 1);

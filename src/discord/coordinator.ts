@@ -24,6 +24,7 @@ export interface Coordinator {
 }
 
 interface Waiter extends Ask {
+	ahead: number;
 	since: number;
 	resolve(answer: Answer): void;
 }
@@ -61,9 +62,15 @@ export class DiscordCoordinator extends DurableObject<Env> {
 		if (this.breakerOpen(now)) return { refused: "breaker" };
 		const waitMs = this.knownWait(ask.route, now);
 		if (waitMs > ask.maxWaitMs) return { refused: "wait", waitMs };
-		const slots = Math.max(1, Math.min(LEASE.maxSlots, Math.floor(ask.slots)));
+		const slots = clamp(ask.slots, 0, LEASE.maxSlots);
+		const ahead = clamp(ask.ahead ?? 0, 0, LEASE.maxSlots - slots);
+		// Asked only ahead of need: granted from budget nobody waits for, or not at all.
+		if (slots === 0) {
+			const free = this.waiting.size ? 0 : Math.min(ahead, this.budget.globalFree(now), this.budget.routeFree(ask.route, now));
+			return free > 0 ? { grant: this.budget.grant(ask.route, free, now) } : { again: true };
+		}
 		return new Promise<Answer>((resolve) => {
-			const waiter: Waiter = { ...ask, slots, since: now, resolve };
+			const waiter: Waiter = { ...ask, slots, ahead, since: now, resolve };
 			const queued = this.waiting.get(ask.guild);
 			if (queued) queued.push(waiter);
 			else this.waiting.set(ask.guild, [waiter]);
@@ -124,7 +131,13 @@ export class DiscordCoordinator extends DurableObject<Env> {
 			if (live.length) this.waiting.set(guild, live);
 			else this.waiting.delete(guild);
 		}
-		const given = share([...this.waiting.values()], this.budget.globalFree(now), (route) => this.budget.routeFree(route, now));
+		const turns = [...this.waiting.values()];
+		const free = this.budget.globalFree(now);
+		const routeFree = (route: string) => this.budget.routeFree(route, now);
+		// What requests wait for first, then what their routes' pace asks ahead, from what is left.
+		const given = share(turns, free, routeFree, (waiter) => waiter.slots);
+		const needed = [...given.values()].reduce((sum, slots) => sum + slots, 0);
+		share(turns, free - needed, routeFree, (waiter) => (given.get(waiter) === waiter.slots ? waiter.slots + waiter.ahead : 0), given);
 		const served = new Set<string>();
 		for (const [waiter, slots] of given) {
 			waiter.resolve({ grant: this.budget.grant(waiter.route, slots, now) });
@@ -164,6 +177,10 @@ export class DiscordCoordinator extends DurableObject<Env> {
 			this.storedGlobalUntil,
 		);
 	}
+}
+
+function clamp(value: number, min: number, max: number): number {
+	return Math.max(min, Math.min(max, Math.floor(value)));
 }
 
 /** The bot's one coordinator: a single object for the bot's token, whichever isolate asks (tests name others). */

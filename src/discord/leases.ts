@@ -9,7 +9,6 @@ import type { Answer, Coordinator } from "./coordinator";
 export interface Slot {
 	lease: string;
 	route: string;
-	sentAt: number;
 }
 
 /** What Discord answered a request sent on a slot: null when it never got there. */
@@ -64,8 +63,8 @@ export class Leases {
 					state.left--;
 					state.takenAt = [...state.takenAt.filter((at) => at > now - LEASE.validMs), now];
 					// A route in steady use asks for its next slots before it runs out: its next request waits for no round trip.
-					if (state.left === 0 && state.takenAt.length > 1) this.ask(route, guild, state, maxWaitMs).catch(() => undefined);
-					return { lease: state.lease, route, sentAt: now };
+					if (state.left === 0 && state.takenAt.length > 1) this.ask(route, guild, state, maxWaitMs, true).catch(() => undefined);
+					return { lease: state.lease, route };
 				}
 				if (now >= state.expiresAt) this.release(route, state);
 				await this.ask(route, guild, state, maxWaitMs);
@@ -81,7 +80,7 @@ export class Leases {
 	 * goes in the next, or with an ask.
 	 */
 	settle(slot: Slot, answered: Answered): void {
-		this.done.push({ lease: slot.lease, route: slot.route, sentMsAgo: this.now() - slot.sentAt, ...answered });
+		this.done.push({ lease: slot.lease, route: slot.route, ...answered });
 		this.report();
 	}
 
@@ -110,20 +109,23 @@ export class Leases {
 	}
 
 	/** One ask per route at a time: requests that arrive meanwhile wait for it, and take what it brings. */
-	private ask(route: string, guild: string, state: RouteLease, maxWaitMs: number): Promise<void> {
-		state.asking ??= this.askNow(route, guild, state, maxWaitMs).finally(() => {
+	private ask(route: string, guild: string, state: RouteLease, maxWaitMs: number, ahead = false): Promise<void> {
+		state.asking ??= this.askNow(route, guild, state, maxWaitMs, ahead).finally(() => {
 			state.asking = undefined;
 		});
 		return state.asking;
 	}
 
-	private async askNow(route: string, guild: string, state: RouteLease, maxWaitMs: number): Promise<void> {
+	/** `ahead`: asked before any request waits (the one that asks has its slot). */
+	private async askNow(route: string, guild: string, state: RouteLease, maxWaitMs: number, ahead: boolean): Promise<void> {
 		const askedAt = this.now();
-		const slots = Math.min(LEASE.maxSlots, Math.max(1, state.waiting + state.takenAt.filter((at) => at > askedAt - LEASE.validMs).length));
+		// A route taken from more than once lately is read page after page: ask for a lease's worth of its pace too.
+		const recent = state.takenAt.filter((at) => at > askedAt - LEASE.validMs).length;
+		const slots = ahead ? 0 : Math.max(1, state.waiting);
 		const done = this.done.splice(0);
 		let answer: Answer;
 		try {
-			answer = await this.coordinator.acquire({ guild, route, slots, maxWaitMs }, done);
+			answer = await this.coordinator.acquire({ guild, route, slots, ahead: recent > 1 ? recent : 0, maxWaitMs }, done);
 		} catch (error) {
 			this.done.unshift(...done);
 			throw new RefusedError({ unavailable: error });
@@ -131,9 +133,16 @@ export class Leases {
 		if ("refused" in answer) throw new RefusedError(answer);
 		if ("again" in answer) return;
 		this.release(route, state);
-		state.lease = answer.grant.lease;
+		const { lease } = answer.grant;
+		state.lease = lease;
 		state.left = answer.grant.slots;
 		state.expiresAt = askedAt + answer.grant.validMs;
+		// Slots left when the lease ends go back at once: until then the coordinator holds them for this isolate.
+		setTimeout(() => {
+			if (state.lease !== lease) return;
+			this.release(route, state);
+			this.report();
+		}, answer.grant.validMs);
 	}
 
 	/** Gives back the slots of a lease unused (it ended, or a newer one replaces it), with the next report. */

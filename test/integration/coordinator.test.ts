@@ -26,9 +26,7 @@ function coordinator() {
 		stub.acquire({ guild, route: on, slots, maxWaitMs } satisfies Ask, done);
 	/** Tells the coordinator a route's bucket is roomy, as an answer's headers would: only the global limit binds. */
 	const roomy = (on: string) =>
-		stub.report([
-			{ lease: "seen", route: on, status: 200, sentMsAgo: 0, bucket: { id: on, limit: 1000, remaining: 1000, resetAfterMs: 60_000 } },
-		]);
+		stub.report([{ lease: "seen", route: on, status: 200, bucket: { id: on, limit: 1000, remaining: 1000, resetAfterMs: 60_000 } }]);
 	return { name, stub, isolate, ask, roomy };
 }
 
@@ -115,7 +113,7 @@ describe("Discord coordinator", () => {
 		expect((await stats()).pages[channelId]).toBe(pagesBefore);
 		expect(await waitedOut).toHaveLength(10);
 
-		await stub.report([{ lease: "elsewhere", route: "GET /guilds/1/roles", status: 429, sentMsAgo: 0, retryAfterMs: 5000, global: true }]);
+		await stub.report([{ lease: "elsewhere", route: "GET /guilds/1/roles", status: 429, retryAfterMs: 5000, global: true }]);
 		expect(await ask("c", route(id()), 1, [], 1000)).toMatchObject({ refused: "wait" });
 	});
 

@@ -9,8 +9,8 @@
 // channel), GET /__records[?token=] (webhook calls),
 // POST|GET /__emulator/guilds (a guild's name, channels and roles, for pages that show it and for GET /guilds/:id/roles),
 // GET /__emulator/channels/:id/messages (paged like the API, without auth or rate limits),
-// POST /__emulator/limits {global?, ban?} (the bot-wide limits, off by default: discord-limits.ts; every count from
-// zero) and GET /__emulator/limits (what was sent and refused since).
+// POST /__emulator/limits {global?, ban?, latencyMs?} (the bot-wide limits, off by default: discord-limits.ts; every
+// count from zero; and how long a page of messages takes) and GET /__emulator/limits (what was sent and refused since).
 import type {
 	APIMessage,
 	APIRole,
@@ -286,7 +286,8 @@ export function createDiscordEmulator(options: { botToken?: string; latencyMs?: 
 				if (limited) return limited;
 				const messages = channels.get(match[1]);
 				if (!messages) return discordError(404, "Unknown Channel", 10003);
-				if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
+				const latencyMs = limits.latencyMs ?? options.latencyMs;
+				if (latencyMs) await new Promise((resolve) => setTimeout(resolve, latencyMs));
 				const result = page(messages, url.searchParams);
 				if (result instanceof Response) return result;
 				pagesRead.set(match[1], (pagesRead.get(match[1]) ?? 0) + 1);

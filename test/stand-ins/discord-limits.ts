@@ -7,6 +7,8 @@
 export interface LimitsConfig {
 	global?: { limit: number; windowMs: number };
 	ban?: { invalid: number; windowMs: number; banMs: number };
+	/** How long Discord takes to answer a page of messages, in place of the emulator's own setting. */
+	latencyMs?: number;
 }
 
 export interface LimitStats {
@@ -35,6 +37,10 @@ export class BotLimits {
 
 	constructor() {
 		this.reset({});
+	}
+
+	get latencyMs(): number | undefined {
+		return this.config.latencyMs;
 	}
 
 	/** New limits, and every count from zero: a fresh Discord for the next scenario. */

@@ -4,10 +4,10 @@ import { describe, expect, it } from "vitest";
 import { Budget, GLOBAL, LEASE, type Outcome, share } from "../../src/discord/budget";
 
 const ROUTE = "GET /channels/111111111111111111/messages";
-const WINDOW = GLOBAL.windowMs + GLOBAL.guardMs;
+const WINDOW = GLOBAL.windowMs;
 
 function sent(lease: string, route = ROUTE, fields: Partial<Outcome> = {}): Outcome {
-	return { lease, route, status: 200, sentMsAgo: 0, ...fields };
+	return { lease, route, status: 200, ...fields };
 }
 
 /** A budget whose route has a known, roomy bucket (so only the global limit binds). */
@@ -19,22 +19,29 @@ function roomy(): Budget {
 }
 
 describe("Budget", () => {
-	it("counts a leased slot until its lease could have been used and a window after, a reported one a window after its send", () => {
+	it("counts a leased slot until it is reported, an answered one a window after the coordinator heard of it", () => {
 		const budget = roomy();
 		expect(budget.globalFree(0)).toBe(GLOBAL.limit - 1);
 		const lease = budget.grant(ROUTE, 8, 0);
 		expect(budget.globalFree(0)).toBe(GLOBAL.limit - 9);
-		// Unreported, the lease's slots count until its end and a window more.
-		expect(budget.globalFree(LEASE.validMs + WINDOW - 1)).toBe(GLOBAL.limit - 8);
-		expect(budget.globalFree(LEASE.validMs + WINDOW)).toBe(GLOBAL.limit);
-		// Reported: two sent at 100 count a window from then; six not needed are free at once.
-		budget.settle([sent(lease.lease, ROUTE, { sentMsAgo: 100 }), sent(lease.lease, ROUTE, { sentMsAgo: 100 })], 200);
+		// Two answered by 200 count a window from then; six not needed are free at once.
+		budget.settle([sent(lease.lease), sent(lease.lease)], 200);
 		budget.settle(
 			Array.from({ length: 6 }, () => sent(lease.lease, ROUTE, { status: null })),
 			200,
 		);
 		expect(budget.globalFree(200)).toBe(GLOBAL.limit - 3);
-		expect(budget.globalFree(100 + WINDOW)).toBe(GLOBAL.limit);
+		expect(budget.globalFree(200 + WINDOW)).toBe(GLOBAL.limit);
+	});
+
+	it("holds a lease's unreported slots until it is forgotten, as an isolate that died never reports them", () => {
+		const budget = roomy();
+		budget.grant(ROUTE, 8, 0);
+		budget.sweep(LEASE.validMs + LEASE.forgetAfterMs - 1);
+		expect(budget.globalFree(LEASE.validMs + LEASE.forgetAfterMs - 1)).toBe(GLOBAL.limit - 8);
+		expect(budget.nextGlobalChange(WINDOW)).toBe(LEASE.validMs + LEASE.forgetAfterMs);
+		budget.sweep(LEASE.validMs + LEASE.forgetAfterMs);
+		expect(budget.globalFree(LEASE.validMs + LEASE.forgetAfterMs)).toBe(GLOBAL.limit);
 	});
 
 	it("probes an unknown route one slot at a time, then shares the bucket Discord names between the routes in it", () => {
@@ -75,24 +82,39 @@ describe("Budget", () => {
 });
 
 describe("share", () => {
+	const wants = (ask: { slots: number }) => ask.slots;
 	const asks = (guild: string, count: number, slots: number, route = `route-${guild}`) =>
 		Array.from({ length: count }, () => ({ guild, route, slots }));
 
 	it("gives each guild waiting a slot in turn: a guild with a big job gets no more per round than one with a single ask", () => {
 		const big = asks("big", 100, LEASE.maxSlots);
 		const small = Array.from({ length: 10 }, (_, i) => asks(`small-${i}`, 1, 1));
-		const given = share([big, ...small], 20, () => 1000);
+		const given = share([big, ...small], 20, () => 1000, wants);
 		for (const [ask] of small) expect(given.get(ask)).toBe(1);
 		expect([...given].filter(([ask]) => ask.guild === "big").reduce((n, [, slots]) => n + slots, 0)).toBe(10);
 		// Fewer slots than guilds: those first in turn get one each.
-		const scarce = share([big, ...small], 3, () => 1000);
+		const scarce = share([big, ...small], 3, () => 1000, wants);
 		expect([...scarce.keys()].map((ask) => ask.guild)).toEqual(["big", "small-0", "small-1"]);
+	});
+
+	it("adds to what an earlier split gave, each guild in turn, and never past a route's room", () => {
+		const first = asks("a", 1, 1, "r");
+		const second = asks("b", 1, 1, "r");
+		const given = share([first, second], 2, () => 5, wants);
+		share(
+			[first, second],
+			10,
+			() => 5,
+			(ask) => ask.slots + 4,
+			given,
+		);
+		expect([given.get(first[0]), given.get(second[0])]).toEqual([3, 2]);
 	});
 
 	it("passes over asks whose route has no room", () => {
 		const blocked = asks("a", 2, 4, "full");
 		const open = asks("b", 1, 4, "open");
-		const given = share([blocked, open], 10, (route) => (route === "full" ? 0 : 3));
+		const given = share([blocked, open], 10, (route) => (route === "full" ? 0 : 3), wants);
 		expect(given.get(blocked[0])).toBeUndefined();
 		expect(given.get(open[0])).toBe(3);
 	});
