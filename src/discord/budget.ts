@@ -6,8 +6,8 @@ import { majorOf } from "./rate-limits";
 
 /**
  * Discord's global limit: 50 requests a second per bot. A slot counts against it from its grant until a
- * window after the coordinator hears it was answered. Discord received the request before it answered, so
- * however long requests take to get there, no window of Discord's holds more than the limit.
+ * window after its answer came. Discord received the request before it answered, so however long requests
+ * take to get there, no window of Discord's holds more than the limit.
  */
 export const GLOBAL = { limit: 50, windowMs: SECOND_MS };
 
@@ -59,6 +59,8 @@ export interface Outcome {
 	route: string;
 	/** Null: the slot lapsed or was never needed. */
 	status: number | null;
+	/** How long before it was told the answer came: the coordinator's clock then is no earlier than the answer. */
+	answeredMsAgo?: number;
 	bucket?: BucketHeaders;
 	/** A 429's wait, and whether it held every route. */
 	retryAfterMs?: number;
@@ -164,8 +166,8 @@ export class Budget {
 			if (outcome.status === null) continue;
 			if (isInvalid(outcome.status)) invalid++;
 			// Leases of an evicted instance are unknown here, but their answers still teach.
-			// Answered by now, so received by Discord by now.
-			this.sentEnds.push(now + GLOBAL.windowMs);
+			// Received by Discord before it answered, which was at most this long ago.
+			this.sentEnds.push(now - (outcome.answeredMsAgo ?? 0) + GLOBAL.windowMs);
 			if (outcome.status === 429 && outcome.retryAfterMs !== undefined)
 				this.limited(outcome.route, outcome.retryAfterMs, !!outcome.global, now);
 			else if (outcome.bucket) this.learn(outcome.route, outcome.bucket, now);

@@ -44,7 +44,8 @@ const REMEMBERED_ROUTES = 1000;
 
 export class Leases {
 	private readonly routes = new Map<string, RouteLease>();
-	private done: Outcome[] = [];
+	/** Outcomes not yet told, with when each answer came (told as how long ago, so no clock need agree). */
+	private done: { outcome: Outcome; at: number }[] = [];
 	private reporting: Promise<void> | undefined;
 
 	constructor(
@@ -80,7 +81,7 @@ export class Leases {
 	 * goes in the next, or with an ask.
 	 */
 	settle(slot: Slot, answered: Answered): void {
-		this.done.push({ lease: slot.lease, route: slot.route, ...answered });
+		this.done.push({ outcome: { lease: slot.lease, route: slot.route, ...answered }, at: this.now() });
 		this.report();
 	}
 
@@ -94,7 +95,7 @@ export class Leases {
 
 	private report(): void {
 		if (this.reporting || !this.done.length) return;
-		const done = this.done.splice(0);
+		const done = this.told();
 		// Lost with the coordinator, outcomes cost nothing but caution: unreported slots count until their lease ends.
 		this.reporting = this.coordinator
 			.report(done)
@@ -106,6 +107,12 @@ export class Leases {
 				this.reporting = undefined;
 				this.report();
 			});
+	}
+
+	/** The outcomes not yet told (taken from those kept, unless given), each with how long ago its answer came. */
+	private told(pending = this.done.splice(0)): Outcome[] {
+		const now = this.now();
+		return pending.map(({ outcome, at }) => (outcome.status === null ? outcome : { ...outcome, answeredMsAgo: now - at }));
 	}
 
 	/** One ask per route at a time: requests that arrive meanwhile wait for it, and take what it brings. */
@@ -122,12 +129,12 @@ export class Leases {
 		// A route taken from more than once lately is read page after page: ask for a lease's worth of its pace too.
 		const recent = state.takenAt.filter((at) => at > askedAt - LEASE.validMs).length;
 		const slots = ahead ? 0 : Math.max(1, state.waiting);
-		const done = this.done.splice(0);
+		const pending = this.done.splice(0);
 		let answer: Answer;
 		try {
-			answer = await this.coordinator.acquire({ guild, route, slots, ahead: recent > 1 ? recent : 0, maxWaitMs }, done);
+			answer = await this.coordinator.acquire({ guild, route, slots, ahead: recent > 1 ? recent : 0, maxWaitMs }, this.told(pending));
 		} catch (error) {
-			this.done.unshift(...done);
+			this.done.unshift(...pending);
 			throw new RefusedError({ unavailable: error });
 		}
 		if ("refused" in answer) throw new RefusedError(answer);
@@ -147,7 +154,8 @@ export class Leases {
 
 	/** Gives back the slots of a lease unused (it ended, or a newer one replaces it), with the next report. */
 	private release(route: string, state: RouteLease): void {
-		if (state.lease) for (let i = 0; i < state.left; i++) this.done.push({ lease: state.lease, route, status: null });
+		const at = this.now();
+		if (state.lease) for (let i = 0; i < state.left; i++) this.done.push({ outcome: { lease: state.lease, route, status: null }, at });
 		state.lease = undefined;
 		state.left = 0;
 	}
