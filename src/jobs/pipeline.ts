@@ -16,11 +16,15 @@ import { messageCount } from "../domain/line";
 import { STYLES, type Style } from "../domain/styles";
 import type { Summary } from "../domain/summary";
 import { guildObject } from "../guild/client";
+import { MINUTE_S, SECOND_MS } from "../lib/time";
 import { estimateCostMicroUsd } from "../metrics/cost";
 import { compact } from "../summarizer/compact";
 import { fetchHistory } from "../summarizer/history";
 import { roleNames } from "../summarizer/role-names";
 import { inStyle, type Outcome, summarize } from "../summarizer/summarize";
+
+/** The pace of reading says how long the rest takes once it has been measured this long. */
+const PROGRESS_PACE_AFTER_MS = 2 * SECOND_MS;
 
 /** Up to this many lines, an extractive summary is also made in the other styles, for the cache. */
 const EXTRACTIVE_VIEWS_MAX_LINES = 1000;
@@ -73,6 +77,18 @@ const REFUSALS: Record<number, string> = {
 
 const NOT_IN_THREAD = "You can't summarize that private thread: only its members can. Ask someone in it to add you.";
 
+/**
+ * "Reading messages… n / m", and once the pace is known, about how long the rest takes: when Discord's
+ * budget is shared by many guilds, reading slows, and the member learns when to expect the summary.
+ */
+export function readingProgress(fetched: number, expected: number, elapsedMs: number): string {
+	const counts = `Reading messages… ${fetched.toLocaleString("en-US")} / ${expected.toLocaleString("en-US")}`;
+	if (fetched <= 0 || expected <= fetched || elapsedMs < PROGRESS_PACE_AFTER_MS) return counts;
+	const seconds = ((expected - fetched) * elapsedMs) / fetched / SECOND_MS;
+	const left = seconds < MINUTE_S ? `${Math.max(5, Math.ceil(seconds / 5) * 5)} s` : `${Math.ceil(seconds / MINUTE_S)} min`;
+	return `${counts} (about ${left} more)`;
+}
+
 /** Whether the member who asked is in the private thread: a look-up before anything of it is read. */
 async function isThreadMember(client: DiscordRest, job: Pick<Work, "guildId" | "channelId" | "userId">): Promise<boolean> {
 	try {
@@ -108,12 +124,12 @@ export async function makeSummary(
 	}
 	let messages: APIMessage[];
 	try {
+		const readingFrom = Date.now();
 		messages = await fetchHistory(job.channelId, job.range, job.requestedAt, {
 			// Each read names its guild: the bot's Discord budget is shared fairly between guilds.
 			get: (path) => client.get(path, { guild: job.guildId }),
 			newestId: job.lastMessageId,
-			onProgress: (fetched, expected) =>
-				progress.report(`Reading messages… ${fetched.toLocaleString("en-US")} / ${expected.toLocaleString("en-US")}`),
+			onProgress: (fetched, expected) => progress.report(readingProgress(fetched, expected, Date.now() - readingFrom)),
 		});
 	} catch (error) {
 		const refusal = error instanceof DiscordError ? REFUSALS[error.status] : undefined;
