@@ -89,7 +89,8 @@ const SAME_WINDOW_MS = 250;
 /** Past this many buckets, idle ones are forgotten (every interaction token and channel is a route). */
 const REMEMBERED_BUCKETS = 5000;
 
-export function isInvalid(status: number | null): boolean {
+/** What Discord counts towards its ban. */
+function isInvalid(status: number | null): boolean {
 	return status === 401 || status === 403 || status === 429;
 }
 
@@ -119,7 +120,7 @@ export class Budget {
 		return GLOBAL.limit - this.occupied(now);
 	}
 
-	/** Slots free now on the route's bucket, less those `taken` already this round. */
+	/** Slots free now on the route's bucket: what Discord last said is left, less the slots leased and not yet reported. */
 	routeFree(route: string, now: number): number {
 		const key = this.keyOf(route);
 		const bucket = this.bucketOf(key, now);
@@ -165,8 +166,8 @@ export class Budget {
 			if (lease) lease.open = Math.max(0, lease.open - 1);
 			if (outcome.status === null) continue;
 			if (isInvalid(outcome.status)) invalid++;
-			// Leases of an evicted instance are unknown here, but their answers still teach.
-			// Received by Discord before it answered, which was at most this long ago.
+			// Discord received it before it answered, at most this long ago. (A lease of an evicted instance is
+			// unknown here, but its answers still count and teach.)
 			this.sentEnds.push(now - (outcome.answeredMsAgo ?? 0) + GLOBAL.windowMs);
 			if (outcome.status === 429 && outcome.retryAfterMs !== undefined)
 				this.limited(outcome.route, outcome.retryAfterMs, !!outcome.global, now);
@@ -176,7 +177,7 @@ export class Budget {
 	}
 
 	/** A 429 holds its route (or every route) for every isolate alike. */
-	limited(route: string, retryAfterMs: number, global: boolean, now: number): void {
+	private limited(route: string, retryAfterMs: number, global: boolean, now: number): void {
 		if (global) {
 			this.globalUntil = Math.max(this.globalUntil, now + retryAfterMs);
 			return;
@@ -198,11 +199,6 @@ export class Budget {
 		for (const [route, key] of this.routes) if (!this.buckets.has(key)) this.routes.delete(route);
 	}
 
-	/** Leases handed out and not yet over (for tests and the coordinator's eviction record). */
-	get openLeases(): number {
-		return this.leases.size;
-	}
-
 	private occupied(now: number): number {
 		let occupied = 0;
 		for (const end of this.sentEnds) if (end > now) occupied++;
@@ -211,7 +207,8 @@ export class Budget {
 		return occupied;
 	}
 
-	private keyOf(route: string): string {
+	/** The route's bucket: Discord's, once an answer named it, else the route's own. */
+	keyOf(route: string): string {
 		return this.routes.get(route) ?? route;
 	}
 
@@ -253,18 +250,20 @@ export class Budget {
  * guild in turn, to its first ask that wants more and whose route has room, round after round. A guild
  * with a thousand asks waiting gets no more per round than one with a single ask, so a 10,000-message job
  * slows the others by one guild's share, not by its length. `given` holds what earlier splits gave (it is
- * added to); `want` says how many an ask wants in all.
+ * added to); `want` says how many an ask wants in all; `bucketOf` names the bucket a route's room is in
+ * (routes may share one).
  */
 export function share<W extends { route: string }>(
 	turns: readonly (readonly W[])[],
 	free: number,
 	routeFree: (route: string) => number,
 	want: (ask: W) => number,
-	given = new Map<W, number>(),
+	{ given = new Map<W, number>(), bucketOf = (route: string) => route } = {},
 ): Map<W, number> {
-	const routeLeft = new Map<string, number>();
-	for (const [ask, slots] of given) routeLeft.set(ask.route, (routeLeft.get(ask.route) ?? routeFree(ask.route)) - slots);
-	const left = (route: string) => routeLeft.get(route) ?? routeFree(route);
+	const roomLeft = new Map<string, number>();
+	const left = (route: string) => roomLeft.get(bucketOf(route)) ?? routeFree(route);
+	const take = (route: string, slots: number) => roomLeft.set(bucketOf(route), left(route) - slots);
+	for (const [ask, slots] of given) take(ask.route, slots);
 	for (let progressed = true; free > 0 && progressed; ) {
 		progressed = false;
 		for (const asks of turns) {
@@ -272,7 +271,7 @@ export function share<W extends { route: string }>(
 			const ask = asks.find((waiting) => (given.get(waiting) ?? 0) < want(waiting) && left(waiting.route) > 0);
 			if (!ask) continue;
 			given.set(ask, (given.get(ask) ?? 0) + 1);
-			routeLeft.set(ask.route, left(ask.route) - 1);
+			take(ask.route, 1);
 			free--;
 			progressed = true;
 		}

@@ -20,7 +20,7 @@ export type Answer =
 /** What a consumer isolate needs of the coordinator: its stub, or a stand-in in unit tests of the REST client. */
 export interface Coordinator {
 	acquire(ask: Ask, done: Outcome[]): Promise<Answer>;
-	report(done: Outcome[]): Promise<{ breakerOpen: boolean }>;
+	report(done: Outcome[]): Promise<void>;
 }
 
 interface Waiter extends Ask {
@@ -78,12 +78,10 @@ export class DiscordCoordinator extends DurableObject<Env> {
 		});
 	}
 
-	/** What became of leased slots, when the isolate has nothing to ask (a 429, or it finished a lease). */
-	report(done: Outcome[]): { breakerOpen: boolean } {
-		const now = Date.now();
-		this.settle(done, now);
+	/** What became of leased slots, told as soon as the isolate knows: asks here may be waiting on it. */
+	report(done: Outcome[]): void {
+		this.settle(done, Date.now());
 		this.pump();
-		return { breakerOpen: this.breakerOpen(now) };
 	}
 
 	private settle(done: readonly Outcome[], now: number): void {
@@ -135,9 +133,11 @@ export class DiscordCoordinator extends DurableObject<Env> {
 		const free = this.budget.globalFree(now);
 		const routeFree = (route: string) => this.budget.routeFree(route, now);
 		// What requests wait for first, then what their routes' pace asks ahead, from what is left.
-		const given = share(turns, free, routeFree, (waiter) => waiter.slots);
+		const bucketOf = (route: string) => this.budget.keyOf(route);
+		const given = share(turns, free, routeFree, (waiter) => waiter.slots, { bucketOf });
 		const needed = [...given.values()].reduce((sum, slots) => sum + slots, 0);
-		share(turns, free - needed, routeFree, (waiter) => (given.get(waiter) === waiter.slots ? waiter.slots + waiter.ahead : 0), given);
+		const ahead = (waiter: Waiter) => (given.get(waiter) === waiter.slots ? waiter.slots + waiter.ahead : 0);
+		share(turns, free - needed, routeFree, ahead, { given, bucketOf });
 		const served = new Set<string>();
 		for (const [waiter, slots] of given) {
 			waiter.resolve({ grant: this.budget.grant(waiter.route, slots, now) });

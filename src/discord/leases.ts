@@ -11,9 +11,10 @@ export interface Slot {
 	route: string;
 }
 
-/** What Discord answered a request sent on a slot: null when it never got there. */
+/** What Discord answered a request sent on a slot. */
 export interface Answered {
-	status: number | null;
+	/** 0 when no answer came (the request may have reached Discord all the same). */
+	status: number;
 	bucket?: BucketHeaders;
 	retryAfterMs?: number;
 	global?: boolean;
@@ -95,8 +96,8 @@ export class Leases {
 
 	private report(): void {
 		if (this.reporting || !this.done.length) return;
-		const done = this.told();
-		// Lost with the coordinator, outcomes cost nothing but caution: unreported slots count until their lease ends.
+		const done = this.told(this.done.splice(0));
+		// Lost with the coordinator, outcomes cost nothing but caution: unreported slots count until it forgets their lease.
 		this.reporting = this.coordinator
 			.report(done)
 			.then(
@@ -109,8 +110,8 @@ export class Leases {
 			});
 	}
 
-	/** The outcomes not yet told (taken from those kept, unless given), each with how long ago its answer came. */
-	private told(pending = this.done.splice(0)): Outcome[] {
+	/** Outcomes as told: each with how long ago its answer came. */
+	private told(pending: { outcome: Outcome; at: number }[]): Outcome[] {
 		const now = this.now();
 		return pending.map(({ outcome, at }) => (outcome.status === null ? outcome : { ...outcome, answeredMsAgo: now - at }));
 	}

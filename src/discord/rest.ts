@@ -13,8 +13,6 @@ import { type Coordinator, coordinatorOf } from "./coordinator";
 import { Leases, RefusedError, type Slot } from "./leases";
 import { RateLimits, routeKey, routeLabel } from "./rate-limits";
 
-export { INVALID_REQUESTS };
-
 export class DiscordError extends Error {
 	constructor(
 		readonly status: number,
@@ -88,17 +86,9 @@ export class DiscordRest {
 		const route = routeKey(method, path);
 		const maxWaitMs = this.options.maxWaitMs ?? 60_000;
 		this.checkBreaker();
-		const slot = auth && this.leases ? await this.leasedSlot(route, guild, maxWaitMs) : await this.localSlot(route, maxWaitMs);
-		const answered = (response: Response | undefined, error?: { retryAfter?: number; global?: boolean }) => {
-			if (!slot) return this.limits.settle(route, response?.headers, this.now());
-			const global = error?.global || response?.headers.get("x-ratelimit-scope") === "global";
-			this.leases?.settle(slot, {
-				status: response?.status ?? 0,
-				bucket: response && bucketOf(response.headers),
-				retryAfterMs: response?.status === 429 ? retryAfterMs(response, error ?? {}) : undefined,
-				global: response?.status === 429 ? global : undefined,
-			});
-		};
+		// Interaction webhooks (sent without the bot's token) are limited apart from the bot: this isolate's view serves.
+		const leases = auth ? this.leases : undefined;
+		const slot = leases ? await this.leasedSlot(leases, route, guild, maxWaitMs) : await this.localSlot(route, maxWaitMs);
 		let response: Response;
 		try {
 			response = await this.fetch(`${this.options.base}${path}`, {
@@ -112,25 +102,39 @@ export class DiscordRest {
 			});
 		} catch (error) {
 			// It may have reached Discord all the same: its slot counts as sent.
-			answered(undefined);
+			this.settle(route, slot, undefined);
 			throw new DiscordError(0, undefined, `${routeLabel(route)}: Discord unreachable: ${String(error)}`, true);
 		}
 		if (response.ok) {
-			answered(response);
+			this.settle(route, slot, response);
 			return (response.status === 204 ? undefined : await response.json()) as T;
 		}
 
 		const error = await readError(response);
-		answered(response, error);
+		const limited =
+			response.status === 429
+				? { waitMs: retryAfterMs(response, error), global: !!error.global || response.headers.get("x-ratelimit-scope") === "global" }
+				: undefined;
+		this.settle(route, slot, response, limited);
 		if (response.status === 401 || response.status === 403 || response.status === 429) this.invalidAt.push(this.now());
-		let verdict: RetryVerdict = response.status >= 500;
-		if (response.status === 429) {
-			const waitMs = retryAfterMs(response, error);
-			const global = error.global || response.headers.get("x-ratelimit-scope") === "global";
-			if (!slot) this.limits.limited(route, waitMs, global, this.now());
-			verdict = waitMs <= maxWaitMs && { afterMs: waitMs };
-		}
+		const verdict: RetryVerdict = limited ? limited.waitMs <= maxWaitMs && { afterMs: limited.waitMs } : response.status >= 500;
 		throw new DiscordError(response.status, error.code, `${routeLabel(route)}: ${response.status} ${error.message}`, verdict);
+	}
+
+	/** Tells what came of a request to whoever gave its slot: the coordinator, or this isolate's own view. */
+	private settle(
+		route: string,
+		slot: Slot | undefined,
+		response: Response | undefined,
+		limited?: { waitMs: number; global: boolean },
+	): void {
+		if (slot) {
+			const bucket = response && bucketOf(response.headers);
+			this.leases?.settle(slot, { status: response?.status ?? 0, bucket, retryAfterMs: limited?.waitMs, global: limited?.global });
+			return;
+		}
+		this.limits.settle(route, response?.headers, this.now());
+		if (limited) this.limits.limited(route, limited.waitMs, limited.global, this.now());
 	}
 
 	/** A slot from this isolate's own view of the route: undefined, as there is no lease to report to. */
@@ -143,9 +147,9 @@ export class DiscordRest {
 	}
 
 	/** A slot the coordinator leased; its refusals become the errors this client has always thrown. */
-	private async leasedSlot(route: string, guild: string, maxWaitMs: number): Promise<Slot> {
+	private async leasedSlot(leases: Leases, route: string, guild: string, maxWaitMs: number): Promise<Slot> {
 		try {
-			return await this.leases!.take(route, guild, maxWaitMs);
+			return await leases.take(route, guild, maxWaitMs);
 		} catch (error) {
 			if (!(error instanceof RefusedError)) throw error;
 			const { refusal } = error;

@@ -97,16 +97,17 @@ describe("share", () => {
 		expect([...scarce.keys()].map((ask) => ask.guild)).toEqual(["big", "small-0", "small-1"]);
 	});
 
-	it("adds to what an earlier split gave, each guild in turn, and never past a route's room", () => {
-		const first = asks("a", 1, 1, "r");
-		const second = asks("b", 1, 1, "r");
-		const given = share([first, second], 2, () => 5, wants);
+	it("adds to what an earlier split gave, each guild in turn, and never past the room of a bucket routes share", () => {
+		const first = asks("a", 1, 1, "r1");
+		const second = asks("b", 1, 1, "r2");
+		const bucketOf = () => "one bucket";
+		const given = share([first, second], 2, () => 5, wants, { bucketOf });
 		share(
 			[first, second],
 			10,
 			() => 5,
 			(ask) => ask.slots + 4,
-			given,
+			{ given, bucketOf },
 		);
 		expect([given.get(first[0]), given.get(second[0])]).toEqual([3, 2]);
 	});
