@@ -4,7 +4,7 @@
 // to reuse. The buckets themselves are the real ones.
 import type { BucketRule } from "../src/guild/token-bucket.ts";
 
-export { type BucketRule, giveBack, take } from "../src/guild/token-bucket.ts";
+export { type BucketRule, charge, costIn, giveBack, take } from "../src/guild/token-bucket.ts";
 
 export const DEFAULT_LIMITS = {
 	guild: { capacity: 1_000_000, refillMs: 1 },

@@ -18,6 +18,7 @@ const USAGE = [
 	"Examples:",
 	"  npm run discord -- summarize messages:200 style:bullets",
 	"  npm run discord -- summarize channel:release-friday since:2d public:true",
+	"  npm run discord -- catchup style:bullets --in engineering",
 	"  npm run discord -- privacy opt-out",
 	"  npm run discord -- config view",
 ].join("\n");

@@ -1,5 +1,4 @@
 // The Worker's entry point: wires the parts together and holds no logic of its own.
-import { hourly } from "./cron";
 import { redactSecrets } from "./lib/log";
 import { router } from "./router";
 
@@ -20,8 +19,9 @@ export default {
 		hideSecrets(env);
 		return (await import("./jobs/queue")).consume(batch, env);
 	},
-	scheduled: (controller, env) => {
+	// Imported on the hour's first run, like the consumer: retention and digests are no interaction's work.
+	scheduled: async (controller, env) => {
 		hideSecrets(env);
-		return hourly(env, controller.scheduledTime);
+		return (await import("./cron")).hourly(env, controller.scheduledTime);
 	},
 } satisfies ExportedHandler<Env, unknown>;

@@ -118,7 +118,11 @@ export function createClient(state: PlaygroundState) {
 				return messageCommandInteraction(from, "Summarize from here", target);
 			}
 			case "button":
-				return buttonInteraction(from, request.customId, { id: snowflake(), requester: guild.member });
+				return buttonInteraction(from, request.customId, {
+					id: request.message?.id ?? snowflake(),
+					requester: guild.member,
+					customIds: request.message?.customIds,
+				});
 		}
 	}
 

@@ -15,7 +15,8 @@ import { COMMAND, COMMANDS } from "../../src/interactions/commands.ts";
 export type InteractionRequest =
 	| { kind: "command"; name: string; options: APIApplicationCommandInteractionDataOption[]; label: string }
 	| { kind: "from-here"; messageId: string; label: string }
-	| { kind: "button"; customId: string; label: string };
+	/** `message`: the one clicked on, when known (the channel page knows; the CLI's `click` makes one up). */
+	| { kind: "button"; customId: string; label: string; message?: { id: string; customIds: string[] } };
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 

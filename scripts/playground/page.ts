@@ -5,7 +5,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { DiscordEmulator, RecordedEdit } from "../../test/stand-ins/discord-emulator.ts";
-import type { Answer, PlaygroundClient } from "./client.ts";
+import { type Answer, type PlaygroundClient, snowflake } from "./client.ts";
 import { type InteractionRequest, type Parsed, parseCommandLine, tokenize, usageLines } from "./command-line.ts";
 
 /** An interaction the member sent, from the page or the CLI, and what came of it. */
@@ -43,12 +43,28 @@ async function asset(name: string): Promise<Response> {
 	return new Response(body, { headers: { "content-type": TYPES[name.split(".").pop()!], ...SECURITY } });
 }
 
-/** What the page asks the server to do: a typed line, "Apps → Summarize from here" on a message, or a button click. */
-type PageAction = { channelId: string; line?: string; fromHere?: string; customId?: string; label?: string };
+/**
+ * What the page asks the server to do: a typed line, "Apps → Summarize from here" on a message, or a button
+ * click, with the message it is on (`message`: its id, or a reply's key, see render.js) and its buttons.
+ */
+type PageAction = {
+	channelId: string;
+	line?: string;
+	fromHere?: string;
+	customId?: string;
+	label?: string;
+	message?: string;
+	customIds?: string[];
+};
 
-function requestOf(action: PageAction, client: PlaygroundClient): Parsed<InteractionRequest> {
-	if (typeof action.customId === "string")
-		return { ok: true, value: { kind: "button", customId: action.customId, label: action.label ?? "a button" } };
+function requestOf(action: PageAction, client: PlaygroundClient, messageId: (key: string) => string): Parsed<InteractionRequest> {
+	if (typeof action.customId === "string") {
+		const message =
+			typeof action.message === "string" && Array.isArray(action.customIds)
+				? { id: messageId(action.message), customIds: action.customIds.map(String) }
+				: undefined;
+		return { ok: true, value: { kind: "button", customId: action.customId, label: action.label ?? "a button", message } };
+	}
 	if (typeof action.fromHere === "string") return parseCommandLine(["from-here", action.fromHere], client.state.guild.channels);
 	if (typeof action.line === "string") return parseCommandLine(tokenize(action.line), client.state.guild.channels);
 	return { ok: false, error: "send {channelId, line} or {channelId, fromHere} or {channelId, customId}" };
@@ -57,6 +73,17 @@ function requestOf(action: PageAction, client: PlaygroundClient): Parsed<Interac
 export function withChannelPage(emulator: DiscordEmulator, client: PlaygroundClient): DiscordEmulator {
 	const log: LoggedInteraction[] = [];
 	const { guild } = client.state;
+	/**
+	 * Discord gives every message an id, and a click carries it (a vote is on it). The emulator keeps none for
+	 * the bot's replies to interactions: the page names one by its interaction's token and place, and the first
+	 * click on it gives it a snowflake that later clicks on it reuse. A channel message is named by its own id.
+	 */
+	const replyIds = new Map<string, string>();
+	const messageId = (key: string): string => {
+		if (/^\d{1,20}$/.test(key)) return key;
+		if (!replyIds.has(key)) replyIds.set(key, snowflake());
+		return replyIds.get(key)!;
+	};
 
 	async function feed(channelId: string): Promise<InteractionFeedItem[]> {
 		const mine = log.filter((entry) => entry.channelId === channelId);
@@ -83,7 +110,7 @@ export function withChannelPage(emulator: DiscordEmulator, client: PlaygroundCli
 				const action = (await request.json().catch(() => ({}))) as PageAction;
 				if (!guild.channels.some((channel) => channel.id === action.channelId))
 					return error(400, "channelId must be one of the guild's channels");
-				const parsed = requestOf(action, client);
+				const parsed = requestOf(action, client, messageId);
 				if (!parsed.ok) return error(400, parsed.error);
 				const interaction = await client
 					.build(parsed.value, action.channelId)

@@ -41,6 +41,7 @@ async function banner(stack: LocalStack, llm: ReturnType<typeof llmSettings>, ad
 		"  npm run discord -- summarize messages:200 style:bullets",
 		"  npm run discord -- summarize channel:engineering since:6h public:true",
 		...(older ? [`  npm run discord -- from-here ${older.id}`] : []),
+		"  npm run discord -- catchup         (what you missed since your last message)",
 		"  npm run discord -- help            (and summaries, stats, privacy, config; --in <channel>)",
 		"",
 		`State for the CLI: ${STATE_FILE}. Ctrl-C stops everything.`,

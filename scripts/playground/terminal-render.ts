@@ -110,7 +110,8 @@ export function renderMessage(body: MessageBody, options: RenderOptions): string
 		for (const button of row.components) {
 			if (button.type !== ComponentType.Button) continue;
 			const action = "custom_id" in button ? `npm run discord -- click ${button.custom_id}` : "url" in button ? button.url : "";
-			lines.push(`${style(options, "7", ` ${"label" in button ? button.label : "button"} `)} ${style(options, "2", action)}`);
+			const label = ("label" in button && button.label) || ("emoji" in button && button.emoji?.name) || "button";
+			lines.push(`${style(options, "7", ` ${label} `)} ${style(options, "2", action)}`);
 		}
 	}
 	if (((body.flags ?? 0) & MessageFlags.Ephemeral) !== 0) lines.push(style(options, "2", "(only you can see this)"));

@@ -1,6 +1,7 @@
 // The /admin routes: the metrics endpoint (JSON or CSV), the dashboard, and its login and logout.
 // Without ADMIN_TOKEN none of them exists (404); every one checks the token before reading anything.
 import { drizzle } from "drizzle-orm/d1";
+import { parseLimit } from "../db/llm-budget";
 import { readLimited } from "../lib/body";
 import { HttpError, jsonResponse } from "../lib/http-error";
 import { CLEARED_COOKIE, isAuthorized, sameSecret, sessionCookie } from "./auth";
@@ -35,7 +36,12 @@ export async function metricsRoute(request: Request, env: Env, now = Date.now())
 	const url = new URL(request.url);
 	const format = choice(url, "format", ["json", "csv"] as const);
 	const table: CsvTable = choice(url, "table", CSV_TABLES);
-	const metrics = await readMetrics(drizzle(env.DB), parseSince(url.searchParams.get("since"), now), new Date(now));
+	const metrics = await readMetrics(
+		drizzle(env.DB),
+		parseSince(url.searchParams.get("since"), now),
+		new Date(now),
+		parseLimit(env.LLM_TOKENS_PER_DAY),
+	);
 	if (format === "json") {
 		const response = jsonResponse(metrics);
 		response.headers.set("cache-control", "no-store");
@@ -53,7 +59,7 @@ export async function metricsRoute(request: Request, env: Env, now = Date.now())
 export async function dashboardRoute(request: Request, env: Env, now = Date.now()): Promise<Response> {
 	if (!(await isAuthorized(request, adminToken(env), now))) return htmlResponse((nonce) => loginPage(nonce), 401);
 	const period = new URL(request.url).searchParams.get("since")?.trim() || DEFAULT_SINCE;
-	const metrics = await readMetrics(drizzle(env.DB), parseSince(period, now), new Date(now));
+	const metrics = await readMetrics(drizzle(env.DB), parseSince(period, now), new Date(now), parseLimit(env.LLM_TOKENS_PER_DAY));
 	return htmlResponse((nonce) => dashboardPage(nonce, metrics, period));
 }
 

@@ -1,12 +1,14 @@
 // The operator's metrics from D1's usage events: per UTC day, requests by outcome, p50/p95 time to
-// result, cache hit rate, tokens and estimated cost; and the busiest guilds. Aggregated in SQL, so the
-// work is three queries and at most a few hundred rows back, whatever the traffic.
+// result, cache hit rate, tokens and estimated cost; the busiest guilds; and today's LLM budgets.
+// Aggregated in SQL, so the work is a few queries and at most a few hundred rows back, whatever the traffic.
 import { and, count, desc, gte, isNotNull, sql } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
+import { budgetsToday } from "../db/llm-budget";
 import { OUTCOMES, usageEvents } from "../db/schema";
-import { DAY_MS } from "../lib/time";
+import { DAY_MS, utcDate, utcDays } from "../lib/time";
 import { percentileRowSql } from "../metrics/percentile";
 import { TOKEN_SUMS } from "../metrics/stats";
+import { readVotes, type VoteMetrics } from "./votes";
 
 export type Outcome = (typeof OUTCOMES)[number];
 export const TOP_GUILDS = 10;
@@ -36,11 +38,20 @@ export interface GuildMetrics extends TokenTotals {
 	delivered: number;
 }
 
+/** Today's LLM token budgets (UTC): the bot's overall one (a null limit: LLM_TOKENS_PER_DAY is unset), and the most used guilds'. */
+export interface BudgetMetrics {
+	day: string;
+	overall: { used: number; limit: number | null };
+	guilds: { guildId: string; used: number; limit: number }[];
+}
+
 export interface Metrics {
 	since: string;
 	until: string;
 	days: DayMetrics[];
 	topGuilds: GuildMetrics[];
+	budgets: BudgetMetrics;
+	votes: VoteMetrics;
 }
 
 /** The UTC day number; a literal divisor keeps the expression identical wherever it is repeated. */
@@ -76,9 +87,10 @@ async function percentilesByDay(db: DrizzleD1Database, since: Date): Promise<Map
 	return new Map(rows.map((row) => [Number(row.day), { p50: row.p50, p95: row.p95 }]));
 }
 
-export async function readMetrics(db: DrizzleD1Database, since: Date, now: Date): Promise<Metrics> {
+/** `overallLimit`: LLM_TOKENS_PER_DAY, when set. */
+export async function readMetrics(db: DrizzleD1Database, since: Date, now: Date, overallLimit?: number): Promise<Metrics> {
 	const recent = gte(usageEvents.createdAt, since);
-	const [byDay, percentiles, guilds] = await Promise.all([
+	const [byDay, percentiles, guilds, votes, budgets] = await Promise.all([
 		db
 			.select({ day: dayNumber, outcome: usageEvents.outcome, n: count(), ...TOKEN_SUMS })
 			.from(usageEvents)
@@ -97,17 +109,17 @@ export async function readMetrics(db: DrizzleD1Database, since: Date, now: Date)
 			.groupBy(usageEvents.guildId)
 			.orderBy(desc(count()), usageEvents.guildId)
 			.limit(TOP_GUILDS),
+		readVotes(db, since, now),
+		budgetsToday(db, now.getTime(), TOP_GUILDS),
 	]);
-	const first = Math.floor(since.getTime() / DAY_MS);
-	const last = Math.floor(now.getTime() / DAY_MS);
 	const days: DayMetrics[] = [];
-	for (let day = first; day <= last; day++) {
+	for (const day of utcDays(since, now)) {
 		const rows = byDay.filter((row) => row.day === day);
 		const outcomes = noOutcomes();
 		for (const row of rows) outcomes[row.outcome] = row.n;
 		const sum = (field: keyof TokenTotals) => rows.reduce((total, row) => total + (row[field] || 0), 0);
 		days.push({
-			day: new Date(day * DAY_MS).toISOString().slice(0, 10),
+			day: utcDate(day),
 			requests: rows.reduce((total, row) => total + row.n, 0),
 			outcomes,
 			cacheHitRate: cacheHitRate(outcomes),
@@ -119,5 +131,16 @@ export async function readMetrics(db: DrizzleD1Database, since: Date, now: Date)
 			unpricedTokens: sum("unpricedTokens"),
 		});
 	}
-	return { since: since.toISOString(), until: now.toISOString(), days, topGuilds: guilds };
+	return {
+		since: since.toISOString(),
+		until: now.toISOString(),
+		days,
+		topGuilds: guilds,
+		votes,
+		budgets: {
+			day: now.toISOString().slice(0, 10),
+			overall: { used: budgets.overallUsed, limit: overallLimit ?? null },
+			guilds: budgets.guilds,
+		},
+	};
 }

@@ -6,6 +6,7 @@ import { formatCost } from "../metrics/cost";
 import { barChart, type ChartSpec, dataTable, lineChart } from "./charts";
 import { escapeHtml } from "./html";
 import type { Metrics, Outcome } from "./metrics";
+import type { VoteBreakdown, VoteMetrics, VoteTally } from "./votes";
 
 const STYLE = `body{font:14px/1.45 system-ui,sans-serif;color:#24292f;margin:0 auto;max-width:760px;padding:16px}
 h1{font-size:20px}h2{font-size:16px;margin:28px 0 8px}nav .periods a{margin-right:8px}nav a[aria-current]{font-weight:700}
@@ -148,6 +149,36 @@ function charts(metrics: Metrics): string {
 	].join("");
 }
 
+/** Colours for the series of the helpful-rate charts: all votes first, then each style or summarizer. */
+const VOTE_COLORS = ["#24292f", "#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#999999"];
+
+/** Helpful rate per day, all votes and one line for each style (or summarizer) that got any in the period. */
+function voteChart(votes: VoteMetrics, by: "byStyle" | "bySummarizer", name: string): string {
+	const labels = votes.days.map((day) => day.day);
+	const rate = (pick: (day: VoteBreakdown) => VoteTally | undefined) => votes.days.map((day) => pick(day)?.helpfulRate ?? null);
+	const groups = Object.keys(votes[by]);
+	return chart(
+		{
+			id: `helpful-${by === "byStyle" ? "style" : "summarizer"}`,
+			title: `Helpful rate per day by ${name}`,
+			description: `Lines of the share of 👍 among the day's votes on summaries, all of them and by ${name}, from ${labels[0]} to ${labels.at(-1)} (UTC days).`,
+			labels,
+			format: percent,
+			max: 1,
+			series: [
+				{ name: "all votes", color: VOTE_COLORS[0], values: rate((day) => day) },
+				...groups.map((group, i) => ({
+					name: group,
+					color: VOTE_COLORS[1 + (i % (VOTE_COLORS.length - 1))],
+					values: rate((day) => day[by][group]),
+				})),
+			],
+		},
+		"line",
+		`Helpful rate by ${name}`,
+	);
+}
+
 function guildTable(metrics: Metrics): string {
 	if (!metrics.topGuilds.length) return "<p>No requests in this period.</p>";
 	const rows = metrics.topGuilds.map(
@@ -155,6 +186,23 @@ function guildTable(metrics: Metrics): string {
 			`<tr><td>${escapeHtml(guild.guildId)}</td><td>${count(guild.requests)}</td><td>${count(guild.delivered)}</td><td>${count(guild.tokensIn + guild.tokensOut)}</td><td>${escapeHtml(formatCost(guild.costMicroUsd, guild.unpricedTokens))}</td></tr>`,
 	);
 	return `<table id="top-guilds"><caption class="note">By requests in the period</caption><thead><tr><th scope="col">Guild</th><th scope="col">Requests</th><th scope="col">Summaries</th><th scope="col">Tokens</th><th scope="col">Estimated cost</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
+}
+
+function budgetTable(metrics: Metrics): string {
+	const { overall, guilds } = metrics.budgets;
+	const share = (used: number, limit: number) => (limit ? percent(Math.min(1, used / limit)) : "100%");
+	const overallText =
+		overall.limit === null
+			? `${count(overall.used)} tokens; no overall budget (LLM_TOKENS_PER_DAY is unset).`
+			: `${count(overall.used)} of ${count(overall.limit)} tokens (${share(overall.used, overall.limit)}).`;
+	const rows = guilds.map(
+		(guild) =>
+			`<tr><td>${escapeHtml(guild.guildId)}</td><td>${count(guild.used)}</td><td>${count(guild.limit)}</td><td>${share(guild.used, guild.limit)}</td></tr>`,
+	);
+	const table = rows.length
+		? `<table id="budgets"><caption class="note">Guilds by tokens today; past its budget a guild's summaries are extractive</caption><thead><tr><th scope="col">Guild</th><th scope="col">Tokens</th><th scope="col">Budget</th><th scope="col">Used</th></tr></thead><tbody>${rows.join("")}</tbody></table>`
+		: "<p>No LLM tokens spent today.</p>";
+	return `<p id="overall-budget">All servers: ${escapeHtml(overallText)}</p>${table}`;
 }
 
 export function dashboardPage(nonce: string, metrics: Metrics, period: string): string {
@@ -187,7 +235,8 @@ export function dashboardPage(nonce: string, metrics: Metrics, period: string): 
 <nav aria-label="Period">Period: <span class="periods">${nav}</span> · Download <a href="${escapeHtml(query("&format=csv"))}">CSV by day</a>, <a href="${escapeHtml(query("&format=csv&table=guilds"))}">CSV by guild</a>, <a href="${escapeHtml(query("&format=json"))}">JSON</a></nav>
 <p class="note">Since ${escapeHtml(metrics.since)} until ${escapeHtml(metrics.until)}, from D1's usage events.</p>
 <dl>${cards.map(([name, value]) => `<div><dt>${name}</dt><dd>${escapeHtml(value)}</dd></div>`).join("")}</dl>
-<main>${charts(metrics)}<section aria-labelledby="guilds-heading"><h2 id="guilds-heading">Top guilds</h2>${guildTable(metrics)}</section>
+<main>${charts(metrics)}${voteChart(metrics.votes, "byStyle", "style")}${voteChart(metrics.votes, "bySummarizer", "summarizer")}<section aria-labelledby="guilds-heading"><h2 id="guilds-heading">Top guilds</h2>${guildTable(metrics)}</section>
+<section aria-labelledby="budgets-heading"><h2 id="budgets-heading">LLM budgets today (${escapeHtml(metrics.budgets.day)}, UTC)</h2>${budgetTable(metrics)}</section>
 <p class="note">Cost is estimated from token counts and list prices of known models; "—" means the model's price is unknown, "≥" that some tokens were not priced.</p></main>`,
 	);
 }

@@ -1,9 +1,11 @@
-// The D1 schema: guild settings, summary history, usage events, member opt-outs and digest schedules.
+// The D1 schema: guild settings, summary history, usage events, votes on summaries, member opt-outs,
+// digest schedules and LLM budgets.
 // drizzle-kit turns it into migrations/; rows are typed from it. No member's words are stored anywhere: a
 // summary's row says what was summarized (channel, range, style, counts, time, the first message for a
 // jump link), and only for the guild's retention period.
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { STYLES } from "../domain/styles";
+import { VOTES } from "../domain/vote";
 
 const styles = Object.keys(STYLES) as [keyof typeof STYLES, ...(keyof typeof STYLES)[]];
 const time = (name: string) => integer(name, { mode: "timestamp_ms" });
@@ -15,6 +17,8 @@ export const guildSettings = sqliteTable("guild_settings", {
 	userPer10Minutes: integer("user_per_10_minutes"),
 	defaultStyle: text("default_style", { enum: styles }),
 	defaultLanguage: text("default_language"),
+	/** LLM tokens the guild's summaries may spend per UTC day; null: DEFAULT_DAILY_LLM_TOKENS. */
+	llmTokensPerDay: integer("llm_tokens_per_day"),
 	retentionDays: integer("retention_days").notNull().default(30),
 	keepHistory: integer("keep_history", { mode: "boolean" }).notNull().default(true),
 	updatedBy: text("updated_by").notNull(),
@@ -29,7 +33,8 @@ export const summaries = sqliteTable(
 		guildId: text("guild_id").notNull(),
 		channelId: text("channel_id").notNull(),
 		requesterId: text("requester_id").notNull(),
-		rangeKind: text("range_kind", { enum: ["count", "since", "from"] }).notNull(),
+		/** A catch-up's row has the range its start resolved to: "after" the member's last message, or since they "joined". */
+		rangeKind: text("range_kind", { enum: ["count", "since", "from", "after", "joined"] }).notNull(),
 		rangeMessages: integer("range_messages"),
 		rangeSeconds: integer("range_seconds"),
 		rangeFromMessageId: text("range_from_message_id"),
@@ -81,6 +86,32 @@ export const usageEvents = sqliteTable(
 	(table) => [index("usage_by_guild_time").on(table.guildId, table.createdAt), index("usage_by_time").on(table.createdAt)],
 );
 
+/**
+ * A member's 👍 or 👎 on a delivered summary: one row per member and summary, a second click updating it.
+ * The summary is the message the buttons are on (discord/buttons.ts says why), so a vote needs no summary
+ * row: style and model are the summary's own, for the helpful rate by style and by summarizer.
+ */
+export const summaryVotes = sqliteTable(
+	"summary_votes",
+	{
+		messageId: text("message_id").notNull(),
+		userId: text("user_id").notNull(),
+		guildId: text("guild_id").notNull(),
+		vote: text("vote", { enum: VOTES }).notNull(),
+		style: text("style", { enum: styles }).notNull(),
+		/** The model's name, or "extractive". */
+		model: text("model").notNull(),
+		/** When the summary was delivered (its message id says): retention counts from it, as for the summary's row. */
+		summaryAt: time("summary_at").notNull(),
+		votedAt: time("voted_at").notNull(),
+	},
+	(table) => [
+		primaryKey({ columns: [table.messageId, table.userId] }),
+		index("votes_by_guild_time").on(table.guildId, table.votedAt),
+		index("votes_by_time").on(table.votedAt),
+	],
+);
+
 export const memberOptOuts = sqliteTable(
 	"member_opt_outs",
 	{
@@ -116,7 +147,24 @@ export const digestSchedules = sqliteTable(
 	(table) => [primaryKey({ columns: [table.guildId, table.channelId] }), index("digests_due").on(table.enabled, table.nextRunAt)],
 );
 
+/**
+ * LLM tokens spent (and set aside by jobs under way) per UTC day: a guild's under its id, the bot's
+ * overall under OVERALL_SCOPE (db/llm-budget.ts). A job's reservation and its settling are single
+ * statements, so concurrent consumers can't both take the last of a budget.
+ */
+export const llmTokens = sqliteTable(
+	"llm_tokens",
+	{
+		scope: text("scope").notNull(),
+		/** Days since the epoch, UTC. */
+		day: integer("day").notNull(),
+		used: integer("used").notNull(),
+	},
+	(table) => [primaryKey({ columns: [table.scope, table.day] }), index("llm_tokens_by_day").on(table.day)],
+);
+
 export type GuildSettings = typeof guildSettings.$inferSelect;
 export type SummaryRow = typeof summaries.$inferInsert;
 export type UsageEvent = typeof usageEvents.$inferInsert;
+export type VoteRow = typeof summaryVotes.$inferInsert;
 export type DigestSchedule = typeof digestSchedules.$inferSelect;

@@ -8,7 +8,10 @@ import { type DigestSchedule, digestSchedules, type GuildSettings, guildSettings
 export const MAX_DIGESTS = 5;
 
 export type SettingsChange = Partial<
-	Pick<GuildSettings, "guildPerHour" | "userPer10Minutes" | "defaultStyle" | "defaultLanguage" | "retentionDays" | "keepHistory">
+	Pick<
+		GuildSettings,
+		"guildPerHour" | "userPer10Minutes" | "llmTokensPerDay" | "defaultStyle" | "defaultLanguage" | "retentionDays" | "keepHistory"
+	>
 >;
 export type DigestRow = typeof digestSchedules.$inferInsert;
 

@@ -1,6 +1,7 @@
 // The buttons under a summary: Refresh (when it quotes newest messages the LLM has not summarized),
 // Shorter, More detail, Post publicly. A click is an interaction like any other: the button's id
-// carries the request, which goes through the same checks and cache.
+// carries the request, which goes through the same checks and cache. Under them, 👍 and 👎: a vote on
+// the summary shown.
 import {
 	type APIActionRowComponent,
 	type APIButtonComponent,
@@ -11,6 +12,7 @@ import {
 } from "discord-api-types/v10";
 import { parseRangeKey, type Range, rangeKey, type SummaryRequest } from "../domain/job";
 import { STYLES, type Style } from "../domain/styles";
+import { VOTES, type Vote } from "../domain/vote";
 
 export type ButtonAction = "refresh" | "shorter" | "detail" | "public";
 const ACTIONS: ButtonAction[] = ["refresh", "shorter", "detail", "public"];
@@ -38,13 +40,49 @@ export function parseButtonId(customId: string): ButtonRequest | undefined {
 	return { action: action as ButtonAction, channelId, range: parsedRange, style: next[action as ButtonAction] };
 }
 
+/** Discord's longest custom_id. */
+const CUSTOM_ID_MAX = 100;
+const VOTE_PREFIX = "vote";
+
+/**
+ * What a vote is on: the summary is the message the buttons are on, whose id Discord sends with the click.
+ * That id exists for every summary however it came (made, answered from the cache, joined, posted
+ * publicly, a digest), one per message every member of a public summary votes on, and on the last part of
+ * a split summary, the one with the buttons; no id made before the answer (a D1 row, the job's interaction)
+ * covers them all. The button carries what the dashboard counts votes by: the summary's style and model.
+ */
+export interface VoteButton {
+	vote: Vote;
+	style: Style;
+	/** The model's name, or "extractive". */
+	model: string;
+}
+
+/** `vote:<up|down>:<style>:<model>`; a model's name too long for Discord's 100 characters is cut. */
+export function voteId(button: VoteButton): string {
+	return [VOTE_PREFIX, button.vote, button.style, button.model].join(":").slice(0, CUSTOM_ID_MAX);
+}
+
+export function parseVoteId(customId: string): VoteButton | undefined {
+	// A model's name may hold colons ("llama3:8b"): it is the rest of the id.
+	const [prefix, vote, style, ...model] = customId.split(":");
+	if (prefix !== VOTE_PREFIX || !VOTES.includes(vote as Vote) || !Object.hasOwn(STYLES, style ?? "") || !model.join(":")) return undefined;
+	return { vote: vote as Vote, style: style as Style, model: model.join(":") };
+}
+
+/** A catch-up's summary speaks to its member ("since your last message"): it is not one to post for everyone. */
+function isPersonal(range: Range): boolean {
+	return range.kind === "catchup" || range.kind === "after" || range.kind === "joined";
+}
+
 /**
  * The buttons that make sense for a result: Refresh only when it quotes newest messages unsummarized
  * (`refreshable`), no "Shorter" under a brief one, and "Post publicly" only under a private summary of
- * the channel it is shown in.
+ * the channel it is shown in, not a catch-up. The votes have a row of their own: four of those and two votes
+ * would pass Discord's five buttons a row, and the votes stay in one place under every summary.
  */
 export function summaryButtons(
-	request: Pick<SummaryRequest, "channelId" | "origin" | "range" | "style" | "public"> & { refreshable?: boolean },
+	request: Pick<SummaryRequest, "channelId" | "origin" | "range" | "style" | "public"> & { refreshable?: boolean; model: string },
 ): APIActionRowComponent<APIButtonComponent>[] {
 	const button = (
 		action: ButtonAction,
@@ -60,9 +98,21 @@ export function summaryButtons(
 		...(request.refreshable ? [button("refresh", "Refresh")] : []),
 		...(request.style !== "brief" ? [button("shorter", "Shorter")] : []),
 		...(request.style !== "detailed" ? [button("detail", "More detail")] : []),
-		...(!request.public && request.origin === request.channelId ? [button("public", "Post publicly", ButtonStyle.Primary)] : []),
+		...(!request.public && request.origin === request.channelId && !isPersonal(request.range)
+			? [button("public", "Post publicly", ButtonStyle.Primary)]
+			: []),
 	];
-	return buttons.length ? [{ type: ComponentType.ActionRow, components: buttons }] : [];
+	const vote = (vote: Vote, emoji: string): APIButtonComponent => ({
+		type: ComponentType.Button,
+		style: ButtonStyle.Secondary,
+		emoji: { name: emoji },
+		custom_id: voteId({ vote, style: request.style, model: request.model }),
+	});
+	const votes = [vote("up", "👍"), vote("down", "👎")];
+	return [
+		...(buttons.length ? [{ type: ComponentType.ActionRow as const, components: buttons }] : []),
+		{ type: ComponentType.ActionRow, components: votes },
+	];
 }
 
 /** Why a summary asked to be public is not: it summarizes another channel than the one it is shown in. */

@@ -2,6 +2,7 @@
 // jump links to the messages it rests on, split into follow-ups rather than dropping anything. Pure.
 import type { APIActionRowComponent, APIAllowedMentions, APIComponentInMessageActionRow, APIEmbed } from "discord-api-types/v10";
 import type { Range } from "../domain/job";
+import type { SpentBudget } from "../domain/limits";
 import type { Line } from "../domain/line";
 import type { Style } from "../domain/styles";
 import type { Cited, Summary } from "../domain/summary";
@@ -19,11 +20,15 @@ export interface RenderContext {
 	rangeLabel: string;
 	/** How many messages were summarized. */
 	messageCount: number;
+	/** The member's last message, when a catch-up starts after it: linked where the count is. */
+	after?: string;
 	/** The lines the summary cites, for jump links. */
 	lines: Line[];
 	/** The style asked for: "action_items" leads with the action items, even when there are none. */
 	style: Style;
 	footer: { model: string; tokens: number; elapsedMs: number; cached: boolean };
+	/** Why the LLM did not write all of it, when the member should know: a spent token budget. */
+	spentBudget?: SpentBudget;
 	/** Buttons, under the last message. */
 	components?: APIActionRowComponent<APIComponentInMessageActionRow>[];
 }
@@ -60,7 +65,10 @@ export function durationLabel(seconds: number): string {
 	return plural(Math.max(1, Math.round(seconds / size)), word);
 }
 
-/** The job's range in words: "last 100 messages", "last 6 hours", "last day", "from a message to now". */
+/**
+ * The job's range in words: "last 100 messages", "last 6 hours", "last day", "from a message to now", and
+ * a catch-up's, said to the member who asked (only they see it): "since your last message".
+ */
 export function rangeLabel(range: Range): string {
 	switch (range.kind) {
 		case "count":
@@ -69,15 +77,34 @@ export function rangeLabel(range: Range): string {
 			return `last ${durationLabel(range.seconds).replace(/^1 /, "")}`;
 		case "from":
 			return "from a message to now";
+		case "catchup":
+			return "catching up";
+		case "after":
+			return "since your last message";
+		case "joined":
+			return "since you joined";
 	}
 }
+
+const FOOTER_SEPARATOR = " · ";
+const EXTRACTIVE_FOOTER = "extractive summary (no LLM)";
 
 /** "gpt-4o-mini · 1,234 tokens · 3.2 s", "extractive summary (no LLM) · 0.4 s", then " · cached" when cached (and no tokens spent). */
 export function footerText(footer: RenderContext["footer"]): string {
 	const seconds = `${(footer.elapsedMs / 1000).toFixed(1)} s`;
 	const tokens = footer.tokens ? [plural(footer.tokens, "token")] : [];
-	const parts = footer.model === "extractive" ? ["extractive summary (no LLM)", seconds] : [footer.model, ...tokens, seconds];
-	return cut([...parts, ...(footer.cached ? ["cached"] : [])].join(" · "), LIMITS.footer);
+	const parts = footer.model === "extractive" ? [EXTRACTIVE_FOOTER, seconds] : [footer.model, ...tokens, seconds];
+	return cut([...parts, ...(footer.cached ? ["cached"] : [])].join(FOOTER_SEPARATOR), LIMITS.footer);
+}
+
+/**
+ * The model a rendered summary's footer names ("extractive" for the built-in summarizer; "unknown" when it
+ * has no footer, which render never makes): a cached summary is kept as shown, so its footer is where its
+ * buttons learn which summarizer made it.
+ */
+export function footerModel(embeds: readonly APIEmbed[] | undefined): string {
+	const first = embeds?.at(-1)?.footer?.text.split(FOOTER_SEPARATOR)[0];
+	return first === EXTRACTIVE_FOOTER ? "extractive" : first || "unknown";
 }
 
 /** A piece of the description that is never split: `body` may be cut if the whole is too long, the rest never. */
@@ -94,6 +121,11 @@ function fit(block: Block, max: number): string {
 	return `${block.head}${balance(cut(block.body, max - block.head.length - block.tail.length - BALANCE_GROWTH))}${block.tail}`;
 }
 
+/** Where Discord's client jumps to a message. */
+export function messageLink(guildId: string, channelId: string, messageId: string): string {
+	return `https://discord.com/channels/${guildId}/${channelId}/${messageId}`;
+}
+
 /** " [1](…) [2](…)": the first message of each cited line, in conversation order, at most LINKS_PER_POINT. */
 function jumpLinks(item: Cited, lines: Map<number, Line>, context: RenderContext): string {
 	const cited = [...new Set(item.sources)]
@@ -102,7 +134,7 @@ function jumpLinks(item: Cited, lines: Map<number, Line>, context: RenderContext
 		.sort((a, b) => a.index - b.index);
 	const links = cited
 		.slice(0, LINKS_PER_POINT)
-		.map((line, n) => `[${n + 1}](https://discord.com/channels/${context.guildId}/${context.channelId}/${line.messageIds[0]})`);
+		.map((line, n) => `[${n + 1}](${messageLink(context.guildId, context.channelId, line.messageIds[0])})`);
 	return links.length ? ` ${links.join(" ")}` : "";
 }
 
@@ -166,9 +198,10 @@ function linkBlocks(summary: Summary): Block[] {
 
 function blocks(summary: Summary, context: RenderContext): Block[] {
 	const lines = new Map(context.lines.map((line) => [line.index, line]));
-	const intro: Block = { head: `<#${context.channelId}> · ${plural(context.messageCount, "message")}`, body: "", tail: "" };
-	const notice: Block[] =
-		summary.model === "extractive"
+	const after = context.after ? ` after [your last message](${messageLink(context.guildId, context.channelId, context.after)})` : "";
+	const intro: Block = { head: `<#${context.channelId}> · ${plural(context.messageCount, "message")}${after}`, body: "", tail: "" };
+	const notice: Block[] = [
+		...(summary.model === "extractive"
 			? [
 					{
 						head: "",
@@ -176,7 +209,9 @@ function blocks(summary: Summary, context: RenderContext): Block[] {
 						tail: "",
 					},
 				]
-			: [];
+			: []),
+		...(context.spentBudget ? [{ head: "", body: budgetNotice(context.spentBudget), tail: "" }] : []),
+	];
 	const points = pointBlocks(summary, lines, context);
 	const pointsOrNote = points.length ? points : [{ head: "", body: "*No notable points in this range.*", tail: "" }];
 	const actions = actionBlocks(summary, lines, context);
@@ -185,6 +220,14 @@ function blocks(summary: Summary, context: RenderContext): Block[] {
 			? [...actions, ...(points.length ? [{ ...points[0], head: `**Context**\n${points[0].head}` }, ...points.slice(1)] : [])]
 			: [...pointsOrNote, ...actions];
 	return [intro, ...notice, ...body, ...newestBlocks(summary, lines, context), ...participantsBlock(summary), ...linkBlocks(summary)];
+}
+
+/** Why a summary was made without (some of) the LLM's calls: whose daily budget, and when it renews. */
+export function budgetNotice(spent: SpentBudget): string {
+	const whose = spent.overall ? "Summary Bot's daily LLM budget for all servers" : "This server's daily LLM budget";
+	const renews = `<t:${Math.floor(spent.renewsAt / 1000)}:R>`;
+	const admin = spent.overall ? "" : " A server admin can change it with `/config set llm_tokens_per_day`.";
+	return `*${whose} (${spent.limit.toLocaleString("en-US")} tokens) is used up, so the LLM did not read this range's new messages. It renews ${renews}.${admin}*`;
 }
 
 function title(context: RenderContext, continued: boolean): string {

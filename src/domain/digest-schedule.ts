@@ -1,5 +1,5 @@
 // When digests are due. Pure: the cron trigger and /config pass the time in.
-import { DAY_MS, DAY_S, HOUR_MS } from "../lib/time";
+import { DAY_MS, DAY_S, HOUR_MS } from "../lib/time.ts"; // .ts: Node loads this for the scripts (interactions/commands.ts)
 
 export const CADENCES = { off: "Off: stop the digest", daily: "Daily", weekly: "Weekly" } as const;
 export type Cadence = keyof typeof CADENCES;

@@ -3,14 +3,27 @@
 
 import { HOUR_S, MINUTE_MS, MINUTE_S } from "../lib/time";
 import { DIGEST_STALE_MS, type Schedule } from "./digest-schedule";
-import { MAX_SINCE_SECONDS, MESSAGES } from "./limits";
+import { MAX_SINCE_SECONDS, MESSAGES, requestCost } from "./limits";
 import type { Style } from "./styles";
 
 export type Range =
 	| { kind: "count"; messages: number }
 	/** The last `seconds` before the request, at most `maxMessages` of them (the newest). */
 	| { kind: "since"; seconds: number; maxMessages: number }
-	| { kind: "from"; messageId: string };
+	| { kind: "from"; messageId: string }
+	/**
+	 * `/catchup` as asked: the member's catch-up, whose start the consumer finds by reading back from the
+	 * newest message (summarizer/catch-up.ts). Its job resolves it to one of the kinds below, or to the
+	 * last 14 days.
+	 */
+	| { kind: "catchup"; userId: string; joinedAt: number }
+	/** A catch-up's range: the messages after the member's last message, at most the newest 10,000. */
+	| { kind: "after"; messageId: string }
+	/** A catch-up's range: the messages since the member joined the server (ms), at most the newest 10,000. */
+	| { kind: "joined"; at: number };
+
+/** A range that names its messages: any but a catch-up whose start is not found yet. */
+export type ResolvedRange = Exclude<Range, { kind: "catchup" }>;
 
 /** What a member asked to have summarized. */
 export interface SummaryRequest {
@@ -115,7 +128,23 @@ export function digestRun(job: Pick<DigestJob, "id" | "scheduledAt">): Run {
 	return { id: job.id, flight: job.id, expiresAt: job.scheduledAt + DIGEST_STALE_MS };
 }
 
-/** A range in a few characters, for keys and button ids: `n100`, `s21600n10000`, `f<message id>`. */
+/**
+ * What a range costs against the rate limits when it is asked for: a count is known on the interaction
+ * path; a time range or "from here" is charged one request then, and the rest once read (`extraCost`).
+ */
+export function admissionCost(range: Range): number {
+	return range.kind === "count" ? requestCost(range.messages) : 1;
+}
+
+/** What is still owed for a range once `read` messages of it were read. */
+export function extraCost(range: Range, read: number): number {
+	return Math.max(0, requestCost(read) - admissionCost(range));
+}
+
+/**
+ * A range in a few characters, for keys and button ids: `n100`, `s21600n10000`, `f<message id>`,
+ * `a<message id>`, `j<ms>`; an unresolved catch-up is `c<member id>`, which no button carries.
+ */
 export function rangeKey(range: Range): string {
 	switch (range.kind) {
 		case "count":
@@ -124,6 +153,12 @@ export function rangeKey(range: Range): string {
 			return `s${range.seconds}n${range.maxMessages}`;
 		case "from":
 			return `f${range.messageId}`;
+		case "catchup":
+			return `c${range.userId}`;
+		case "after":
+			return `a${range.messageId}`;
+		case "joined":
+			return `j${range.at}`;
 	}
 }
 
@@ -132,7 +167,7 @@ export function rangeKey(range: Range): string {
  * so it can be cached for long; without it, only briefly.
  */
 export function parseRangeKey(key: string): Range | undefined {
-	const match = key.match(/^(?:n(\d{1,5})|s(\d{1,7})n(\d{1,5})|f(\d{1,20}))$/);
+	const match = key.match(/^(?:n(\d{1,5})|s(\d{1,7})n(\d{1,5})|f(\d{1,20})|a(\d{1,20})|j(\d{1,15}))$/);
 	if (!match) return undefined;
 	// A key comes back in a button's custom_id: held to the limits a command's options are.
 	const messages = (n: string) => Number(n) >= MESSAGES.min && Number(n) <= MESSAGES.max;
@@ -142,7 +177,10 @@ export function parseRangeKey(key: string): Range | undefined {
 		if (seconds < MINUTE_S || seconds > MAX_SINCE_SECONDS || !messages(match[3])) return undefined;
 		return { kind: "since", seconds, maxMessages: Number(match[3]) };
 	}
-	return { kind: "from", messageId: match[4] };
+	if (match[4]) return { kind: "from", messageId: match[4] };
+	// Like "from", these are held to the newest 10,000 messages wherever they start.
+	if (match[5]) return { kind: "after", messageId: match[5] };
+	return { kind: "joined", at: Number(match[6]) };
 }
 
 /** Whether a key names an exact set of messages, so its summary never changes. */
@@ -174,6 +212,15 @@ export function summaryKey(
  */
 export function flightKey(job: Pick<SummaryJob, "key" | "fresh">): string {
 	return job.fresh ? `${job.key}!fresh` : job.key;
+}
+
+/**
+ * A catch-up's job once its start is found: the summary of that range, under that summary's key, which
+ * other requests for the same range (the member's own again, or another's that resolves alike) share.
+ */
+export function resolved(job: SummaryJob, range: ResolvedRange): SummaryJob {
+	const changed = { ...job, range };
+	return { ...changed, ...summaryKey(changed, job.key.split("@")[1]) };
 }
 
 /** The same job in another style or language: it names another summary, so it gets that summary's key. */

@@ -1,17 +1,18 @@
 // The guild's and its members' rate-limit buckets (token-bucket.ts), one stored time each.
 import type { Expiring } from "./storage";
-import { type BucketRule, giveBack, take } from "./token-bucket";
+import { type BucketRule, charge, giveBack, take } from "./token-bucket";
 
 export type Denial = { scope: "guild" | "user"; retryAt: number };
+type Rules = { guild: BucketRule; user: BucketRule };
 
 export class Buckets implements Expiring {
 	constructor(private readonly sql: SqlStorage) {}
 
-	/** Takes one token from each bucket, or none when either is empty. */
-	takeBoth(rules: { guild: BucketRule; user: BucketRule }, userId: string, now: number): Denial | null {
+	/** Takes `cost` tokens from each bucket (at most its capacity), or none when either has too few. */
+	takeBoth(rules: Rules, userId: string, now: number, cost = 1): Denial | null {
 		const names = { guild: "guild", user: `user:${userId}` };
-		const guild = take(this.tat(names.guild), rules.guild, now);
-		const user = take(this.tat(names.user), rules.user, now);
+		const guild = take(this.tat(names.guild), rules.guild, now, cost);
+		const user = take(this.tat(names.user), rules.user, now, cost);
 		if (!guild.ok || !user.ok) {
 			const retryAt = Math.max(guild.ok ? 0 : guild.retryAt, user.ok ? 0 : user.retryAt);
 			return { scope: !guild.ok && guild.retryAt === retryAt ? "guild" : "user", retryAt };
@@ -22,9 +23,16 @@ export class Buckets implements Expiring {
 	}
 
 	/** Gives back what `takeBoth` took, for a request that could not be started. */
-	giveBackBoth(rules: { guild: BucketRule; user: BucketRule }, userId: string): void {
-		this.giveBack("guild", rules.guild);
-		this.giveBack(`user:${userId}`, rules.user);
+	giveBackBoth(rules: Rules, userId: string, cost = 1): void {
+		for (const [name, rule] of this.named(rules, userId)) {
+			const tat = this.tat(name);
+			if (tat !== undefined) this.setTat(name, giveBack(tat, rule, cost));
+		}
+	}
+
+	/** Charges both buckets `cost` more tokens for work already done: they may be left empty, not in deeper debt. */
+	chargeBoth(rules: Rules, userId: string, now: number, cost: number): void {
+		for (const [name, rule] of this.named(rules, userId)) this.setTat(name, charge(this.tat(name), rule, now, cost));
 	}
 
 	expire(now: number): void {
@@ -36,9 +44,11 @@ export class Buckets implements Expiring {
 		return this.sql.exec<{ at: number | null }>("SELECT MAX(tat) AS at FROM buckets").one().at;
 	}
 
-	private giveBack(name: string, rule: BucketRule): void {
-		const tat = this.tat(name);
-		if (tat !== undefined) this.setTat(name, giveBack(tat, rule));
+	private named(rules: Rules, userId: string): [string, BucketRule][] {
+		return [
+			["guild", rules.guild],
+			[`user:${userId}`, rules.user],
+		];
 	}
 
 	private tat(name: string): number | undefined {

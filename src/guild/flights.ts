@@ -1,6 +1,8 @@
 // Single-flight: the one job running for a flight key (the summary it makes, guild-object.ts), its queue
 // delivery's lease, and the interactions that joined that run and wait for its result. A joiner belongs
-// to the run it joined: a newer run of the same key, after the first expired, has joiners of its own.
+// to the run it joined: a newer run of the same key, after the first expired, has joiners of its own. A
+// catch-up's run also flies under the key of the summary its start resolved to, once found: a run's
+// joiners are found, and its flights ended, by its id, whichever key they came by.
 import type { Run } from "../domain/job";
 import { dropExpired, type Expiring, earliestExpiry } from "./storage";
 
@@ -10,6 +12,8 @@ export interface Joiner {
 	applicationId: string;
 	token: string;
 	public: boolean;
+	/** It asked for a public summary of another channel: its answer says why it is private. */
+	publicRefused: boolean;
 	/** The channel it was asked in. */
 	origin: string;
 	/** When its token stops working. */
@@ -28,13 +32,14 @@ export class Flights implements Expiring {
 
 	join(flight: string, runId: string, joiner: Joiner): void {
 		this.sql.exec(
-			"INSERT OR IGNORE INTO joiners (interaction_id, key, run_id, application_id, token, public, origin, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+			"INSERT OR IGNORE INTO joiners (interaction_id, key, run_id, application_id, token, public, public_refused, origin, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			joiner.interactionId,
 			flight,
 			runId,
 			joiner.applicationId,
 			joiner.token,
 			joiner.public ? 1 : 0,
+			joiner.publicRefused ? 1 : 0,
 			joiner.origin,
 			joiner.expiresAt,
 		);
@@ -47,9 +52,7 @@ export class Flights implements Expiring {
 
 	/** Until when the run's result can still be delivered: its own token's life, or a joiner's. */
 	deadline(run: Run): number {
-		const joiner = this.sql
-			.exec<{ at: number | null }>("SELECT MAX(expires_at) AS at FROM joiners WHERE key = ? AND run_id = ?", run.flight, run.id)
-			.one().at;
+		const joiner = this.sql.exec<{ at: number | null }>("SELECT MAX(expires_at) AS at FROM joiners WHERE run_id = ?", run.id).one().at;
 		return Math.max(run.expiresAt, joiner ?? 0);
 	}
 
@@ -77,25 +80,30 @@ export class Flights implements Expiring {
 		this.sql.exec("UPDATE jobs SET lease_until = 0 WHERE key = ? AND interaction_id = ?", run.flight, run.id);
 	}
 
-	/** Ends `run`'s flight, and no other run's; returns who joined it. */
+	/** Ends `run`'s flights, and no other run's; returns who joined it. */
 	land(run: Run): Joiner[] {
 		const joiners = this.sql
-			.exec<{ interaction_id: string; application_id: string; token: string; public: number; origin: string; expires_at: number }>(
-				"SELECT interaction_id, application_id, token, public, origin, expires_at FROM joiners WHERE key = ? AND run_id = ?",
-				run.flight,
-				run.id,
-			)
+			.exec<{
+				interaction_id: string;
+				application_id: string;
+				token: string;
+				public: number;
+				public_refused: number;
+				origin: string;
+				expires_at: number;
+			}>("SELECT interaction_id, application_id, token, public, public_refused, origin, expires_at FROM joiners WHERE run_id = ?", run.id)
 			.toArray()
 			.map((row) => ({
 				interactionId: row.interaction_id,
 				applicationId: row.application_id,
 				token: row.token,
 				public: row.public === 1,
+				publicRefused: row.public_refused === 1,
 				origin: row.origin,
 				expiresAt: row.expires_at,
 			}));
-		this.sql.exec("DELETE FROM joiners WHERE key = ? AND run_id = ?", run.flight, run.id);
-		this.sql.exec("DELETE FROM jobs WHERE key = ? AND interaction_id = ?", run.flight, run.id);
+		this.sql.exec("DELETE FROM joiners WHERE run_id = ?", run.id);
+		this.sql.exec("DELETE FROM jobs WHERE interaction_id = ?", run.id);
 		return joiners;
 	}
 

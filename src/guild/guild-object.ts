@@ -3,7 +3,7 @@
 // recent summaries, jobs in flight and the LLM's spans survive eviction. This class is the RPC surface:
 // it decides, and the stores remember.
 import { DurableObject } from "cloudflare:workers";
-import { type Run, type SummaryJob, summaryRun, type Unchosen } from "../domain/job";
+import { admissionCost, extraCost, type Range, type Run, type SummaryJob, summaryRun, type Unchosen } from "../domain/job";
 import type { Span } from "../domain/summary";
 import { log, reason } from "../lib/log";
 import { DAY_MS, SECOND_MS } from "../lib/time";
@@ -21,7 +21,8 @@ export type { SummaryMessage } from "./summary-cache";
 
 export type Admission =
 	| { outcome: "hit"; summary: SummaryMessage; expiresAt: number }
-	| { outcome: "denied"; scope: "guild" | "user"; retryAt: number }
+	/** `cost`: what the request would have taken from the rate limits (a large range costs more than one). */
+	| { outcome: "denied"; scope: "guild" | "user"; retryAt: number; cost: number }
 	| { outcome: "joined" }
 	| { outcome: "admitted" }
 	| { outcome: "failed" };
@@ -99,7 +100,15 @@ export class GuildObject extends DurableObject<Env> {
 		const leader = this.flights.flying(run.flight, now);
 		if (leader) {
 			const { interactionId, applicationId, token, origin } = job;
-			this.flights.join(run.flight, leader, { interactionId, applicationId, token, public: job.public, origin, expiresAt: run.expiresAt });
+			this.flights.join(run.flight, leader, {
+				interactionId,
+				applicationId,
+				token,
+				public: job.public,
+				publicRefused: job.publicRefused === true,
+				origin,
+				expiresAt: run.expiresAt,
+			});
 			const enqueue = this.enqueues.get(run.flight);
 			return enqueue
 				? enqueue.then(
@@ -110,8 +119,9 @@ export class GuildObject extends DurableObject<Env> {
 		}
 
 		const limits = limitsOf(config);
-		const denied = this.buckets.takeBoth(limits, job.userId, now);
-		if (denied) return { outcome: "denied", ...denied };
+		const cost = admissionCost(job.range);
+		const denied = this.buckets.takeBoth(limits, job.userId, now, cost);
+		if (denied) return { outcome: "denied", ...denied, cost };
 		this.flights.start(run);
 
 		const enqueue = this.env.SUMMARY_QUEUE.send({ ...job, admittedAt: Date.now() });
@@ -119,7 +129,7 @@ export class GuildObject extends DurableObject<Env> {
 		try {
 			await enqueue;
 		} catch (error) {
-			this.buckets.giveBackBoth(limits, job.userId);
+			this.buckets.giveBackBoth(limits, job.userId, cost);
 			this.flights.land(run);
 			log({ event: "job.enqueue_failed", guild: job.guildId, reason: reason(error) });
 			return { outcome: "failed" };
@@ -128,6 +138,33 @@ export class GuildObject extends DurableObject<Env> {
 		}
 		await this.alarmBy(run.expiresAt);
 		return { outcome: "admitted" };
+	}
+
+	/** Charges the member and the guild for the part of `range` that was only known to be large once read. */
+	chargeRead(userId: string, range: Range, read: number): void {
+		const cost = extraCost(range, read);
+		// The buckets are swept by the alarm the run's end sets.
+		if (cost) this.buckets.chargeBoth(limitsOf(this.config.get()), userId, Date.now(), cost);
+	}
+
+	/**
+	 * A catch-up's run, its start found, follows the run making the summary of that range (`flight`, its
+	 * key): its member, and whoever joined it, join that run, and its own flights end ("joined"). With none
+	 * flying, it flies under that key too ("lead"), so a later request for the same summary joins it.
+	 * Single-flight of catch-ups is by the range they resolve to, which only reading the channel finds:
+	 * the key they are asked by names the member, so their own repeats join at once, here.
+	 */
+	follow(run: Run, flight: string, requester: Joiner): "joined" | "lead" {
+		const now = Date.now();
+		return this.ctx.storage.transactionSync(() => {
+			const leader = this.flights.flying(flight, now);
+			if (leader === undefined || leader === run.id) {
+				this.flights.start({ ...run, flight });
+				return "lead";
+			}
+			for (const joiner of [requester, ...this.flights.land(run)]) this.flights.join(flight, leader, joiner);
+			return "joined";
+		});
 	}
 
 	/** Claims a run for one queue delivery for `leaseMs`; a delivery that finds it claimed, done or expired leaves it. */

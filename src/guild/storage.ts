@@ -36,6 +36,8 @@ const MIGRATIONS = [
 	// back what it read.
 	`CREATE TABLE generation (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL);
 	INSERT INTO generation (id, value) VALUES (1, 0);`,
+	// 5: a joiner that asked for a public summary of another channel is told why its answer is private.
+	`ALTER TABLE joiners ADD COLUMN public_refused INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,5 +1,6 @@
 // Every command of the bot, in one module: the runtime dispatches on these names and
-// `npm run register` uploads exactly this list.
+// `npm run register` uploads exactly this list. Node loads it for the scripts (register, the playground),
+// and finds a module only by its whole name: so this module and those it imports name theirs with .ts.
 import {
 	type ApplicationCommandOptionAllowedChannelType,
 	ApplicationCommandOptionType,
@@ -10,13 +11,14 @@ import {
 	PermissionFlagsBits,
 	type RESTPutAPIApplicationCommandsJSONBody,
 } from "discord-api-types/v10";
-import { CADENCES, DIGEST_DEFAULTS, WEEKDAYS } from "../domain/digest-schedule";
-import { LANGUAGE_MAX_LENGTH, MEMBERS_LANGUAGE, MESSAGES, SETTING_RANGES } from "../domain/limits";
-import { STYLES } from "../domain/styles";
+import { CADENCES, DIGEST_DEFAULTS, WEEKDAYS } from "../domain/digest-schedule.ts";
+import { LANGUAGE_MAX_LENGTH, MEMBERS_LANGUAGE, MESSAGES, SETTING_RANGES } from "../domain/limits.ts";
+import { STYLES } from "../domain/styles.ts";
 
 export const COMMAND = {
 	summarize: "summarize",
 	summarizeFromHere: "Summarize from here",
+	catchup: "catchup",
 	summaries: "summaries",
 	stats: "stats",
 	config: "config",
@@ -40,6 +42,13 @@ const inGuilds = {
 	contexts: [InteractionContextType.Guild],
 	integration_types: [ApplicationIntegrationType.GuildInstall],
 };
+
+const styleOption = {
+	type: ApplicationCommandOptionType.String,
+	name: "style",
+	description: "How the summary reads (default: brief)",
+	choices: Object.entries(STYLES).map(([value, name]) => ({ name, value })),
+} as const;
 
 export const COMMANDS = [
 	{
@@ -67,12 +76,7 @@ export const COMMANDS = [
 				description: "Channel or thread to summarize (default: this one)",
 				channel_types: SUMMARIZABLE_CHANNEL_TYPES,
 			},
-			{
-				type: ApplicationCommandOptionType.String,
-				name: "style",
-				description: "How the summary reads (default: brief)",
-				choices: Object.entries(STYLES).map(([value, name]) => ({ name, value })),
-			},
+			styleOption,
 			{
 				type: ApplicationCommandOptionType.Boolean,
 				name: "public",
@@ -84,6 +88,13 @@ export const COMMANDS = [
 		...inGuilds,
 		name: COMMAND.summarizeFromHere,
 		type: ApplicationCommandType.Message,
+	},
+	{
+		...inGuilds,
+		name: COMMAND.catchup,
+		type: ApplicationCommandType.ChatInput,
+		description: "What you missed here since your last message (at most 14 days), only for you",
+		options: [styleOption],
 	},
 	{
 		...inGuilds,
@@ -136,6 +147,13 @@ export const COMMANDS = [
 						description: "Summaries one member may request per 10 minutes",
 						min_value: SETTING_RANGES.user_per_10_minutes.min,
 						max_value: SETTING_RANGES.user_per_10_minutes.max,
+					},
+					{
+						type: ApplicationCommandOptionType.Integer,
+						name: "llm_tokens_per_day",
+						description: "LLM tokens the server's summaries may spend per UTC day; past it they are extractive",
+						min_value: SETTING_RANGES.llm_tokens_per_day.min,
+						max_value: SETTING_RANGES.llm_tokens_per_day.max,
 					},
 					{
 						type: ApplicationCommandOptionType.String,

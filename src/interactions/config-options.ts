@@ -63,7 +63,7 @@ function integerIn(values: Map<string, OptionValue>, name: keyof typeof SETTING_
 	if (value === undefined) return ok(undefined);
 	const { min, max } = SETTING_RANGES[name];
 	if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
-		return err(`\`${name}\` must be a whole number from ${min} to ${max}.`);
+		return err(`\`${name}\` must be a whole number from ${min.toLocaleString("en-US")} to ${max.toLocaleString("en-US")}.`);
 	}
 	return ok(value);
 }
@@ -80,6 +80,7 @@ const INTEGER_SETTINGS = [
 	["guild_per_hour", "guildPerHour"],
 	["user_per_10_minutes", "userPer10Minutes"],
 	["retention_days", "retentionDays"],
+	["llm_tokens_per_day", "llmTokensPerDay"],
 ] as const;
 
 function parseSet(values: Map<string, OptionValue>): Result<SettingsChange> {

@@ -4,6 +4,7 @@ import type { APIEmbed } from "discord-api-types/v10";
 import { DEFAULT_RETENTION_DAYS } from "../db/retention";
 import type { DigestSchedule, GuildSettings } from "../db/schema";
 import { WEEKDAYS } from "../domain/digest-schedule";
+import { DEFAULT_DAILY_LLM_TOKENS } from "../domain/limits";
 import { DEFAULT_STYLE, STYLES } from "../domain/styles";
 import { DEFAULT_RATES } from "../guild/settings";
 import { languageName } from "./config-options";
@@ -31,6 +32,7 @@ export function configEmbed(settings: GuildSettings | undefined, digests: Digest
 	const language = settings?.defaultLanguage ?? null;
 	const retentionDays = settings?.retentionDays ?? DEFAULT_RETENTION_DAYS;
 	const keepHistory = settings?.keepHistory ?? true;
+	const tokensPerDay = settings?.llmTokensPerDay ?? DEFAULT_DAILY_LLM_TOKENS;
 	const history = keepHistory
 		? `Kept ${retentionDays} day${retentionDays === 1 ? "" : "s"}${mark(retentionDays === DEFAULT_RETENTION_DAYS)}`
 		: "**Off**: no summary is kept";
@@ -50,6 +52,10 @@ export function configEmbed(settings: GuildSettings | undefined, digests: Digest
 					`${guildPerHour} summaries an hour for the server${mark(guildPerHour === DEFAULT_RATES.guildPerHour)}`,
 					`${userPer10Minutes} per 10 minutes for each member${mark(userPer10Minutes === DEFAULT_RATES.userPer10Minutes)}`,
 				].join("\n"),
+			},
+			{
+				name: "LLM budget",
+				value: `${tokensPerDay.toLocaleString("en-US")} tokens a day${mark(tokensPerDay === DEFAULT_DAILY_LLM_TOKENS)}; past it, summaries are extractive until midnight UTC. \`/stats\` shows today's use.`,
 			},
 			{ name: "Default style", value: `${STYLES[style]}${mark(style === DEFAULT_STYLE)}`, inline: true },
 			{ name: "Default language", value: language ? languageName(language) : `Each member's own${DEFAULT}`, inline: true },

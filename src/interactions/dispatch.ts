@@ -7,7 +7,7 @@ import {
 	InteractionResponseType,
 	InteractionType,
 } from "discord-api-types/v10";
-import { parseButtonId } from "../discord/buttons";
+import { parseButtonId, parseVoteId } from "../discord/buttons";
 import { ephemeral } from "../discord/responses";
 import { readVerifiedBody } from "../discord/verify";
 import { HttpError, jsonResponse } from "../lib/http-error";
@@ -18,7 +18,8 @@ import { privacy } from "./privacy";
 import { statsCommand } from "./stats";
 import { summariesCommand } from "./summaries";
 import { summarize } from "./summarize";
-import { parseSummarize, parseSummarizeFromHere, parseSummaryButton } from "./summarize-request";
+import { parseCatchUp, parseSummarize, parseSummarizeFromHere, parseSummaryButton } from "./summarize-request";
+import { voteCommand } from "./vote";
 
 function parse(body: Uint8Array): APIInteraction {
 	let interaction: unknown;
@@ -57,6 +58,9 @@ function command(
 	if (data.type === ApplicationCommandType.Message && data.name === COMMAND.summarizeFromHere) {
 		return summarize(interaction, parseSummarizeFromHere({ ...interaction, data }), env, ctx);
 	}
+	if (data.type === ApplicationCommandType.ChatInput && data.name === COMMAND.catchup) {
+		return summarize(interaction, parseCatchUp({ ...interaction, data }), env, ctx);
+	}
 	if (data.name === COMMAND.help) return help();
 	if (data.type === ApplicationCommandType.ChatInput && data.name === COMMAND.privacy) return privacy({ ...interaction, data }, env, ctx);
 	if (data.type === ApplicationCommandType.ChatInput && data.name === COMMAND.summaries)
@@ -83,6 +87,8 @@ export function dispatch(
 		case InteractionType.MessageComponent: {
 			const button = parseButtonId(interaction.data.custom_id);
 			if (button) return summarize(interaction, parseSummaryButton(interaction, button), env, ctx);
+			const vote = parseVoteId(interaction.data.custom_id);
+			if (vote) return voteCommand(interaction, vote, env, ctx);
 			return ephemeral("That button isn't supported by this version of Summary Bot. Try `/help`.");
 		}
 		case InteractionType.ModalSubmit:

@@ -30,6 +30,7 @@ const HELP: APIEmbed = {
 		"`/summarize` — the last 100 messages here, only you see it",
 		"`/summarize since:6h style:bullets` — the last six hours as bullet points",
 		"`/summarize messages:500 channel:#general public:True` — posted for everyone",
+		"`/catchup` — what you missed here since your last message, only you see it",
 		"",
 		`\`messages\` takes ${MESSAGES.min}–${MESSAGES.max.toLocaleString("en-US")}; \`since\` takes durations like \`30m\`, \`6h\`, \`2d\` or \`1w\` (up to ${MAX_SINCE_SECONDS / DAY_S} days).`,
 		`Styles: ${Object.values(STYLES).join(", ")}.`,

@@ -1,10 +1,13 @@
-// /stats: this guild's last 24 hours and 7 days. Deferred: D1 is read after the answer.
+// /stats: this guild's last 24 hours and 7 days, how helpful members found its summaries in the last 7
+// days, and its LLM budget today. Deferred: D1 is read after the answer.
 
 import type { APIChatInputApplicationCommandInteraction, APIInteractionResponse } from "discord-api-types/v10";
 import { drizzle } from "drizzle-orm/d1";
+import { budgetsOf, usedToday } from "../db/llm-budget";
 import { ephemeral } from "../discord/responses";
 import { DAY_MS } from "../lib/time";
-import { guildStats, statsText } from "../metrics/stats";
+import { budgetText, guildStats, statsText } from "../metrics/stats";
+import { guildVotes, votesText } from "../metrics/votes";
 import { replyLater } from "./deferred";
 
 export function statsCommand(
@@ -17,13 +20,18 @@ export function statsCommand(
 	const work = async () => {
 		const db = drizzle(env.DB);
 		const now = Date.now();
-		const [day, week] = await Promise.all([
+		const [day, week, votes, used, [budget]] = await Promise.all([
 			guildStats(db, guildId, new Date(now - DAY_MS)),
 			guildStats(db, guildId, new Date(now - 7 * DAY_MS)),
+			guildVotes(db, guildId, new Date(now - 7 * DAY_MS)),
+			usedToday(db, guildId, now),
+			budgetsOf(db, guildId, undefined),
 		]);
 		const fields = [
 			{ name: "Last 24 hours", value: statsText(day) },
 			{ name: "Last 7 days", value: statsText(week) },
+			{ name: "Helpful, last 7 days", value: votesText(votes) },
+			{ name: "LLM budget today (UTC)", value: budgetText(used, budget.limit, now) },
 		];
 		return { embeds: [{ title: "Summary Bot in this server", fields }] };
 	};

@@ -13,6 +13,7 @@ import { type ListedSummary, recentSummaries } from "../db/summaries";
 import { rangeLabel } from "../discord/render";
 import { ephemeral } from "../discord/responses";
 import type { Range } from "../domain/job";
+import { timeOf } from "../domain/snowflake";
 import { replyLater } from "./deferred";
 
 const DEFAULT_LIMIT = 10;
@@ -22,6 +23,8 @@ type Row = ListedSummary;
 function rangeOf(row: Row): Range {
 	if (row.rangeKind === "since") return { kind: "since", seconds: row.rangeSeconds ?? 0, maxMessages: row.rangeMessages ?? 0 };
 	if (row.rangeKind === "from") return { kind: "from", messageId: row.rangeFromMessageId ?? "" };
+	if (row.rangeKind === "after") return { kind: "after", messageId: row.rangeFromMessageId ?? "" };
+	if (row.rangeKind === "joined") return { kind: "joined", at: timeOf(row.rangeFromMessageId ?? "0") };
 	return { kind: "count", messages: row.rangeMessages ?? 0 };
 }
 

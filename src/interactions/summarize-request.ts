@@ -75,6 +75,10 @@ function styleOf(value: OptionValue | undefined): Style | undefined {
 	return typeof value === "string" && Object.hasOwn(STYLES, value) ? (value as Style) : undefined;
 }
 
+const BAD_STYLE = `\`style\` must be one of ${Object.keys(STYLES)
+	.map((s) => `\`${s}\``)
+	.join(", ")}.`;
+
 export function parseSummarize(interaction: APIChatInputApplicationCommandInteraction): Parsed {
 	const from = origin(interaction);
 	if (!from) return err(GUILD_ONLY);
@@ -83,12 +87,7 @@ export function parseSummarize(interaction: APIChatInputApplicationCommandIntera
 	const range = rangeOf(values);
 	if (!range.ok) return range;
 	const style = styleOf(values.get("style"));
-	if (!style)
-		return err(
-			`\`style\` must be one of ${Object.keys(STYLES)
-				.map((s) => `\`${s}\``)
-				.join(", ")}.`,
-		);
+	if (!style) return err(BAD_STYLE);
 
 	const channelOption = values.get("channel");
 	let channelId = from.channelId;
@@ -138,6 +137,29 @@ export function parseSummarizeFromHere(interaction: APIMessageApplicationCommand
 		style: DEFAULT_STYLE,
 		public: false,
 		unchosen: { style: true, language: true },
+	});
+}
+
+/**
+ * /catchup: this channel since the member's last message in it. Where that is, the consumer finds by
+ * reading the channel (summarizer/catch-up.ts); here, only who asks, and since when they are a member.
+ */
+export function parseCatchUp(interaction: APIChatInputApplicationCommandInteraction): Parsed {
+	const from = origin(interaction);
+	if (!from) return err(GUILD_ONLY);
+	const values = optionValues(interaction.data.options);
+	const style = styleOf(values.get("style"));
+	if (!style) return err(BAD_STYLE);
+	const refusal = accessRefusal(from.channelId, interaction.member?.permissions, interaction.app_permissions);
+	if (refusal) return err(refusal);
+	// Without a date Discord always sends, the member counts as one of long standing: the last 14 days.
+	const joinedAt = Date.parse(interaction.member?.joined_at ?? "");
+	return ok({
+		...from,
+		range: { kind: "catchup", userId: from.userId, joinedAt: Number.isNaN(joinedAt) ? 0 : joinedAt },
+		style,
+		public: false,
+		unchosen: { style: !values.has("style"), language: true },
 	});
 }
 

@@ -2,8 +2,10 @@
 // whose decision becomes the answer. No history is read here; the queue consumer does that.
 import type { APIInteraction, APIInteractionResponse } from "discord-api-types/v10";
 import { offersRefresh, privateBecause, summaryButtons } from "../discord/buttons";
+import { footerModel } from "../discord/render";
 import { ephemeral, message, thinking } from "../discord/responses";
 import { type SummaryJob, summaryKey } from "../domain/job";
+import { MESSAGES_PER_REQUEST } from "../domain/limits";
 import { admit } from "../guild/client";
 import type { Admission, SummaryMessage } from "../guild/guild-object";
 import type { Usage } from "../metrics/analytics";
@@ -31,7 +33,11 @@ function fromCache(summary: SummaryMessage, job: SummaryJob): SummaryMessage {
 			? { ...embed, footer: { ...embed.footer, text: `${embed.footer.text} · cached` } }
 			: embed,
 	);
-	const components = summaryButtons({ ...job, refreshable: offersRefresh(summary.components) });
+	// A catch-up's buttons carry the range its start resolved to, which only its cached summary knows.
+	const components =
+		job.range.kind === "catchup"
+			? (summary.components ?? [])
+			: summaryButtons({ ...job, refreshable: offersRefresh(summary.components), model: footerModel(summary.embeds) });
 	return {
 		...summary,
 		embeds,
@@ -49,11 +55,15 @@ export function answer(admission: Admission, job: SummaryJob): APIInteractionRes
 			return thinking(!job.public);
 		case "denied": {
 			const when = `<t:${Math.ceil(admission.retryAt / 1000)}:R>`;
-			return ephemeral(
+			const why =
 				admission.scope === "guild"
 					? `This server has asked for many summaries lately. The next one can start ${when}.`
-					: `You've asked for several summaries in a short time. Try again ${when}.`,
-			);
+					: `You've asked for several summaries in a short time. Try again ${when}.`;
+			const size =
+				admission.cost > 1
+					? ` A range counts as one request per ${MESSAGES_PER_REQUEST.toLocaleString("en-US")} messages, so a smaller one may start sooner.`
+					: "";
+			return ephemeral(why + size);
 		}
 		case "failed":
 			return ephemeral("I couldn't start that summary just now, and it did not count against your limits. Please try again in a minute.");

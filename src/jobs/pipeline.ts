@@ -4,20 +4,23 @@
 import type { APIMessage } from "discord-api-types/v10";
 import { drizzle } from "drizzle-orm/d1";
 import OpenAI from "openai";
+import { jobBudget } from "../db/llm-budget";
 import { optedOutMembers } from "../db/opt-outs";
 import type { SummaryRow } from "../db/schema";
 import { summaryButtons } from "../discord/buttons";
-import { errorMessage, type RenderedMessage, rangeLabel, render } from "../discord/render";
+import { errorMessage, messageLink, type RenderedMessage, rangeLabel, render } from "../discord/render";
 import { DiscordError, type DiscordRest, restFor } from "../discord/rest";
 import type { WebhookMessage } from "../discord/webhooks";
-import type { SummaryJob } from "../domain/job";
+import type { ResolvedRange, SummaryJob } from "../domain/job";
 import type { Line } from "../domain/line";
 import { messageCount } from "../domain/line";
+import { snowflakeAt } from "../domain/snowflake";
 import { STYLES, type Style } from "../domain/styles";
 import type { Summary } from "../domain/summary";
 import { guildObject } from "../guild/client";
 import { MINUTE_S, SECOND_MS } from "../lib/time";
 import { estimateCostMicroUsd } from "../metrics/cost";
+import { readCatchUp } from "../summarizer/catch-up";
 import { compact } from "../summarizer/compact";
 import { fetchHistory } from "../summarizer/history";
 import { roleNames } from "../summarizer/role-names";
@@ -67,7 +70,23 @@ export interface Result {
 	denied?: { status: number; code?: number };
 	/** Kept as JSON between deliveries, so without its creation time (a Date). */
 	history?: Omit<SummaryRow, "createdAt">;
+	/** The range summarized, when it is not the job's: a catch-up's, its start found. */
+	range?: ResolvedRange;
+	/** A catch-up's range is being summarized by another run, which answers this job's members too. */
+	handedOver?: boolean;
 }
+
+/** What a job read: its range's messages; for a catch-up, the range its start resolved to. */
+interface Read {
+	messages: APIMessage[];
+	range: ResolvedRange;
+}
+
+/**
+ * For a catch-up: told the range once its start is found, before anything is summarized; "joined" when
+ * another run makes that summary and answers this job's members too (guild-object.ts's `follow`).
+ */
+export type Follow = (range: ResolvedRange) => Promise<"joined" | "lead">;
 
 /** Discord's refusals the member should hear about now, instead of a retry. */
 const REFUSALS: Record<number, string> = {
@@ -107,14 +126,15 @@ function llmFor(env: Env) {
 
 /**
  * `run`: when the job started, and the guild object's generation then (spans kept carry it). `otherStyles`:
- * also render the summary in the other styles, for the guild's cache (an interaction's job).
+ * also render the summary in the other styles, for the guild's cache (an interaction's job); `follow`: a
+ * catch-up's range, once found, may be another run's (see Follow).
  */
 export async function makeSummary(
 	job: Work,
 	env: Env,
 	run: { startedAt: number; generation: number },
 	progress: Progress,
-	otherStyles = false,
+	{ otherStyles = false, follow }: { otherStyles?: boolean; follow?: Follow } = {},
 ): Promise<Result> {
 	const { startedAt } = run;
 	const client = restFor(env);
@@ -122,21 +142,25 @@ export async function makeSummary(
 		await progress.settled();
 		return { messages: errorMessage(NOT_IN_THREAD) };
 	}
-	let messages: APIMessage[];
+	let read: Read;
 	try {
-		const readingFrom = Date.now();
-		messages = await fetchHistory(job.channelId, job.range, job.requestedAt, {
-			// Each read names its guild: the bot's Discord budget is shared fairly between guilds.
-			get: (path) => client.get(path, { guild: job.guildId }),
-			newestId: job.lastMessageId,
-			onProgress: (fetched, expected) => progress.report(readingProgress(fetched, expected, Date.now() - readingFrom)),
-		});
+		read = await readRange(job, client, progress);
 	} catch (error) {
 		const refusal = error instanceof DiscordError ? REFUSALS[error.status] : undefined;
 		if (!refusal || !(error instanceof DiscordError)) throw error;
 		await progress.settled();
 		return { messages: errorMessage(refusal), denied: { status: error.status, code: error.code } };
 	}
+	const { messages } = read;
+	if (job.range.kind === "catchup" && !messages.length) {
+		await progress.settled();
+		return { messages: errorMessage(nothingNew(job, read.range)) };
+	}
+	if (follow && (await follow(read.range)) === "joined") {
+		await progress.settled();
+		return { messages: [], handedOver: true };
+	}
+	const work = { ...job, range: read.range };
 	const [excludedUserIds, roles] = await Promise.all([
 		optedOutMembers(drizzle(env.DB), job.guildId),
 		roleNames(job.guildId, messages, (path) => client.get(path, { guild: job.guildId })),
@@ -148,8 +172,9 @@ export async function makeSummary(
 	}
 	progress.report(`Summarizing ${messageCount(lines).toLocaleString("en-US")} messages…`);
 	const guild = guildObject(env, job.guildId);
-	const outcome = await summarize(lines, job, {
+	const outcome = await summarize(lines, work, {
 		llm: llmFor(env),
+		budget: jobBudget(drizzle(env.DB), job.guildId, env.LLM_TOKENS_PER_DAY, startedAt),
 		spans: {
 			get: (scope, firstId, lastId) => guild.spans(scope, firstId, lastId),
 			put: (scope, spans) => guild.putSpans(scope, spans, run.generation),
@@ -160,11 +185,13 @@ export async function makeSummary(
 		render(summary, {
 			guildId: job.guildId,
 			channelId: job.channelId,
-			rangeLabel: rangeLabel(job.range),
+			rangeLabel: rangeLabel(work.range),
 			messageCount: messages.length,
+			after: work.range.kind === "after" ? work.range.messageId : undefined,
 			lines,
 			style,
-			components: summaryButtons({ ...job, style, refreshable: summary.newest !== undefined }),
+			components: summaryButtons({ ...work, style, refreshable: summary.newest !== undefined, model: summary.model }),
+			spentBudget: outcome.spentBudget,
 			footer: { model: summary.model, tokens: summary.usage.tokensIn + summary.usage.tokensOut, elapsedMs, cached: outcome.reused },
 		});
 	const rendered = renderAs(outcome.summary, job.style);
@@ -175,8 +202,36 @@ export async function makeSummary(
 		summary: rendered[0],
 		views,
 		outcome: { ...outcome, whole: undefined },
-		history: historyRow(job, messages, outcome, elapsedMs),
+		history: historyRow(work, messages, outcome, elapsedMs),
+		...(work.range === job.range ? {} : { range: work.range }),
 	};
+}
+
+/** The job's messages; a catch-up's are read back to its start, which resolves its range. */
+async function readRange(job: Work, client: DiscordRest, progress: Progress): Promise<Read> {
+	// Each read names its guild: the bot's Discord budget is shared fairly between guilds.
+	const get = <T>(path: string) => client.get<T>(path, { guild: job.guildId });
+	if (job.range.kind === "catchup") {
+		return readCatchUp(job.channelId, job.range, job.requestedAt, {
+			get,
+			newestId: job.lastMessageId,
+			onProgress: (read) => progress.report(`Reading messages… ${read.toLocaleString("en-US")} so far, back to your last message`),
+		});
+	}
+	const readingFrom = Date.now();
+	const messages = await fetchHistory(job.channelId, job.range, job.requestedAt, {
+		get,
+		newestId: job.lastMessageId,
+		onProgress: (fetched, expected) => progress.report(readingProgress(fetched, expected, Date.now() - readingFrom)),
+	});
+	return { messages, range: job.range };
+}
+
+/** A catch-up with nothing to catch up on, said with the start it found. */
+function nothingNew(job: Work, range: ResolvedRange): string {
+	if (range.kind === "after")
+		return `Nothing new here since [your last message](${messageLink(job.guildId, job.channelId, range.messageId)}): you're all caught up.`;
+	return range.kind === "joined" ? "Nothing new here since you joined." : "Nothing here in the last 14 days.";
 }
 
 /**
@@ -199,8 +254,19 @@ function otherViews(
 		});
 }
 
+/** The message a range starts from or after; for one since a member joined, the first id of that moment. */
+function startId(range: ResolvedRange): string | null {
+	if (range.kind === "from" || range.kind === "after") return range.messageId;
+	return range.kind === "joined" ? snowflakeAt(range.at).toString() : null;
+}
+
 /** The summary's history row: what /summaries lists, and no member's words. */
-function historyRow(job: Work, messages: APIMessage[], outcome: Outcome, elapsedMs: number): Omit<SummaryRow, "createdAt"> {
+function historyRow(
+	job: Work & { range: ResolvedRange },
+	messages: APIMessage[],
+	outcome: Outcome,
+	elapsedMs: number,
+): Omit<SummaryRow, "createdAt"> {
 	const { range } = job;
 	const { model, usage } = outcome.summary;
 	return {
@@ -211,7 +277,7 @@ function historyRow(job: Work, messages: APIMessage[], outcome: Outcome, elapsed
 		rangeKind: range.kind,
 		rangeMessages: range.kind === "count" ? range.messages : range.kind === "since" ? range.maxMessages : null,
 		rangeSeconds: range.kind === "since" ? range.seconds : null,
-		rangeFromMessageId: range.kind === "from" ? range.messageId : null,
+		rangeFromMessageId: startId(range),
 		firstMessageId: messages[0]?.id ?? null,
 		lastMessageId: messages.at(-1)?.id ?? null,
 		style: job.style,

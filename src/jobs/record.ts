@@ -7,7 +7,8 @@ import { type Usage, writeDataPoint } from "../metrics/analytics";
 import { usageRow } from "../metrics/record";
 import type { Result, Work } from "./pipeline";
 
-export type JobOutcome = Extract<UsageEvent["outcome"], "delivered" | "refused" | "failed" | "expired">;
+/** How a job ended; "joined": a catch-up whose range another run was making, which answered its member. */
+export type JobOutcome = Extract<UsageEvent["outcome"], "delivered" | "refused" | "failed" | "expired" | "joined">;
 
 /** The job's usage, as Analytics Engine and D1 record it. */
 export function usageOf(job: Work, outcome: JobOutcome, command: string, result?: Result): Usage {

@@ -6,33 +6,56 @@ import { privateBecause, summaryButtons } from "../discord/buttons";
 import { errorMessage } from "../discord/render";
 import { restFor } from "../discord/rest";
 import { deliver, isFinalFailure, progressReporter, type WebhookMessage } from "../discord/webhooks";
-import { restyled, type SummaryJob, summaryRun } from "../domain/job";
+import { flightKey, resolved, restyled, type SummaryJob, summaryRun } from "../domain/job";
+import { guildObject } from "../guild/client";
 import type { Cached, Joiner } from "../guild/guild-object";
 import { log } from "../lib/log";
 import type { JobKind } from "./lifecycle";
 import { makeSummary, type Result } from "./pipeline";
 import { recordJob } from "./record";
 
-const COMMANDS: Record<SummaryJob["range"]["kind"], string> = { count: "summarize", since: "summarize", from: "Summarize from here" };
+const COMMANDS: Record<SummaryJob["range"]["kind"], string> = {
+	count: "summarize",
+	since: "summarize",
+	from: "Summarize from here",
+	catchup: "catchup",
+	after: "catchup",
+	joined: "catchup",
+};
 const GAVE_UP = "Sorry, I couldn't make this summary: Discord or the summarizer kept failing. Please try again later.";
 
 /** Someone waiting for the job's result: its requester or a joiner, each answered as it asked. */
-type Recipient = Pick<Joiner, "applicationId" | "token" | "public" | "origin" | "expiresAt"> & Pick<SummaryJob, "publicRefused">;
+type Recipient = Pick<Joiner, "applicationId" | "token" | "public" | "origin" | "expiresAt"> & { publicRefused?: boolean };
 
 const live = (recipient: Recipient) => Date.now() < recipient.expiresAt;
+
+/** The job the result is the summary of: a catch-up's, once its start was found, names the range it resolved to. */
+function summarized(job: SummaryJob, result: Result): SummaryJob {
+	return result.range ? resolved(job, result.range) : job;
+}
+
+/** A result that is a summary, not a refusal or an answer without one. */
+type Made = Result & { history: NonNullable<Result["history"]> };
+const isMade = (result: Result): result is Made => result.history !== undefined;
+
+/** The buttons under a summary for `recipient`: those that fit its own request, and the votes on it. */
+function buttonsFor(job: SummaryJob, result: Made, recipient: Pick<Recipient, "public" | "origin">) {
+	return summaryButtons({
+		...summarized(job, result),
+		public: recipient.public,
+		origin: recipient.origin,
+		refreshable: result.outcome?.summary.newest !== undefined,
+		model: result.history.model,
+	});
+}
 
 /**
  * The result as `recipient` sees it: the buttons under a summary are those that fit its own request, and
  * the first message says why it is private when a public one was asked for and refused.
  */
 function shownTo(job: SummaryJob, result: Result, recipient: Recipient): WebhookMessage[] {
-	if (!result.history) return result.messages;
-	const components = summaryButtons({
-		...job,
-		public: recipient.public,
-		origin: recipient.origin,
-		refreshable: result.outcome?.summary.newest !== undefined,
-	});
+	if (!isMade(result)) return result.messages;
+	const components = buttonsFor(job, result, recipient);
 	return result.messages.map((message, i) => ({
 		...message,
 		...(message.components?.length ? { components } : {}),
@@ -40,14 +63,24 @@ function shownTo(job: SummaryJob, result: Result, recipient: Recipient): Webhook
 	}));
 }
 
-/** What a job that fits one message leaves in the cache: that summary, and its other styles under their keys. */
+/**
+ * What a job that fits one message leaves in the cache: that summary, and its other styles under their
+ * keys. A catch-up's is also its member's answer to the same catch-up until the channel moves on, under
+ * the key they ask by: with its buttons, as the range those carry is known only once read.
+ */
 function cacheOf(job: SummaryJob, result: Result): Cached | undefined {
-	if (!result.history || result.messages.length !== 1 || !result.summary) return undefined;
-	const views = (result.views ?? []).map((view) => ({
-		key: restyled(job, { style: view.style, locale: job.locale }).key,
-		summary: { embeds: view.summary.embeds },
-	}));
-	return { ttlSeconds: job.cacheTtlSeconds, summaries: [...views, { key: job.key, summary: { embeds: result.summary.embeds } }] };
+	if (!isMade(result) || result.messages.length !== 1 || !result.summary) return undefined;
+	const summary = summarized(job, result);
+	const views = [...(result.views ?? []), { style: job.style, summary: result.summary }];
+	const under = (named: SummaryJob, withButtons: boolean) =>
+		views.map((view) => ({
+			key: restyled(named, { style: view.style, locale: job.locale }).key,
+			summary: {
+				embeds: view.summary.embeds,
+				...(withButtons ? { components: buttonsFor(restyled(job, { style: view.style, locale: job.locale }), result, job) } : {}),
+			},
+		}));
+	return { ttlSeconds: summary.cacheTtlSeconds, summaries: [...under(summary, false), ...(result.range ? under(job, true) : [])] };
 }
 
 export function summaryKind(job: SummaryJob, env: Env): JobKind<Result> {
@@ -55,6 +88,16 @@ export function summaryKind(job: SummaryJob, env: Env): JobKind<Result> {
 	const run = summaryRun(job);
 	const command = COMMANDS[job.range.kind];
 	const requester: Recipient = { ...job, expiresAt: run.expiresAt };
+	const { interactionId, applicationId, token, origin } = job;
+	const requesterJoiner: Joiner = {
+		interactionId,
+		applicationId,
+		token,
+		public: job.public,
+		publicRefused: job.publicRefused === true,
+		origin,
+		expiresAt: run.expiresAt,
+	};
 	/** Sends `messages`; says whether they arrived. A final failure is logged; any other is thrown, for a retry. */
 	const send = async (recipient: Recipient, messages: WebhookMessage[]): Promise<boolean> => {
 		try {
@@ -70,8 +113,21 @@ export function summaryKind(job: SummaryJob, env: Env): JobKind<Result> {
 		name: "summary",
 		guildId: job.guildId,
 		run,
-		make: (startedAt, generation) => makeSummary(job, env, { startedAt, generation }, progressReporter(rest, job, startedAt), true),
+		async make(startedAt, generation) {
+			const result = await makeSummary(job, env, { startedAt, generation }, progressReporter(rest, job, startedAt), {
+				otherStyles: true,
+				follow: (range) => guildObject(env, job.guildId).follow(run, flightKey(resolved(job, range)), requesterJoiner),
+			});
+			// A time range's size is known once read: what it cost beyond its one request is charged now.
+			if (result.history) await guildObject(env, job.guildId).chargeRead(job.userId, job.range, result.history.messageCount);
+			return result;
+		},
 		async deliver(result, finish, startedAt) {
+			if (result.handedOver) {
+				await finish();
+				await recordJob(env, job, "joined", startedAt, command);
+				return;
+			}
 			// Past its token's life the requester can't be answered: the job ran for those who joined later.
 			const answerable = live(requester);
 			const arrived = answerable && (await send(requester, shownTo(job, result, requester)));

@@ -3,7 +3,7 @@
 // also the one place where secrets are taken out: no log line may carry a credential.
 
 /** Commands whose work runs after a "thinking…" answer (interactions/deferred.ts). */
-export type DeferredCommand = "config" | "privacy" | "stats" | "summaries";
+export type DeferredCommand = "config" | "privacy" | "stats" | "summaries" | "vote";
 
 /** A failure's reason, from `reason()`: redacted. */
 type Reason = { reason: string };
@@ -20,7 +20,7 @@ export type LogEvent =
 	| ({ event: "config.push_failed" } & InGuild & Reason)
 	| ({ event: `${DeferredCommand}.failed` } & InGuild & Reason)
 	| ({ event: `${DeferredCommand}.failed.undelivered` } & Reason)
-	| { event: "retention.done"; summaries: number; usageEvents: number }
+	| { event: "retention.done"; summaries: number; votes: number; usageEvents: number; llmTokens: number }
 	| ({ event: "retention.failed" } & Reason)
 	| { event: "digests.done"; enqueued: number; skipped: number }
 	| ({ event: "digests.failed" } & Reason)

@@ -3,6 +3,7 @@
 import { and, count, eq, gte, isNotNull, sql, sum } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import { usageEvents } from "../db/schema";
+import { DAY_MS } from "../lib/time";
 import { formatCost } from "./cost";
 import { percentileOffset } from "./percentile";
 
@@ -88,4 +89,12 @@ export function statsText(stats: GuildStats): string {
 		`Tokens: **${stats.tokens.toLocaleString("en-US")}** · estimated cost **${formatCost(stats.costMicroUsd, stats.unpricedTokens)}**`,
 		`Rate-limited ${stats.rateLimited} · refused ${stats.refused} · failed ${stats.failed}`,
 	].join("\n");
+}
+
+/** The day's LLM budget as /stats shows it: used, limit, share, and when it renews. */
+export function budgetText(used: number, limit: number, now: number): string {
+	const share = limit ? Math.min(100, Math.round((used / limit) * 100)) : 100;
+	const spent = used >= limit ? " · used up: summaries are extractive until it renews" : "";
+	const renewsAt = (Math.floor(now / DAY_MS) + 1) * DAY_MS;
+	return `**${used.toLocaleString("en-US")}** of ${limit.toLocaleString("en-US")} tokens (${share}%)${spent} · renews <t:${renewsAt / 1000}:R>`;
 }

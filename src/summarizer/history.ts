@@ -7,12 +7,12 @@
 // its wave assumed is split again.
 import type { APIMessage } from "discord-api-types/v10";
 import type { Range } from "../domain/job";
-import { MESSAGES } from "../domain/limits";
+import { MAX_SINCE_SECONDS, MESSAGES } from "../domain/limits";
 import { snowflakeAt, timeOf } from "../domain/snowflake";
 import { SECOND_MS } from "../lib/time";
 
 /** Discord's most messages a page. */
-const PAGE = 100;
+export const PAGE = 100;
 
 export interface HistoryOptions {
 	/** GET a path of Discord's API (the REST client's `get`). */
@@ -39,6 +39,13 @@ export function bounds(range: Range, requestedAt: number, newestId?: string): { 
 			return { start: snowflakeAt(requestedAt - range.seconds * SECOND_MS), end, cap: range.maxMessages };
 		case "from":
 			return { start: BigInt(range.messageId), end, cap: MESSAGES.max };
+		case "after":
+			return { start: BigInt(range.messageId) + 1n, end, cap: MESSAGES.max };
+		case "joined":
+			return { start: snowflakeAt(range.at), end, cap: MESSAGES.max };
+		// Before its start is found, a catch-up reaches as far as it may: 14 days, the newest 10,000.
+		case "catchup":
+			return { start: snowflakeAt(requestedAt - MAX_SINCE_SECONDS * SECOND_MS), end, cap: MESSAGES.max };
 	}
 }
 

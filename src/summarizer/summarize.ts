@@ -6,6 +6,7 @@
 // spans still serve a range they mostly cover; otherwise the extractive summarizer stands in.
 import type OpenAI from "openai";
 import { summaryLanguage } from "../domain/job";
+import type { SpentBudget } from "../domain/limits";
 import { type Line, messageCount } from "../domain/line";
 import type { Style } from "../domain/styles";
 import type { Span, Summary } from "../domain/summary";
@@ -17,8 +18,9 @@ import { chunk } from "./chunk";
 import { nameReplies, renderLine } from "./compact";
 import { merge, NEWEST_UNSUMMARIZED, newestOnly, toSpan, uncovered, usable } from "./coverage";
 import { extractive, links, participants } from "./extractive";
-import { callModel, checkOutput, type LlmFailure, type LlmResult, LlmUnavailable } from "./llm";
+import { callModel, checkOutput, type LlmFailure, type LlmResult, LlmUnavailable, MAX_OUTPUT_TOKENS, systemPrompt } from "./llm";
 import { view } from "./styles";
+import { countTokens } from "./tokens";
 
 /** Tokens of conversation per LLM call: well inside any current model's context, small enough to run chunks in parallel. */
 export const CHUNK_TOKENS = 12_000;
@@ -38,9 +40,18 @@ export interface SpanStore {
 	put(scope: string, spans: Span[]): Promise<void>;
 }
 
+/** The daily LLM token budgets a job spends from (the guild's, and the bot's overall one). */
+export interface TokenBudget {
+	/** Sets `tokens` aside for a job's calls; the budget that can't take them, if one can't. */
+	reserve(tokens: number): Promise<SpentBudget | null>;
+	/** Settles a reservation of `reserved` tokens to what the calls cost. */
+	settle(reserved: number, spent: number): Promise<void>;
+}
+
 export interface SummarizeDeps {
 	llm: { client: OpenAI; model: string } | undefined;
 	spans?: SpanStore;
+	budget?: TokenBudget;
 	sleep?: Sleep;
 	timeoutMs?: number;
 }
@@ -57,7 +68,9 @@ export interface SummaryAsk {
 export interface Outcome {
 	summary: Summary;
 	/** Why the LLM did not read the whole range: the extractive summarizer, or kept spans and quotes, stood in. */
-	fallback: LlmFailure | "no_key" | "breaker_open" | null;
+	fallback: LlmFailure | "no_key" | "breaker_open" | "budget" | null;
+	/** The budget that left the LLM out, when `fallback` is "budget". */
+	spentBudget?: SpentBudget;
 	/** Earlier requests' spans covered the range: no call was made. */
 	reused: boolean;
 	/** The LLM's whole summary, of which `summary` is the style's view: every other style can be shown from it. */
@@ -105,6 +118,7 @@ export async function summarize(lines: Line[], request: SummaryAsk, deps: Summar
 			guilds.delete(request.guildId);
 			return fromSpans(lines, request.style, llm.model, spans, made, newest, null);
 		} catch (error) {
+			if (error instanceof OverBudget) return withoutLlm(lines, request.style, llm.model, await kept(), error.budget);
 			if (!(error instanceof LlmUnavailable)) throw error;
 			const breaker = breakerFor(error.reason, request.guildId, now);
 			breaker.failures++;
@@ -114,13 +128,46 @@ export async function summarize(lines: Line[], request: SummaryAsk, deps: Summar
 			reason = error.reason;
 		}
 	}
-	// The LLM is unavailable, but what it said for earlier requests (and for this job's windows that
-	// answered, hence asked again) still serves when it covers 90% of the range: the rest is quoted.
-	const latest = await kept();
+	return withoutLlm(lines, request.style, llm.model, await kept(), reason);
+}
+
+/**
+ * With no call to be made, what the LLM said for earlier requests (and for this job's windows that
+ * answered, hence asked again) still serves when it covers 90% of the range: the rest is quoted.
+ * Otherwise the extractive summarizer stands in.
+ */
+function withoutLlm(
+	lines: Line[],
+	style: Style,
+	model: string,
+	latest: Span[],
+	why: NonNullable<Outcome["fallback"]> | SpentBudget,
+): Outcome {
+	const [reason, spentBudget] = typeof why === "string" ? [why, undefined] : (["budget", why] as const);
 	const runs = uncovered(lines, latest);
 	const rest = runs.length ? newestOnly(lines, runs, WHEN_UNAVAILABLE) : [];
-	if (!rest) return wholly(lines, request.style, reason);
-	return fromSpans(lines, request.style, llm.model, latest, NOTHING_MADE, rest.length ? rest : undefined, reason);
+	const outcome = rest
+		? fromSpans(lines, style, model, latest, NOTHING_MADE, rest.length ? rest : undefined, reason)
+		: wholly(lines, style, reason);
+	return spentBudget ? { ...outcome, spentBudget } : outcome;
+}
+
+/** A daily token budget can't take the calls a job needs: it is made without them. */
+class OverBudget extends Error {
+	constructor(readonly budget: SpentBudget) {
+		super("LLM token budget spent");
+	}
+}
+
+/**
+ * What one window's call may cost: the instructions, the window with its context, and the longest answer
+ * allowed. Set aside before the calls, and settled to what they cost.
+ */
+function callEstimate(lines: Line[], window: Line[], language: string): number {
+	const start = lines.indexOf(window[0]);
+	const read = lines.slice(Math.max(0, start - CONTEXT_LINES), start + window.length);
+	const conversation = read.reduce((sum, line) => sum + countTokens(renderLine(line)) + 1, 0);
+	return countTokens(systemPrompt(language, window[0].index)) + conversation + MAX_OUTPUT_TOKENS;
 }
 
 /**
@@ -203,12 +250,22 @@ async function callsFor(
 		return { span: toSpan(result, window), usage: result.usage };
 	};
 	const windows = runs.flatMap((run) => chunk(run, CHUNK_TOKENS));
+	const estimates = windows.map((window) => callEstimate(lines, window, request.locale));
+	const reserved = estimates.reduce((sum, tokens) => sum + tokens, 0);
+	const spent = await deps.budget?.reserve(reserved);
+	if (spent) throw new OverBudget(spent);
 	const settled = await mapLimited(windows, PARALLEL_CALLS, (window) =>
 		call(window).then(
 			(done) => ({ done }),
 			(error: unknown) => ({ error }),
 		),
 	);
+	// A call that failed may still have been billed: its estimate stays spent.
+	const cost = settled.reduce(
+		(sum, result, i) => sum + ("done" in result ? result.done.usage.tokensIn + result.done.usage.tokensOut : estimates[i]),
+		0,
+	);
+	await deps.budget?.settle(reserved, cost);
 	const made = settled.flatMap((result) => ("done" in result ? [result.done] : []));
 	if (made.length)
 		await deps.spans?.put(

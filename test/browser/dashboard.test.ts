@@ -45,6 +45,8 @@ beforeAll(async () => {
 	await run("/summarize messages:50");
 	await run("/summarize messages:80 style:bullets", "engineering");
 	await run("/summarize", "leads-private");
+	// A member finds a summary helpful (the model is wrangler.toml's OPENAI_MODEL); a vote is no request.
+	await run("click vote:up:brief:gpt-4o-mini");
 	// Usage events are written just after each answer: wait until all four are in D1.
 	const recorded = async () =>
 		((await (await metrics()).json()) as { days: { requests: number }[] }).days.reduce((sum, day) => sum + day.requests, 0);
@@ -96,8 +98,8 @@ test("the login form sets an HttpOnly session cookie, and the dashboard draws th
 	expect(cookie).toMatchObject({ name: "__Host-admin_session", httpOnly: true, secure: true, sameSite: "Strict", path: "/" });
 	expect(cookie.value).not.toContain(TOKEN);
 
-	expect(await page.locator("svg.chart").count()).toBe(5);
-	for (const chart of ["requests", "latency", "cache", "tokens", "cost"]) {
+	expect(await page.locator("svg.chart").count()).toBe(7);
+	for (const chart of ["requests", "latency", "cache", "tokens", "cost", "helpful-style", "helpful-summarizer"]) {
 		expect(await page.locator(`svg#${chart} [data-value]`).count(), chart).toBeGreaterThan(0);
 		expect(await page.locator(`svg#${chart} title`).first().textContent(), chart).not.toBe("");
 	}
@@ -106,6 +108,10 @@ test("the login form sets an HttpOnly session cookie, and the dashboard draws th
 		.locator("svg#requests [data-value]")
 		.evaluateAll((marks) => marks.map((mark) => [mark.getAttribute("data-series"), Number(mark.getAttribute("data-value"))]));
 	expect(Object.fromEntries(byOutcome)).toEqual({ delivered: 2, cached: 1, refused: 1 });
+	const helpful = await page
+		.locator("svg#helpful-summarizer [data-value]")
+		.evaluateAll((marks) => marks.map((mark) => [mark.getAttribute("data-series"), Number(mark.getAttribute("data-value"))]));
+	expect(Object.fromEntries(helpful)).toEqual({ "all votes": 1, "gpt-4o-mini": 1 });
 	const tokens = await page
 		.locator("svg#tokens [data-value]")
 		.evaluateAll((marks) => marks.map((mark) => Number(mark.getAttribute("data-value"))));

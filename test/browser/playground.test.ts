@@ -1,9 +1,11 @@
 // The emulator's channel page in headless Chromium, against the whole bot running locally (wrangler dev,
 // the emulator, a fresh D1): commands typed in the box, message actions and buttons send real signed
 // interactions, and the bot's replies appear as Discord would show them.
+import type { APIUser } from "discord-api-types/v10";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { type LocalStack, startLocalStack } from "../../scripts/playground/stack.ts";
+import { snowflakeAt } from "../../src/domain/snowflake.ts";
 import { messageObject } from "../stand-ins/discord-messages.ts";
 import { launchChromium } from "./chromium.ts";
 
@@ -49,7 +51,10 @@ test("a typed /summarize shows the bot thinking, then the summary with jump link
 	expect(await reply.locator(".embed-title").textContent()).toBe("Summary — last 200 messages");
 	expect(await page.locator(".bot-reply .used code").last().textContent()).toBe("/summarize messages:200 style:bullets");
 	expect(await page.locator(".bot-reply .ephemeral-note").last().textContent()).toContain("Only you can see this");
-	expect(await reply.locator(".components button").allTextContents()).toEqual(["Shorter", "More detail", "Post publicly"]);
+	expect(await reply.locator(".components .component-row").evaluateAll((rows) => rows.map((row) => row.textContent))).toEqual([
+		"ShorterMore detailPost publicly",
+		"👍👎",
+	]);
 	expect(await page.inputValue("#command")).toBe("");
 	expect(await page.locator(".bot-reply .thinking").count()).toBe(0);
 
@@ -66,7 +71,23 @@ test("a button under the summary sends a component interaction, and its result a
 	await summaries().last().locator("button", { hasText: "More detail" }).click();
 	await expect.poll(() => summaries().count(), { timeout: 60_000 }).toBe(before + 1);
 	expect(await page.locator(".bot-reply .used code").last().textContent()).toBe("More detail");
-	expect(await summaries().last().locator(".components button").allTextContents()).toEqual(["Shorter", "Post publicly"]);
+	expect(await summaries().last().locator(".components button").allTextContents()).toEqual(["Shorter", "Post publicly", "👍", "👎"]);
+});
+
+test("👍 and 👎 under a summary count one vote per member and summary, answered only to the voter", async () => {
+	const noted = () => page.locator(".bot-reply .content", { hasText: "Thanks — noted." });
+	const before = await noted().count();
+	await summaries().last().locator("button", { hasText: "👍" }).click();
+	await expect.poll(() => noted().count(), { timeout: 30_000 }).toBe(before + 1);
+	expect(await page.locator(".bot-reply .used code").last().textContent()).toBe("👍");
+	expect(await page.locator(".bot-reply .ephemeral-note").last().textContent()).toContain("Only you can see this");
+	// A second click on the same summary changes the vote: /stats counts one, now a 👎.
+	await summaries().last().locator("button", { hasText: "👎" }).click();
+	await expect.poll(() => noted().count(), { timeout: 30_000 }).toBe(before + 2);
+	await run("/stats");
+	await expect
+		.poll(() => page.locator(".bot-reply .embed-field", { hasText: "Helpful, last 7 days" }).last().textContent(), { timeout: 30_000 })
+		.toBe("Helpful, last 7 days0% found helpful (0 👍 · 1 👎)");
 });
 
 test("Apps → Summarize from here on a message summarizes from it to now", async () => {
@@ -76,6 +97,39 @@ test("Apps → Summarize from here on a message summarizes from it to now", asyn
 	await expect
 		.poll(() => summaries().last().locator(".embed-title").textContent(), { timeout: 60_000 })
 		.toBe("Summary — from a message to now");
+});
+
+test("/catchup summarizes what the member missed since their last message, and says when there is nothing new", async () => {
+	const general = stack.channels.general.id;
+	const bob: APIUser = { id: "900000000000000001", username: "bob", global_name: "Bob", discriminator: "0", avatar: null };
+	let next = snowflakeAt(Date.now());
+	const post = async (author: APIUser, content: string) => {
+		const message = messageObject({ id: String(next++), channel_id: general, author, timestamp: new Date().toISOString(), content });
+		const response = await fetch(`${stack.emulatorUrl}/__emulator/channels/${general}/messages`, {
+			method: "POST",
+			body: JSON.stringify({ messages: [message] }),
+		});
+		expect(response.ok).toBe(true);
+		return message.id;
+	};
+	const mine = await post(stack.guild.member, "Off to lunch, back in an hour");
+	await post(bob, "The staging database migration passed after the index was built concurrently");
+	await post(bob, "So the release candidate ships on Friday as planned");
+
+	const before = await summaries().count();
+	await run("/catchup");
+	await expect.poll(() => summaries().count(), { timeout: 60_000 }).toBe(before + 1);
+	const reply = summaries().last();
+	expect(await reply.locator(".embed-title").textContent()).toBe("Summary — since your last message");
+	const link = reply.locator("a.jump", { hasText: "your last message" });
+	expect(await link.getAttribute("href")).toBe(`/channels/${general}#m${mine}`);
+	expect(await reply.locator(".components button").allTextContents()).toEqual(["More detail", "👍", "👎"]);
+
+	await post(stack.guild.member, "Back, thanks for the summary");
+	await run("/catchup");
+	await expect
+		.poll(() => page.locator(".bot-reply .content").last().textContent(), { timeout: 60_000 })
+		.toBe("Nothing new here since your last message: you're all caught up.");
 });
 
 test("a command Discord's client would refuse is refused in the box, saying why", async () => {

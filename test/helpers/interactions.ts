@@ -155,17 +155,17 @@ export function expectNothingEnqueued(): void {
 
 /**
  * A click on a button of a message that `requesterId`'s command produced (by default the clicker's), at
- * `askedAt` (now); by default the bot's own message holding that button.
+ * `askedAt` (now); by default the bot's own message holding that button, a new one unless `messageId` says.
  */
 export function buttonClick(
 	customId: string,
 	context: Context = {},
-	message: { requesterId?: string; authorId?: string; customIds?: string[]; askedAt?: number } = {},
+	message: { requesterId?: string; authorId?: string; customIds?: string[]; askedAt?: number; messageId?: string } = {},
 ) {
 	const from = invocation(context);
 	const askedId = message.askedAt === undefined ? undefined : (snowflakeAt(message.askedAt) + 1n).toString();
 	return buttonInteraction(from, customId, {
-		id: id(),
+		id: message.messageId ?? id(),
 		requester: { ...from.user, id: message.requesterId ?? from.user.id },
 		authorId: message.authorId,
 		customIds: message.customIds,

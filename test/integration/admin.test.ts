@@ -6,7 +6,7 @@ import { drizzle } from "drizzle-orm/d1";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { sessionCookie } from "../../src/admin/auth";
 import type { Metrics } from "../../src/admin/metrics";
-import { summaries, type UsageEvent, usageEvents } from "../../src/db/schema";
+import { guildSettings, llmTokens, summaries, summaryVotes, type UsageEvent, usageEvents } from "../../src/db/schema";
 import type { Usage } from "../../src/metrics/analytics";
 import { estimateCostMicroUsd } from "../../src/metrics/cost";
 import { percentile } from "../../src/metrics/percentile";
@@ -39,6 +39,17 @@ function event(guildId: string, outcome: Usage["outcome"], at: number, extra: Pa
 const busy = id();
 const quiet = id();
 const seededDay = noon(45);
+const votedDay = noon(55);
+const vote = (at: number, vote: "up" | "down", style: "brief" | "detailed", model: string) => ({
+	messageId: id(),
+	userId: id(),
+	guildId: quiet,
+	vote,
+	style,
+	model,
+	summaryAt: new Date(at - 60_000),
+	votedAt: new Date(at),
+});
 const delivered = (ms: number, model = "gpt-4o-mini", tokensIn = 1000, tokensOut = 200) =>
 	event(busy, "delivered", seededDay, { timeToResultMs: ms, model, tokensIn, tokensOut });
 
@@ -52,6 +63,14 @@ beforeAll(async () => {
 		),
 		event(quiet, "delivered", noon(44), { timeToResultMs: 700, model: "extractive", messages: 50 }),
 	]);
+	await db
+		.insert(summaryVotes)
+		.values([
+			vote(votedDay, "up", "brief", "extractive"),
+			vote(votedDay, "up", "brief", "gpt-4o-mini"),
+			vote(votedDay, "down", "detailed", "gpt-4o-mini"),
+			vote(noon(53), "down", "brief", "gpt-4o-mini"),
+		]);
 });
 
 afterAll(() => {
@@ -135,6 +154,49 @@ describe("GET /admin/metrics", () => {
 			unpricedTokens: 600,
 		});
 		expect(metrics.topGuilds.map((guild) => guild.guildId)).toContain(quiet);
+	});
+
+	it("shows today's LLM budgets: the overall one when LLM_TOKENS_PER_DAY is set, and the guilds that spent most of theirs", async () => {
+		const spender = id();
+		const day = Math.floor(Date.now() / 86_400_000);
+		await db.insert(guildSettings).values({ guildId: spender, llmTokensPerDay: 1_000_000, updatedBy: "admin", updatedAt: new Date() });
+		await db.insert(llmTokens).values([
+			{ scope: spender, day, used: 900_000_000 },
+			{ scope: id(), day: day - 1, used: 950_000_000 },
+			{ scope: "*", day, used: 901_000_000 },
+		]);
+		const overall = env as { LLM_TOKENS_PER_DAY?: string };
+		overall.LLM_TOKENS_PER_DAY = "2000000000";
+		try {
+			const { budgets }: Metrics = await (await get("/admin/metrics", bearer)).json();
+			expect(budgets.overall).toEqual({ used: 901_000_000, limit: 2_000_000_000 });
+			expect(budgets.guilds[0]).toEqual({ guildId: spender, used: 900_000_000, limit: 1_000_000 });
+			expect(budgets.guilds).toHaveLength(1);
+		} finally {
+			delete overall.LLM_TOKENS_PER_DAY;
+		}
+		const page = await (await get("/admin", bearer)).text();
+		expect(page).toContain("LLM budgets today");
+		expect(page).toContain(`<td>${spender}</td><td>900,000,000</td><td>1,000,000</td><td>100%</td>`);
+		expect(page).toContain("no overall budget (LLM_TOKENS_PER_DAY is unset)");
+	});
+
+	it("gives the helpful rate per day, by style and by summarizer, from the votes", async () => {
+		const metrics: Metrics = await (await get(`/admin/metrics?since=${dayOf(votedDay)}`, bearer)).json();
+		const tally = (up: number, down: number) => ({ up, down, helpfulRate: up + down ? up / (up + down) : null });
+		expect(metrics.votes).toMatchObject({
+			...tally(2, 2),
+			byStyle: { brief: tally(2, 1), detailed: tally(0, 1) },
+			bySummarizer: { extractive: tally(1, 0), "gpt-4o-mini": tally(1, 2) },
+		});
+		expect(metrics.votes.days).toHaveLength(metrics.days.length);
+		expect(metrics.votes.days[0]).toEqual({
+			day: dayOf(votedDay),
+			...tally(2, 1),
+			byStyle: { brief: tally(2, 0), detailed: tally(0, 1) },
+			bySummarizer: { extractive: tally(1, 0), "gpt-4o-mini": tally(1, 1) },
+		});
+		expect(metrics.votes.days[1]).toEqual({ day: dayOf(noon(54)), ...tally(0, 0), byStyle: {}, bySummarizer: {} });
 	});
 
 	it("ranks p50 and p95 per day in SQL exactly as the nearest-rank definition does", async () => {
@@ -225,10 +287,13 @@ describe("GET /admin and its login", () => {
 		const page = await get(`/admin?since=${dayOf(seededDay)}`, { cookie: `other=1; ${session}` });
 		expect(page.status).toBe(200);
 		const html = await page.text();
-		expect(html.match(/<svg class="chart"/g)).toHaveLength(5);
+		expect(html.match(/<svg class="chart"/g)).toHaveLength(7);
 		expect(html).toContain(`data-label="${dayOf(seededDay)}" data-value="6"`);
 		expect(html).toContain(`<td>${busy}</td><td>11</td><td>6</td><td>6,600</td><td>≥ $0.0014</td>`);
 		expect((await get("/admin/metrics", { cookie: session })).status).toBe(200);
+		const votes = await (await get(`/admin?since=${dayOf(votedDay)}`, { cookie: session })).text();
+		expect(votes).toContain(`data-series="brief" data-label="${dayOf(votedDay)}" data-value="1"`);
+		expect(votes).toContain(`data-series="gpt-4o-mini" data-label="${dayOf(votedDay)}" data-value="0.5"`);
 
 		const [, expires, mac] = /=(\d+)\.([0-9a-f]+)/.exec(session)!;
 		for (const forged of [

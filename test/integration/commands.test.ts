@@ -18,12 +18,14 @@ describe("/help", () => {
 		expect(response).toMatchObject({ type: 4, data: { flags: MessageFlags.Ephemeral, allowed_mentions: { parse: [] } } });
 		const embed = (response as { data: { embeds: { description: string; fields: { name: string; value: string }[] }[] } }).data.embeds[0];
 		const names = embed.fields.map((field) => field.name).join(" ");
-		for (const command of ["/summarize", "/summaries", "/stats", "/config", "/privacy", "/help", "Summarize from here"]) {
+		for (const command of ["/summarize", "/catchup", "/summaries", "/stats", "/config", "/privacy", "/help", "Summarize from here"]) {
 			expect(names).toContain(command);
 		}
 		expect(embed.description).toMatch(/30m.*6h.*2d.*1w/);
 		expect(names).toContain("`/summarize [messages] [since] [channel] [style] [public]`");
 		expect(names).toContain("`/privacy action`");
+		expect(names).toContain("`/catchup [style]`");
+		expect(embed.description).toContain("`/catchup` — what you missed here since your last message");
 		expect(names).toContain("`/config view` · `/config set` · `/config digest`");
 		expect(JSON.stringify(embed)).not.toContain("not available");
 		expect(JSON.stringify(embed).length).toBeLessThan(6000);

@@ -112,7 +112,7 @@ describe("/config view and set", () => {
 			"`retention_days` must be a whole number from 1 to 365.",
 		);
 		expectEphemeral(await sendOk(config("set", { language: "elvish" }, { guildId })), /`language` must be a language code/);
-		expectEphemeral(await sendOk(config("set", { guild_per_hour: 5000 }, { guildId })), /from 1 to 1000/);
+		expectEphemeral(await sendOk(config("set", { guild_per_hour: 5000 }, { guildId })), /from 1 to 1,000/);
 		expectEphemeral(await sendOk(config("digest", { cadence: "daily", weekday: 1 }, { guildId })), /`weekday` is for weekly digests/);
 		expectEphemeral(
 			await sendOk({ ...chatCommand("config", [], { guildId, permissions: ADMIN }) }),

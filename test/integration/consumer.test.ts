@@ -419,6 +419,17 @@ describe("the consumer", () => {
 			expect(await offersPostPublicly(leader.token)).toBe(false);
 		});
 
+		it("that joined from another channel asking for public is told why its answer is private", async () => {
+			const leader = job();
+			const joiner = joining(leader, { origin: id(), publicRefused: true });
+			await seedChannel(leader.channelId, conversation());
+			await waiting(leader, joiner);
+			expect((await consume(leader)).explicitAcks).toEqual(["m0"]);
+			const [own, joined] = [(await resultsFor(leader.token))[0], (await resultsFor(joiner.token))[0]];
+			expect((own.body as { content?: string }).content ?? "").not.toContain("Only you can see this");
+			expect((joined.body as { content?: string }).content).toContain("Only you can see this");
+		});
+
 		it("is answered even when the requester's own message is gone, and the summary is cached", async () => {
 			const leader = job();
 			const joiner = joining(leader);

@@ -72,7 +72,15 @@ describe("job claims", () => {
 		expect((await stub.finish(old)).map((joiner) => joiner.interactionId)).toEqual([oldJoiner.interaction_id]);
 		expect(await stub.claim(newer, 60_000)).toEqual({ state: "running" });
 		expect(await stub.finish(newer)).toEqual([
-			{ interactionId: newerJoiner.interaction_id, applicationId: "1", token: "t", public: true, origin: "", expiresAt: newer.expiresAt },
+			{
+				interactionId: newerJoiner.interaction_id,
+				applicationId: "1",
+				token: "t",
+				public: true,
+				publicRefused: false,
+				origin: "",
+				expiresAt: newer.expiresAt,
+			},
 		]);
 	});
 });

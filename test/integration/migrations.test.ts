@@ -11,16 +11,21 @@ describe("D1 migrations", () => {
 		).all();
 		expect(results.map((row) => `${row.type}:${row.name}`)).toEqual([
 			"index:digests_due",
+			"index:llm_tokens_by_day",
 			"index:summaries_by_channel_time",
 			"index:summaries_by_guild_time",
 			"index:summaries_by_requester_time",
 			"index:usage_by_guild_time",
 			"index:usage_by_time",
+			"index:votes_by_guild_time",
+			"index:votes_by_time",
 			"table:d1_migrations",
 			"table:digest_schedules",
 			"table:guild_settings",
+			"table:llm_tokens",
 			"table:member_opt_outs",
 			"table:summaries",
+			"table:summary_votes",
 			"table:usage_events",
 		]);
 	});

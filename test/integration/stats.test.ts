@@ -3,7 +3,8 @@ import { env } from "cloudflare:workers";
 import { MessageFlags } from "discord-api-types/v10";
 import { drizzle } from "drizzle-orm/d1";
 import { expect, it } from "vitest";
-import { usageEvents } from "../../src/db/schema";
+import { utcDay } from "../../src/db/llm-budget";
+import { llmTokens, summaryVotes, usageEvents } from "../../src/db/schema";
 import { guildStats } from "../../src/metrics/stats";
 import { chatCommand, id, sendOk } from "../helpers/interactions";
 import { firstResult } from "../helpers/stand-in";
@@ -68,6 +69,7 @@ it("counts outcomes, cache savings, percentiles and tokens per period", async ()
 	expect(week).toMatchObject({ requests: 12, delivered: 6, failed: 2, tokens: 1500, p50Ms: 2000, costMicroUsd: 75, unpricedTokens: 1000 });
 	expect(await guildStats(db, id(), new Date(0))).toMatchObject({ requests: 0, p50Ms: null });
 
+	await db.insert(llmTokens).values({ scope: guildId, day: utcDay(Date.now()), used: 1_500_000 });
 	const interaction = chatCommand("stats", [], { guildId });
 	expect(await sendOk(interaction)).toEqual({ type: 5, data: { flags: MessageFlags.Ephemeral } });
 	const result = await firstResult(interaction.token);
@@ -77,4 +79,32 @@ it("counts outcomes, cache savings, percentiles and tokens per period", async ()
 	expect(text).toContain("29%");
 	expect(text).toContain("estimated cost **$0.0001**");
 	expect(text).toContain("estimated cost **≥ $0.0001**");
+	expect(text).toContain("LLM budget today (UTC)");
+	expect(text).toContain("**1,500,000** of 2,000,000 tokens (75%) · renews <t:");
+});
+
+it("shows the helpful rate of the last 7 days from this guild's votes", async () => {
+	const guildId = id();
+	const vote = (guild: string, vote: "up" | "down", hoursAgo: number) => ({
+		messageId: id(),
+		userId: id(),
+		guildId: guild,
+		vote,
+		style: "brief" as const,
+		model: "extractive",
+		summaryAt: new Date(Date.now() - (hoursAgo + 1) * HOUR),
+		votedAt: new Date(Date.now() - hoursAgo * HOUR),
+	});
+	await db
+		.insert(summaryVotes)
+		.values([vote(guildId, "up", 1), vote(guildId, "up", 100), vote(guildId, "down", 2), vote(guildId, "down", 200), vote(id(), "up", 1)]);
+
+	const interaction = chatCommand("stats", [], { guildId });
+	expect((await sendOk(interaction)).type).toBe(5);
+	const fields = (await firstResult(interaction.token)).body as { embeds: { fields: { name: string; value: string }[] }[] };
+	expect(fields.embeds[0].fields[2]).toEqual({ name: "Helpful, last 7 days", value: "**67%** found helpful (2 👍 · 1 👎)" });
+
+	const quiet = chatCommand("stats", [], { guildId: id() });
+	await sendOk(quiet);
+	expect(JSON.stringify((await firstResult(quiet.token)).body)).toContain("No votes yet");
 });

@@ -31,7 +31,7 @@ describe("usage records", () => {
 		const hit = summarize({}, { guildId, channelId, lastMessageId });
 		expect((await sendOk(hit)).type).toBe(4);
 		expect(await outcomeOf(hit.id)).toBe("cached");
-		expect(writes).toHaveBeenCalledWith(expect.objectContaining({ indexes: [guildId], blobs: ["summarize", "cached", "brief", ""] }));
+		expect(writes).toHaveBeenCalledWith(expect.objectContaining({ indexes: [guildId], blobs: ["summarize", "cached", "brief", "", ""] }));
 
 		const busyGuild = id();
 		const limited = Array.from({ length: 11 }, () => summarize({}, { guildId: busyGuild }));
@@ -70,7 +70,11 @@ describe("usage records", () => {
 			messages: 100,
 		});
 		// The last double is the estimated cost in micro-USD: ceil(10 × 0.15 + 5 × 0.60).
-		expect(point).toEqual({ indexes: ["g"], blobs: ["summarize", "delivered", "brief", "gpt-4o-mini"], doubles: [3, 900, 10, 5, 100, 5] });
+		expect(point).toEqual({
+			indexes: ["g"],
+			blobs: ["summarize", "delivered", "brief", "gpt-4o-mini", ""],
+			doubles: [3, 900, 10, 5, 100, 5],
+		});
 		expect(
 			dataPoint({
 				id: "1",

@@ -55,6 +55,8 @@ describe("metricsCsv", () => {
 			},
 		],
 		topGuilds: [{ guildId: "123", requests: 3, delivered: 2, tokensIn: 10, tokensOut: 5, costMicroUsd: 7, unpricedTokens: 0 }],
+		budgets: { day: "2026-11-02", overall: { used: 0, limit: null }, guilds: [] },
+		votes: { up: 0, down: 0, helpfulRate: null, byStyle: {}, bySummarizer: {}, days: [] },
 	};
 
 	it("has one row per day, empty cells for what a day does not have", () => {

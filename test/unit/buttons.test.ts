@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buttonId, offersRefresh, parseButtonId, summaryButtons } from "../../src/discord/buttons";
+import { buttonId, offersRefresh, parseButtonId, parseVoteId, summaryButtons, voteId } from "../../src/discord/buttons";
 import { parseRangeKey, rangeKey } from "../../src/domain/job";
 
 describe("summary buttons", () => {
@@ -9,6 +9,7 @@ describe("summary buttons", () => {
 		range: { kind: "since", seconds: 21_600, maxMessages: 10_000 } as const,
 		style: "bullets" as const,
 		public: false,
+		model: "gpt-4o-mini",
 	};
 
 	it("carry the request in their id, within Discord's 100 characters", () => {
@@ -33,13 +34,38 @@ describe("summary buttons", () => {
 		});
 	});
 
-	it("offer only what makes sense", () => {
+	it("offer only what makes sense, and the votes in a row of their own under every summary", () => {
 		const labels = (r: Parameters<typeof summaryButtons>[0]) =>
-			summaryButtons(r).flatMap((row) => row.components.map((b) => ("label" in b ? b.label : "")));
-		expect(labels(request)).toEqual(["Shorter", "More detail", "Post publicly"]);
-		expect(labels({ ...request, style: "brief", public: true })).toEqual(["More detail"]);
-		expect(labels({ ...request, style: "detailed" })).toEqual(["Shorter", "Post publicly"]);
-		expect(labels({ ...request, refreshable: true })).toEqual(["Refresh", "Shorter", "More detail", "Post publicly"]);
+			summaryButtons(r).map((row) => row.components.map((b) => ("label" in b && b.label ? b.label : "emoji" in b ? b.emoji?.name : "")));
+		const votes = ["👍", "👎"];
+		expect(labels(request)).toEqual([["Shorter", "More detail", "Post publicly"], votes]);
+		expect(labels({ ...request, style: "brief", public: true })).toEqual([["More detail"], votes]);
+		expect(labels({ ...request, style: "detailed" })).toEqual([["Shorter", "Post publicly"], votes]);
+		expect(labels({ ...request, refreshable: true })).toEqual([["Refresh", "Shorter", "More detail", "Post publicly"], votes]);
+		for (const row of summaryButtons({ ...request, refreshable: true })) expect(row.components.length).toBeLessThanOrEqual(5);
+		// A catch-up speaks to its member ("since your last message"): not one to post for everyone.
+		expect(labels({ ...request, range: { kind: "after", messageId: "42" } })).toEqual([["Shorter", "More detail"], votes]);
+		expect(labels({ ...request, range: { kind: "joined", at: 1_700_000_000_000 } })).toEqual([["Shorter", "More detail"], votes]);
+	});
+
+	it("carry the vote, and the style and model of the summary voted on", () => {
+		const [, votes] = summaryButtons(request);
+		expect(votes.components.map((b) => ("custom_id" in b ? parseVoteId(b.custom_id) : undefined))).toEqual([
+			{ vote: "up", style: "bullets", model: "gpt-4o-mini" },
+			{ vote: "down", style: "bullets", model: "gpt-4o-mini" },
+		]);
+		expect(parseVoteId(voteId({ vote: "down", style: "action_items", model: "llama3:8b" }))).toEqual({
+			vote: "down",
+			style: "action_items",
+			model: "llama3:8b",
+		});
+		// A model's name too long for Discord's limit is cut, and still parses.
+		const long = voteId({ vote: "up", style: "brief", model: "m".repeat(200) });
+		expect(long.length).toBe(100);
+		expect(parseVoteId(long)?.model).toBe("m".repeat(100 - "vote:up:brief:".length));
+		for (const id of ["vote:up:brief:", "vote:maybe:brief:gpt", "vote:up:haiku:gpt", "vote:up", "votes:up:brief:gpt"]) {
+			expect(parseVoteId(id)).toBeUndefined();
+		}
 	});
 
 	it("tell whether a result offers Refresh", () => {
@@ -61,6 +87,8 @@ describe("summary buttons", () => {
 			"summary:detail:1:s9999999n100:brief",
 			"summary:detail:1:s30n100:brief",
 			"summary:detail:1:s3600n10001:brief",
+			// A catch-up before its start is found names a member, never a range a button replays.
+			"summary:detail:1:c42:brief",
 		]) {
 			expect(parseButtonId(id)).toBeUndefined();
 		}
@@ -71,6 +99,8 @@ describe("summary buttons", () => {
 			{ kind: "count", messages: 100 },
 			{ kind: "since", seconds: 60, maxMessages: 50 },
 			{ kind: "from", messageId: "42" },
+			{ kind: "after", messageId: "42" },
+			{ kind: "joined", at: 1_700_000_000_000 },
 		] as const) {
 			expect(parseRangeKey(rangeKey(range))).toEqual(range);
 		}

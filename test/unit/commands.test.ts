@@ -5,7 +5,7 @@ import { COMMANDS } from "../../src/interactions/commands";
 describe("command definitions", () => {
 	it("has every command of the contract, usable in guilds only", () => {
 		expect(COMMANDS.map((c) => c.name).sort()).toEqual(
-			["Summarize from here", "config", "help", "privacy", "stats", "summaries", "summarize"].sort(),
+			["Summarize from here", "catchup", "config", "help", "privacy", "stats", "summaries", "summarize"].sort(),
 		);
 		for (const command of COMMANDS) expect(command.contexts).toEqual([InteractionContextType.Guild]);
 		expect(COMMANDS.find((c) => c.name === "Summarize from here")?.type).toBe(ApplicationCommandType.Message);
@@ -20,6 +20,16 @@ describe("command definitions", () => {
 		expect(options.public).toMatchObject({ type: ApplicationCommandOptionType.Boolean });
 		expect(options.style).toMatchObject({ choices: expect.arrayContaining([expect.objectContaining({ value: "action_items" })]) });
 		expect(Object.keys(options).sort()).toEqual(["channel", "messages", "public", "since", "style"]);
+	});
+
+	it("gives /catchup only a style, as the contract says", () => {
+		const catchup = COMMANDS.find((c) => c.name === "catchup");
+		const options = catchup && "options" in catchup ? catchup.options : [];
+		expect(options.map((o) => o.name)).toEqual(["style"]);
+		expect(options[0]).toMatchObject({
+			type: ApplicationCommandOptionType.String,
+			choices: expect.arrayContaining([expect.objectContaining({ value: "bullets" })]),
+		});
 	});
 
 	it("keeps /config to members with Manage Server", () => {

@@ -44,6 +44,7 @@ describe("/config set", () => {
 				config("set", {
 					guild_per_hour: 100,
 					user_per_10_minutes: 3,
+					llm_tokens_per_day: 0,
 					style: "bullets",
 					language: "DE",
 					retention_days: 90,
@@ -55,6 +56,7 @@ describe("/config set", () => {
 			change: {
 				guildPerHour: 100,
 				userPer10Minutes: 3,
+				llmTokensPerDay: 0,
 				defaultStyle: "bullets",
 				defaultLanguage: "de",
 				retentionDays: 90,
@@ -63,14 +65,17 @@ describe("/config set", () => {
 		});
 		expect(parsed(config("set", { language: "auto" }))).toEqual({ kind: "set", change: { defaultLanguage: null } });
 		expect(refusal(config("set"))).toBe(NOTHING_TO_SET);
-		expect(NOTHING_TO_SET).toContain("`guild_per_hour`, `user_per_10_minutes`, `style`, `language`, `retention_days`, `keep_history`");
+		expect(NOTHING_TO_SET).toContain(
+			"`guild_per_hour`, `user_per_10_minutes`, `llm_tokens_per_day`, `style`, `language`, `retention_days`, `keep_history`",
+		);
 	});
 
 	it("refuses each bad value, saying what is allowed", () => {
-		expect(refusal(config("set", { guild_per_hour: 0 }))).toBe("`guild_per_hour` must be a whole number from 1 to 1000.");
+		expect(refusal(config("set", { guild_per_hour: 0 }))).toBe("`guild_per_hour` must be a whole number from 1 to 1,000.");
 		expect(refusal(config("set", { user_per_10_minutes: 101 }))).toBe("`user_per_10_minutes` must be a whole number from 1 to 100.");
 		expect(refusal(config("set", { retention_days: 366 }))).toBe("`retention_days` must be a whole number from 1 to 365.");
 		expect(refusal(config("set", { retention_days: 1.5 }))).toContain("whole number");
+		expect(refusal(config("set", { llm_tokens_per_day: -1 }))).toBe("`llm_tokens_per_day` must be a whole number from 0 to 1,000,000,000.");
 		expect(refusal(config("set", { style: "haiku" }))).toBe("`style` must be one of `brief`, `detailed`, `bullets`, `action_items`.");
 		expect(refusal(config("set", { keep_history: "yes" }))).toBe("`keep_history` must be true or false.");
 		expect(refusal(config("set", { colour: "red" }))).toContain("`/config set` has no option `colour`.");
@@ -176,6 +181,7 @@ describe("the /config answer", () => {
 		expect(text).toContain("Brief *(default)*");
 		expect(text).toContain("Each member's own *(default)*");
 		expect(text).toContain("Kept 30 days *(default)*");
+		expect(text).toContain("2,000,000 tokens a day *(default)*");
 		expect(defaults.description).toContain("None. `/config digest cadence:daily`");
 
 		const at = new Date(Date.UTC(2026, 10, 22, 9));
@@ -183,6 +189,7 @@ describe("the /config answer", () => {
 			guildId: "1",
 			guildPerHour: 100,
 			userPer10Minutes: null,
+			llmTokensPerDay: 50_000,
 			defaultStyle: "bullets" as const,
 			defaultLanguage: "de",
 			retentionDays: 90,
@@ -218,6 +225,7 @@ describe("the /config answer", () => {
 		expect(shown).toContain("100 summaries an hour for the server\\n6 per 10 minutes for each member *(default)*");
 		expect(shown).toContain('Bullet points"');
 		expect(shown).toContain("German (`de`)");
+		expect(shown).toContain("50,000 tokens a day;");
 		expect(shown).toContain("**Off**: no summary is kept");
 		expect(embed.description).toContain("<#8> · weekly on Mondays at 07:00 UTC · Brief · next <t:1795338000:R>");
 		expect(embed.description).toContain("<#9> · daily at 07:00 UTC · Brief · **off**: I couldn't post in <#9>. Fix that");

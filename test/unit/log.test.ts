@@ -47,11 +47,13 @@ describe("log", () => {
 		const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
 		const infos = vi.spyOn(console, "log").mockImplementation(() => undefined);
 		log({ event: "d1.write_lost", guild: "g1", reason: "Error: locked" });
-		log({ event: "retention.done", summaries: 2, usageEvents: 5 });
+		log({ event: "retention.done", summaries: 2, votes: 1, usageEvents: 5, llmTokens: 1 });
 		expect(errors.mock.calls.map(([line]) => JSON.parse(String(line)))).toEqual([
 			{ event: "d1.write_lost", guild: "g1", reason: "Error: locked" },
 		]);
-		expect(infos.mock.calls.map(([line]) => JSON.parse(String(line)))).toEqual([{ event: "retention.done", summaries: 2, usageEvents: 5 }]);
+		expect(infos.mock.calls.map(([line]) => JSON.parse(String(line)))).toEqual([
+			{ event: "retention.done", summaries: 2, votes: 1, usageEvents: 5, llmTokens: 1 },
+		]);
 	});
 
 	it("redacts a secret in any field, not only a reason", () => {

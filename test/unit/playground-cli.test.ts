@@ -59,7 +59,7 @@ describe("the playground's command line", () => {
 		expect(refusal("summarize 200")).toContain("write it as name:value");
 		expect(refusal(`summarize since:${"1".repeat(21)}`)).toContain("at most 20 characters");
 		expect(refusal("dance")).toContain(
-			'Unknown command "dance". Commands: summarize, summaries, stats, config, privacy, help, from-here, click',
+			'Unknown command "dance". Commands: summarize, catchup, summaries, stats, config, privacy, help, from-here, click',
 		);
 		expect(refusal("")).toContain("Type a command");
 	});
@@ -111,6 +111,7 @@ describe("the playground's command line", () => {
 			expect.arrayContaining([
 				"summarize [messages:] [since:] [channel:] [style:] [public:]",
 				"privacy action:<opt-out|opt-in|status>",
+				"catchup [style:]",
 				"config view",
 				expect.stringMatching(/^from-here <message id>/),
 			]),

@@ -26,6 +26,7 @@ describe("npm run register", () => {
 		expect(request.headers.get("authorization")).toBe("Bot secret");
 		expect(request.headers.get("user-agent")).toMatch(/^DiscordBot \(/);
 		expect(await request.json()).toEqual(JSON.parse(JSON.stringify(COMMANDS)));
+		expect(COMMANDS.map((c) => c.name)).toContain("catchup");
 	});
 
 	it("registers in one guild when asked", async () => {

@@ -2,7 +2,7 @@ import type { RESTPatchAPIWebhookWithTokenMessageJSONBody, RESTPostAPIWebhookWit
 import { describe, expect, it } from "vitest";
 import { summaryButtons } from "../../src/discord/buttons";
 import { cut, pack } from "../../src/discord/limits";
-import { errorMessage, type RenderContext, type RenderedMessage, rangeLabel, render } from "../../src/discord/render";
+import { errorMessage, footerModel, type RenderContext, type RenderedMessage, rangeLabel, render } from "../../src/discord/render";
 import type { Line } from "../../src/domain/line";
 import type { Summary } from "../../src/domain/summary";
 import type { SummaryMessage } from "../../src/guild/guild-object";
@@ -25,7 +25,14 @@ const context: RenderContext = {
 	lines,
 	footer: { model: "gpt-4o-mini", tokens: 1234, elapsedMs: 3210, cached: false },
 };
-const buttons = summaryButtons({ channelId: "2", origin: "2", range: { kind: "count", messages: 100 }, style: "brief", public: false });
+const buttons = summaryButtons({
+	channelId: "2",
+	origin: "2",
+	range: { kind: "count", messages: 100 },
+	style: "brief",
+	public: false,
+	model: "gpt-4o-mini",
+});
 const summary = (points: Summary["points"], extra: Partial<Summary> = {}): Summary => ({
 	model: "gpt-4o-mini",
 	points,
@@ -101,6 +108,15 @@ describe("render", () => {
 		expect(footer({ tokens: 1, cached: true })).toBe("gpt-4o-mini · 1 token · 3.2 s · cached");
 		expect(footer({ tokens: 0, cached: true })).toBe("gpt-4o-mini · 3.2 s · cached");
 		expect(footer({ model: "extractive", tokens: 0, elapsedMs: 400 }, "extractive")).toBe("extractive summary (no LLM) · 0.4 s");
+	});
+
+	it("reads the model back from a footer, cached or not, as a cached summary's buttons do", () => {
+		const model = (f: Partial<RenderContext["footer"]>) =>
+			footerModel(render(summary([]), { ...context, footer: { ...context.footer, ...f } })[0].embeds);
+		expect(model({})).toBe("gpt-4o-mini");
+		expect(model({ model: "llama3:8b", tokens: 0, cached: true })).toBe("llama3:8b");
+		expect(model({ model: "extractive", tokens: 0 })).toBe("extractive");
+		expect(footerModel([{ title: "no footer" }])).toBe("unknown");
 	});
 
 	it("splits a huge summary into follow-ups within every limit, losing no point and splitting none", () => {
@@ -274,5 +290,19 @@ describe("render", () => {
 		expect(rangeLabel({ kind: "since", seconds: 5400, maxMessages: 10_000 })).toBe("last 90 minutes");
 		expect(rangeLabel({ kind: "since", seconds: 1_209_600, maxMessages: 10_000 })).toBe("last 2 weeks");
 		expect(rangeLabel({ kind: "from", messageId: "1" })).toBe("from a message to now");
+		expect(rangeLabel({ kind: "after", messageId: "1" })).toBe("since your last message");
+		expect(rangeLabel({ kind: "joined", at: 1 })).toBe("since you joined");
+	});
+
+	it("links the member's last message where a catch-up starts after it", () => {
+		const [message] = render(summary([{ text: "They shipped.", sources: [0] }]), {
+			...context,
+			rangeLabel: "since your last message",
+			after: "77",
+		});
+		expect(message.embeds[0].title).toBe("Summary — since your last message");
+		expect(message.embeds[0].description).toMatch(
+			/^<#2> · 100 messages after \[your last message\]\(https:\/\/discord\.com\/channels\/1\/2\/77\)\n/,
+		);
 	});
 });

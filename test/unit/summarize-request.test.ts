@@ -1,7 +1,8 @@
+import { ApplicationCommandOptionType } from "discord-api-types/v10";
 import { describe, expect, it } from "vitest";
 import { summaryKey } from "../../src/domain/job";
-import { parseSummarize, parseSummarizeFromHere } from "../../src/interactions/summarize-request";
-import { ADMIN, id, READ, resolvedChannel, summarize, summarizeFromHere } from "../helpers/interactions";
+import { parseCatchUp, parseSummarize, parseSummarizeFromHere } from "../../src/interactions/summarize-request";
+import { ADMIN, chatCommand, id, READ, resolvedChannel, summarize, summarizeFromHere } from "../helpers/interactions";
 
 function parse(...args: Parameters<typeof summarize>) {
 	return parseSummarize(summarize(...args));
@@ -98,6 +99,52 @@ describe("Summarize from here", () => {
 	});
 	it("checks permissions", () => {
 		expect(parseSummarizeFromHere(summarizeFromHere(id(), { permissions: "0" }))).toMatchObject({ ok: false });
+	});
+});
+
+describe("/catchup", () => {
+	const catchup = (style?: string, context = {}) =>
+		chatCommand("catchup", style ? [{ name: "style", type: ApplicationCommandOptionType.String, value: style }] : [], context);
+
+	it("asks for this channel since the member's last message, knowing when they joined; private, in the style asked", () => {
+		const interaction = catchup("bullets");
+		const parsed = parseCatchUp(interaction);
+		expect(parsed).toMatchObject({
+			ok: true,
+			value: {
+				channelId: interaction.channel.id,
+				origin: interaction.channel.id,
+				lastMessageId: interaction.channel.last_message_id,
+				range: { kind: "catchup", userId: interaction.member.user.id, joinedAt: Date.parse(interaction.member.joined_at) },
+				style: "bullets",
+				public: false,
+				unchosen: { style: false, language: true },
+			},
+		});
+		expect(parseCatchUp(catchup())).toMatchObject({ ok: true, value: { style: "brief", unchosen: { style: true } } });
+	});
+
+	it("is keyed by member: their repeats share a summary, another member's don't", () => {
+		const interaction = catchup();
+		const parsed = parseCatchUp(interaction);
+		if (!parsed.ok) throw new Error(parsed.error);
+		const lastMessageId = interaction.channel.last_message_id ?? undefined;
+		expect(summaryKey(parsed.value, lastMessageId).key).toBe(
+			`${interaction.channel.id}:c${interaction.member.user.id}:brief:en@${lastMessageId}`,
+		);
+	});
+
+	it("refuses a bad style, and a member or bot who can't read the channel", () => {
+		expect(parseCatchUp(catchup("haiku"))).toMatchObject({ ok: false, error: expect.stringContaining("`style` must be one of") });
+		expect(parseCatchUp(catchup(undefined, { permissions: "0" }))).toMatchObject({
+			ok: false,
+			error: expect.stringContaining("View Channel"),
+		});
+		expect(parseCatchUp(catchup(undefined, { appPermissions: "1024" }))).toMatchObject({
+			ok: false,
+			error: expect.stringContaining("I can't read"),
+		});
+		expect(parseCatchUp(catchup(undefined, { permissions: ADMIN }))).toMatchObject({ ok: true });
 	});
 });
 

@@ -56,37 +56,47 @@ function embedNode(embed, page) {
 
 const BUTTON_STYLES = { 1: "primary", 2: "secondary", 3: "success", 4: "danger" };
 
-function componentsNode(rows, page) {
+/**
+ * The message's buttons, a line per action row. A click names the message it is on (`key`: its id, or for a
+ * reply to an interaction, which the emulator keeps no id for, the interaction's token and the reply's place)
+ * and every button of it, as Discord sends the message with a click.
+ */
+function componentsNode(rows, page, key) {
 	const node = el("div", "components");
+	const customIds = rows.flatMap((row) =>
+		(row.components || []).flatMap((component) => (component.custom_id ? [component.custom_id] : [])),
+	);
 	for (const row of rows) {
+		const line = node.appendChild(el("div", "component-row"));
 		for (const component of row.components || []) {
 			if (component.type !== 2) continue;
 			if (component.url && /^https?:\/\//.test(component.url)) {
-				node.append(link(component.label || component.url, component.url, page));
+				line.append(link(component.label || component.url, component.url, page));
 				continue;
 			}
-			const button = el("button", BUTTON_STYLES[component.style] || "secondary", component.label || "button");
+			const label = component.label || component.emoji?.name || "button";
+			const button = el("button", BUTTON_STYLES[component.style] || "secondary", label);
 			button.type = "button";
 			button.disabled = Boolean(component.disabled);
 			button.addEventListener("click", async () => {
 				button.disabled = true;
-				await page.send({ customId: component.custom_id, label: component.label }).finally(() => (button.disabled = false));
+				await page.send({ customId: component.custom_id, label, message: key, customIds }).finally(() => (button.disabled = false));
 			});
-			node.append(button);
+			line.append(button);
 		}
 	}
 	return node;
 }
 
-/** What a message says: content, attachments, embeds and buttons. */
-function body(message, parent, page) {
+/** What a message says: content, attachments, embeds and buttons; `key` names it for a click on them. */
+function body(message, parent, page, key) {
 	if (message.content) markdown(message.content, parent.appendChild(el("div", "content")), page);
 	for (const file of message.attachments || []) {
 		const chip = parent.appendChild(el("div", "attachment", file.filename));
 		chip.append(el("span", "size", `${Math.round(file.size / 1024)} KB`));
 	}
 	for (const embed of message.embeds || []) parent.append(embedNode(embed, page));
-	if (message.components?.length) parent.append(componentsNode(message.components, page));
+	if (message.components?.length) parent.append(componentsNode(message.components, page, key));
 }
 
 export function messageNode(message, previous, page) {
@@ -111,7 +121,7 @@ export function messageNode(message, previous, page) {
 		node.classList.add("first");
 		node.append(avatar(message.author), header(message.author, time));
 	}
-	body(message, node, page);
+	body(message, node, page, message.id);
 	if (message.edited_timestamp) node.append(el("span", "edited", "(edited)"));
 	if (!message.author.bot) {
 		const actions = node.appendChild(el("div", "message-actions"));
@@ -131,6 +141,8 @@ export function replyNodes(item, page) {
 	const me = page.guild.member;
 	const answer = item.answer.body;
 	const nodes = [];
+	/** The reply's place among the interaction's messages: 0 its answer, then its follow-ups. */
+	const key = () => `${item.token}:${nodes.length}`;
 	const message = (content, flags) => {
 		const node = el("li", "message first bot-reply");
 		node.dataset.token = item.token;
@@ -155,7 +167,7 @@ export function replyNodes(item, page) {
 		return nodes;
 	}
 	const flags = answer.data?.flags;
-	if (answer.type === 4) message((node) => body(answer.data, node, page), flags);
+	if (answer.type === 4) message((node) => body(answer.data, node, page, key()), flags);
 	else if (answer.type === 5) {
 		const original = item.records.filter((record) => record.messageId === "@original").at(-1);
 		if (!original || isProgress(original.body)) {
@@ -163,9 +175,9 @@ export function replyNodes(item, page) {
 				node.append(el("div", "thinking", "Summary Bot is thinking"));
 				if (original) node.append(el("div", "progress content", original.body.content));
 			}, flags);
-		} else message((node) => body(original.body, node, page), flags);
+		} else message((node) => body(original.body, node, page, key()), flags);
 		for (const followUp of item.records.filter((record) => record.method === "POST"))
-			message((node) => body(followUp.body, node, page), followUp.body.flags);
+			message((node) => body(followUp.body, node, page, key()), followUp.body.flags);
 	} else message((node) => node.append(el("div", "system", `(answer of type ${answer.type})`)));
 	return nodes;
 }

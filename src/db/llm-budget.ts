@@ -1,0 +1,136 @@
+// Daily LLM token budgets: each guild's (DEFAULT_DAILY_LLM_TOKENS unless /config sets another) and,
+// when LLM_TOKENS_PER_DAY is set, the bot's overall. A job sets its calls' tokens aside before making
+// them and settles to what they cost after, so jobs running at once can't together overspend: each
+// reservation is one conditional upsert, which D1 applies atomically.
+import { and, desc, eq, ne, sql } from "drizzle-orm";
+import type { DrizzleD1Database } from "drizzle-orm/d1";
+import { DEFAULT_DAILY_LLM_TOKENS, type SpentBudget } from "../domain/limits";
+import { log, reason } from "../lib/log";
+import { DAY_MS } from "../lib/time";
+import { guildSettings, llmTokens } from "./schema";
+
+/** The scope of the bot's overall budget: no guild id is a star. */
+export const OVERALL_SCOPE = "*";
+
+export interface Budget {
+	/** A guild id, or OVERALL_SCOPE. */
+	scope: string;
+	limit: number;
+}
+
+export function utcDay(now: number): number {
+	return Math.floor(now / DAY_MS);
+}
+
+/** The budgets a guild's jobs spend from: its own, and the overall one when `overall` (LLM_TOKENS_PER_DAY) is set. */
+export async function budgetsOf(db: DrizzleD1Database, guildId: string, overall: string | undefined): Promise<Budget[]> {
+	const [row] = await db.select({ limit: guildSettings.llmTokensPerDay }).from(guildSettings).where(eq(guildSettings.guildId, guildId));
+	const budgets = [{ scope: guildId, limit: row?.limit ?? DEFAULT_DAILY_LLM_TOKENS }];
+	const overallLimit = parseLimit(overall);
+	return overallLimit === undefined ? budgets : [...budgets, { scope: OVERALL_SCOPE, limit: overallLimit }];
+}
+
+/** LLM_TOKENS_PER_DAY as a number of tokens; unset or blank: no overall budget. */
+export function parseLimit(value: string | undefined): number | undefined {
+	if (value === undefined || value.trim() === "") return undefined;
+	const limit = Number(value);
+	if (!Number.isSafeInteger(limit) || limit < 0) throw new Error("LLM_TOKENS_PER_DAY must be a whole number of tokens, 0 or more");
+	return limit;
+}
+
+/** Adds `tokens` to `budget`'s day unless that would pass its limit; says whether it did. */
+async function take(db: DrizzleD1Database, budget: Budget, day: number, tokens: number): Promise<boolean> {
+	if (tokens > budget.limit) return false;
+	const taken = await db
+		.insert(llmTokens)
+		.values({ scope: budget.scope, day, used: tokens })
+		.onConflictDoUpdate({
+			target: [llmTokens.scope, llmTokens.day],
+			set: { used: sql`${llmTokens.used} + excluded.used` },
+			setWhere: sql`${llmTokens.used} + excluded.used <= ${budget.limit}`,
+		})
+		.returning({ used: llmTokens.used });
+	return taken.length > 0;
+}
+
+/** Moves the day's use of each budget by `delta` tokens (never below zero). */
+export async function adjust(db: DrizzleD1Database, budgets: Budget[], day: number, delta: number): Promise<void> {
+	if (!delta || !budgets.length) return;
+	const [first, ...rest] = budgets.map((budget) =>
+		db
+			.update(llmTokens)
+			.set({ used: sql`max(0, ${llmTokens.used} + ${delta})` })
+			.where(and(eq(llmTokens.scope, budget.scope), eq(llmTokens.day, day))),
+	);
+	await db.batch([first, ...rest]);
+}
+
+/**
+ * Sets `tokens` aside in every budget, or in none: the first budget that can't take them is returned,
+ * and what the others took is given back.
+ */
+export async function reserve(db: DrizzleD1Database, budgets: Budget[], day: number, tokens: number): Promise<SpentBudget | null> {
+	const taken: Budget[] = [];
+	for (const budget of budgets) {
+		if (!(await take(db, budget, day, tokens))) {
+			await adjust(db, taken, day, -tokens);
+			return { overall: budget.scope === OVERALL_SCOPE, limit: budget.limit, renewsAt: (day + 1) * DAY_MS };
+		}
+		taken.push(budget);
+	}
+	return null;
+}
+
+/** Tokens spent (and set aside) today from `scope`'s budget. */
+export async function usedToday(db: DrizzleD1Database, scope: string, now: number): Promise<number> {
+	const [row] = await db
+		.select({ used: llmTokens.used })
+		.from(llmTokens)
+		.where(and(eq(llmTokens.scope, scope), eq(llmTokens.day, utcDay(now))));
+	return row?.used ?? 0;
+}
+
+/** Today's use of the overall budget, and of the `top` guilds' budgets that are most used, with their limits. */
+export async function budgetsToday(
+	db: DrizzleD1Database,
+	now: number,
+	top: number,
+): Promise<{ overallUsed: number; guilds: { guildId: string; used: number; limit: number }[] }> {
+	const today = eq(llmTokens.day, utcDay(now));
+	const [overall, guilds] = await Promise.all([
+		usedToday(db, OVERALL_SCOPE, now),
+		db
+			.select({
+				guildId: llmTokens.scope,
+				used: llmTokens.used,
+				limit: sql<number>`coalesce(${guildSettings.llmTokensPerDay}, ${DEFAULT_DAILY_LLM_TOKENS})`.mapWith(Number),
+			})
+			.from(llmTokens)
+			.leftJoin(guildSettings, eq(guildSettings.guildId, llmTokens.scope))
+			.where(and(today, ne(llmTokens.scope, OVERALL_SCOPE)))
+			.orderBy(desc(llmTokens.used))
+			.limit(top),
+	]);
+	return { overallUsed: overall, guilds };
+}
+
+/**
+ * A guild's job's budgets for the summarizer (summarizer/summarize.ts `TokenBudget`), on the day the job
+ * started. Settling never fails the job: its summary is made, and a lost settle only leaves the
+ * reservation, an overestimate, counted (`d1.write_lost`); it is not retried, as it is not idempotent.
+ */
+export function jobBudget(db: DrizzleD1Database, guildId: string, overall: string | undefined, now: number) {
+	const day = utcDay(now);
+	let budgets: Promise<Budget[]> | undefined;
+	const ofGuild = () => (budgets ??= budgetsOf(db, guildId, overall));
+	return {
+		reserve: async (tokens: number) => reserve(db, await ofGuild(), day, tokens),
+		settle: async (reserved: number, spent: number) => {
+			try {
+				await adjust(db, await ofGuild(), day, spent - reserved);
+			} catch (error) {
+				log({ event: "d1.write_lost", guild: guildId, reason: reason(error) });
+			}
+		},
+	};
+}

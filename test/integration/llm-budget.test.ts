@@ -1,0 +1,140 @@
+// What a server, or the bot as a whole, may spend: rate limits charged by the size of a range, and daily
+// LLM token budgets in D1 (a guild's, set with /config, and LLM_TOKENS_PER_DAY overall). Past a budget the
+// summary is made without the LLM and says why. Through signed interactions, real queue batches and D1.
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { and, eq } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import { describe, expect, it } from "vitest";
+import { OVERALL_SCOPE, reserve, utcDay } from "../../src/db/llm-budget";
+import { guildSettings, llmTokens, summaries } from "../../src/db/schema";
+import { type SummaryJob, summaryKey } from "../../src/domain/job";
+import worker from "../../src/index";
+import { guild } from "../helpers/guild";
+import { id, sendOk, summarize } from "../helpers/interactions";
+import { llmCalls } from "../helpers/llm";
+import { message, user } from "../helpers/messages";
+import { resultsFor, seedChannel } from "../helpers/stand-in";
+
+const db = drizzle(env.DB);
+const withKey = { ...env, OPENAI_API_KEY: "test-key" };
+
+function job(marker: string): SummaryJob {
+	const base = { channelId: id(), range: { kind: "count", messages: 100 } as const, style: "brief" as const, locale: "en-US" };
+	return {
+		kind: "summary",
+		version: 1,
+		...summaryKey(base, id()),
+		...base,
+		origin: base.channelId,
+		interactionId: id(),
+		applicationId: env.DISCORD_APPLICATION_ID,
+		token: `token-${marker}-${id()}`,
+		guildId: id(),
+		userId: id(),
+		public: false,
+		requestedAt: Date.now(),
+	};
+}
+
+/** Seeds `summaryJob`'s channel with a conversation carrying `marker`, runs the job, and returns its delivered text. */
+async function run(summaryJob: SummaryJob, marker: string, bindings: Env = withKey): Promise<string> {
+	const [alice, bob] = [user("alice"), user("bob")];
+	await seedChannel(summaryJob.channelId, [
+		message(alice, `${marker} we agreed to move the launch to Tuesday after the load test`, 0),
+		message(bob, `${marker} the load test needs the new staging cluster, which Dana sets up on Monday`, 1),
+		message(alice, `${marker} then Dana owns the cluster and I will book the launch call`, 2),
+	]);
+	const batch = createMessageBatch<SummaryJob>("summary-jobs", [{ id: "m0", timestamp: new Date(), attempts: 1, body: summaryJob }]);
+	await worker.queue(batch, bindings);
+	expect((await getQueueResult(batch, createExecutionContext())).explicitAcks).toEqual(["m0"]);
+	const [edit] = await resultsFor(summaryJob.token);
+	return JSON.stringify(edit.body);
+}
+
+const usedToday = async (scope: string) =>
+	(
+		await db
+			.select()
+			.from(llmTokens)
+			.where(and(eq(llmTokens.scope, scope), eq(llmTokens.day, utcDay(Date.now()))))
+	)[0]?.used ?? 0;
+
+describe("daily LLM token budgets", () => {
+	it("past a server's budget, the summary is extractive, says why, and no LLM call is made", async () => {
+		const marker = `budget-${id()}`;
+		const summaryJob = job(marker);
+		await db.insert(guildSettings).values({ guildId: summaryJob.guildId, llmTokensPerDay: 500, updatedBy: "admin", updatedAt: new Date() });
+		const shown = await run(summaryJob, marker);
+		expect(shown).toContain("This server's daily LLM budget (500 tokens) is used up");
+		expect(shown).toContain("/config set llm_tokens_per_day");
+		expect(shown).toContain("extractive summary (no LLM)");
+		expect(await llmCalls(marker)).toHaveLength(0);
+		expect(await usedToday(summaryJob.guildId)).toBe(0);
+		const [row] = await db.select().from(summaries).where(eq(summaries.id, summaryJob.interactionId));
+		expect(row).toMatchObject({ model: "extractive", fallback: true });
+	});
+
+	it("counts what the calls cost against the server's day: set aside before, settled after", async () => {
+		const marker = `spend-${id()}`;
+		const summaryJob = job(marker);
+		const shown = await run(summaryJob, marker);
+		expect(shown).not.toContain("budget");
+		expect(await llmCalls(marker)).toHaveLength(1);
+		const [row] = await db.select().from(summaries).where(eq(summaries.id, summaryJob.interactionId));
+		expect(row.tokensIn + row.tokensOut).toBeGreaterThan(0);
+		expect(await usedToday(summaryJob.guildId)).toBe(row.tokensIn + row.tokensOut);
+	});
+
+	it("the overall budget (LLM_TOKENS_PER_DAY) binds every server, and what the server's budget took is given back", async () => {
+		const marker = `overall-${id()}`;
+		const summaryJob = job(marker);
+		const before = await usedToday(OVERALL_SCOPE);
+		const shown = await run(summaryJob, marker, { ...withKey, LLM_TOKENS_PER_DAY: String(before + 100) });
+		expect(shown).toContain("Summary Bot's daily LLM budget for all servers");
+		expect(shown).not.toContain("/config set");
+		expect(await llmCalls(marker)).toHaveLength(0);
+		expect(await usedToday(summaryJob.guildId)).toBe(0);
+		expect(await usedToday(OVERALL_SCOPE)).toBe(before);
+	});
+
+	it("jobs racing for the last of a budget can't take more than it holds", async () => {
+		const scope = id();
+		const day = utcDay(Date.now());
+		const refusals = await Promise.all(Array.from({ length: 12 }, () => reserve(db, [{ scope, limit: 1000 }], day, 300)));
+		expect(refusals.filter((refusal) => refusal === null)).toHaveLength(3);
+		expect(refusals.find((refusal) => refusal !== null)).toEqual({ overall: false, limit: 1000, renewsAt: (day + 1) * 86_400_000 });
+		expect(await usedToday(scope)).toBe(900);
+	});
+});
+
+describe("rate limits charged by size", () => {
+	it("a 10,000-message range costs what ten 1,000-message ones do, at most a full bucket", async () => {
+		const guildId = id();
+		const member = id();
+		expect((await sendOk(summarize({ messages: 10_000 }, { guildId, userId: member }))).type).toBe(5);
+		// The member's bucket (6) and the server's (10) were emptied by it; the server's refills later.
+		const again = await sendOk(summarize({ messages: 100 }, { guildId, userId: member }));
+		expect(again).toMatchObject({ type: 4, data: { flags: 64, content: expect.stringContaining("This server has asked for many") } });
+		expect(JSON.stringify(again)).not.toContain("per 1,000 messages");
+		const other = await sendOk(summarize({ messages: 5000 }, { guildId }));
+		expect(other).toMatchObject({
+			type: 4,
+			data: { flags: 64, content: expect.stringContaining("A range counts as one request per 1,000 messages") },
+		});
+	});
+
+	it("a time range is charged for what it read beyond its one request, once read", async () => {
+		const guildId = id();
+		const member = id();
+		const object = guild(guildId);
+		const asked = (range: SummaryJob["range"]) => ({ ...job("charge"), guildId, userId: member, range });
+		const since = { kind: "since", seconds: 86_400, maxMessages: 10_000 } as const;
+		expect(await object.admit(asked(since))).toMatchObject({ outcome: "admitted" });
+		await object.chargeRead(member, since, 3_500);
+		// 1 at admission and 3 more once read: 2 of the member's 6 are left.
+		const outcomes = [];
+		for (let i = 0; i < 3; i++) outcomes.push((await object.admit(asked({ kind: "count", messages: 100 }))).outcome);
+		expect(outcomes).toEqual(["admitted", "admitted", "denied"]);
+	});
+});
