@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { ROOT } from "./harness.ts";
 import { table } from "./table.ts";
 
-const BENCHES = ["startup", "compaction", "interactions", "pipeline", "cache"];
+const BENCHES = ["startup", "compaction", "interactions", "pipeline", "cache", "scale"];
 const TSX = join(ROOT, "node_modules/.bin/tsx");
 
 type Line = Record<string, unknown> & { bench: string };
@@ -94,6 +94,12 @@ function rows(line: Line): string[][] {
 						`(hit ${result.hit}, joined ${result.joined}, miss ${result.miss}, denied ${result.denied}); ${met.join(", ")}`,
 				];
 			});
+		case "scale":
+			return (line.runs as (Fields & { demand: string; coordinator: boolean })[]).map((run) => [
+				`scale: ${run.demand} demand, ${run.coordinator ? "with the coordinator" : "each isolate on its own"}`,
+				`${run.requests_per_second} req/s (at most ${run.peak_requests_in_a_second} in a second), ${run.http_429_after_first} 429s after the first, ` +
+					`${run.invalid_per_10_minutes} invalid per 10 min, small jobs' wait p95 ${ms(run.small_job_wait_ms_p95)}, ${run.failed_jobs} failed tries`,
+			]);
 		default:
 			return [[line.bench, JSON.stringify(line)]];
 	}

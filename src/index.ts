@@ -2,6 +2,7 @@
 import { redactSecrets } from "./lib/log";
 import { router } from "./router";
 
+export { DiscordCoordinator } from "./discord/coordinator";
 export { GuildObject } from "./guild/guild-object";
 
 /** The secrets this Worker holds never reach a log line, whatever shape an error quotes them in. */

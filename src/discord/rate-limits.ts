@@ -14,6 +14,12 @@ export function routeKey(method: string, path: string): string {
 	return `${method} /${folded.join("/")}`;
 }
 
+/** The route's major parameter (a channel, guild or webhook id), which Discord's buckets are kept per; "" for none. */
+export function majorOf(route: string): string {
+	const [, first, id] = route.split(" ")[1]?.split("/") ?? [];
+	return /^(channels|guilds|webhooks)$/.test(first ?? "") ? (id ?? "") : "";
+}
+
 /**
  * A route fit for a message: a webhook's token (an interaction's among them) lets anyone edit its
  * messages for as long as it lives, so it stays in the bucket's key and never reaches an error or a log.

@@ -63,7 +63,7 @@ async function post(rest: DiscordRest, job: DigestJob, messages: WebhookMessage[
 			nonce: await nonce(job.id, part),
 			enforce_nonce: true,
 		};
-		await rest.request("POST", `/channels/${job.channelId}/messages`, body);
+		await rest.request("POST", `/channels/${job.channelId}/messages`, body, { guild: job.guildId });
 	}
 }
 

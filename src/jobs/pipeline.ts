@@ -19,12 +19,16 @@ import { snowflakeAt, timeOf } from "../domain/snowflake";
 import { STYLES, type Style } from "../domain/styles";
 import type { Summary } from "../domain/summary";
 import { guildObject } from "../guild/client";
+import { MINUTE_S, SECOND_MS } from "../lib/time";
 import { estimateCostMicroUsd } from "../metrics/cost";
 import { readCatchUp } from "../summarizer/catch-up";
 import { compact } from "../summarizer/compact";
 import { bounds, fetchHistory, PAGE } from "../summarizer/history";
 import { roleNames } from "../summarizer/role-names";
 import { inStyle, type Outcome, summarize } from "../summarizer/summarize";
+
+/** The pace of reading says how long the rest takes once it has been measured this long. */
+const PROGRESS_PACE_AFTER_MS = 2 * SECOND_MS;
 
 /** Up to this many lines, an extractive summary is also made in the other styles, for the cache. */
 const EXTRACTIVE_VIEWS_MAX_LINES = 1000;
@@ -95,10 +99,22 @@ const REFUSALS: Record<number, string> = {
 
 const NOT_IN_THREAD = "You can't summarize that private thread: only its members can. Ask someone in it to add you.";
 
+/**
+ * "Reading messages… n / m", and once the pace is known, about how long the rest takes: when Discord's
+ * budget is shared by many guilds, reading slows, and the member learns when to expect the summary.
+ */
+export function readingProgress(fetched: number, expected: number, elapsedMs: number): string {
+	const counts = `Reading messages… ${fetched.toLocaleString("en-US")} / ${expected.toLocaleString("en-US")}`;
+	if (fetched <= 0 || expected <= fetched || elapsedMs < PROGRESS_PACE_AFTER_MS) return counts;
+	const seconds = ((expected - fetched) * elapsedMs) / fetched / SECOND_MS;
+	const left = seconds < MINUTE_S ? `${Math.max(5, Math.ceil(seconds / 5) * 5)} s` : `${Math.ceil(seconds / MINUTE_S)} min`;
+	return `${counts} (about ${left} more)`;
+}
+
 /** Whether the member who asked is in the private thread: a look-up before anything of it is read. */
-async function isThreadMember(client: DiscordRest, job: Pick<Work, "channelId" | "userId">): Promise<boolean> {
+async function isThreadMember(client: DiscordRest, job: Pick<Work, "guildId" | "channelId" | "userId">): Promise<boolean> {
 	try {
-		await client.get(`/channels/${job.channelId}/thread-members/${job.userId}`);
+		await client.get(`/channels/${job.channelId}/thread-members/${job.userId}`, { guild: job.guildId });
 		return true;
 	} catch (error) {
 		if (error instanceof DiscordError && error.status === 404) return false;
@@ -156,7 +172,7 @@ export async function makeSummary(
 	const work = { ...job, range: read.range };
 	const [excludedUserIds, roles] = await Promise.all([
 		optedOutMembers(drizzle(env.DB), job.guildId),
-		roleNames(job.guildId, messages, (path) => client.get(path)),
+		roleNames(job.guildId, messages, (path) => client.get(path, { guild: job.guildId })),
 	]);
 	const lines = compact(messages, { excludedUserIds, names: { roles } });
 	if (!lines.length) {
@@ -202,7 +218,8 @@ export async function makeSummary(
 
 /** The job's messages; a catch-up's are read back to its start, which resolves its range. */
 async function readRange(job: Work, client: DiscordRest, progress: Progress): Promise<Read> {
-	const get = <T>(path: string) => client.get<T>(path);
+	// Each read names its guild: the bot's Discord budget is shared fairly between guilds.
+	const get = <T>(path: string) => client.get<T>(path, { guild: job.guildId });
 	if (job.range.kind === "catchup") {
 		return readCatchUp(job.channelId, job.range, job.requestedAt, {
 			get,
@@ -210,11 +227,11 @@ async function readRange(job: Work, client: DiscordRest, progress: Progress): Pr
 			onProgress: (read) => progress.report(`Reading messages… ${read.toLocaleString("en-US")} so far, back to your last message`),
 		});
 	}
+	const readingFrom = Date.now();
 	const messages = await fetchHistory(job.channelId, job.range, job.requestedAt, {
 		get,
 		newestId: job.lastMessageId,
-		onProgress: (fetched, expected) =>
-			progress.report(`Reading messages… ${fetched.toLocaleString("en-US")} / ${expected.toLocaleString("en-US")}`),
+		onProgress: (fetched, expected) => progress.report(readingProgress(fetched, expected, Date.now() - readingFrom)),
 	});
 	return { messages, range: job.range };
 }

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { registerCommands } from "../../scripts/register-commands";
 import { COMMANDS } from "../../src/interactions/commands";
 import { id } from "../helpers/interactions";
+import { BotLimits } from "../stand-ins/discord-limits";
 
 const base = "http://discord.test/api/v10";
 const auth = { authorization: `Bot ${env.DISCORD_BOT_TOKEN}` };
@@ -59,5 +60,32 @@ describe("Discord emulator", () => {
 		await expect(registerCommands({ apiBase: base, applicationId: env.DISCORD_APPLICATION_ID, botToken: "wrong" })).rejects.toThrow(
 			/HTTP 401/,
 		);
+	});
+});
+
+// On an instance of their own: the emulator the tests share keeps them off, as other files' requests go through it.
+describe("the emulator's bot-wide limits", () => {
+	it("lets 50 requests with the bot's token through in any sliding second, then answers a global 429", () => {
+		const limits = new BotLimits();
+		limits.reset({ global: { limit: 50, windowMs: 1000 } });
+		for (let i = 0; i < 50; i++) expect(limits.admit(true, i * 10)).toBeUndefined();
+		const refused = limits.admit(true, 600);
+		expect(refused?.status).toBe(429);
+		expect(refused?.headers.get("x-ratelimit-scope")).toBe("global");
+		// An interaction's webhook is not the bot's; the request at 0 has left the window by 1001.
+		expect(limits.admit(false, 600)).toBeUndefined();
+		expect(limits.admit(true, 1001)).toBeUndefined();
+		expect(limits.stats()).toMatchObject({ sent: 51, peakPerWindow: 50, globalLimited: 1, invalid: 1 });
+	});
+
+	it("bans the bot from the whole API after too many invalid requests, for as long as the ban lasts", () => {
+		const limits = new BotLimits();
+		limits.reset({ ban: { invalid: 3, windowMs: 600_000, banMs: 3_600_000 } });
+		limits.invalid(0);
+		limits.invalid(1);
+		limits.routeLimited(2);
+		expect(limits.admit(false, 3)?.status).toBe(429);
+		expect(limits.admit(true, 3_600_002)).toBeUndefined();
+		expect(limits.stats()).toMatchObject({ bannedAt: 2, banned: 1, invalid: 3, routeLimited: 1 });
 	});
 });

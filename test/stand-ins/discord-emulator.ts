@@ -8,7 +8,9 @@
 // retryAfter?, method?}, DELETE /__emulator/faults, GET /__emulator/stats (invalid requests; pages of messages read, per
 // channel), GET /__records[?token=] (webhook calls),
 // POST|GET /__emulator/guilds (a guild's name, channels and roles, for pages that show it and for GET /guilds/:id/roles),
-// GET /__emulator/channels/:id/messages (paged like the API, without auth or rate limits).
+// GET /__emulator/channels/:id/messages (paged like the API, without auth or rate limits),
+// POST /__emulator/limits {global?, ban?, latencyMs?} (the bot-wide limits, off by default: discord-limits.ts; every
+// count from zero; and how long a page of messages takes) and GET /__emulator/limits (what was sent and refused since).
 import type {
 	APIMessage,
 	APIRole,
@@ -17,6 +19,7 @@ import type {
 	RESTPutAPIApplicationCommandsJSONBody,
 	RoleFlags,
 } from "discord-api-types/v10";
+import { BotLimits, type LimitsConfig } from "./discord-limits.ts";
 import { type GenerateOptions, generateMessages, messageObject } from "./discord-messages.ts";
 
 export interface RecordedEdit {
@@ -124,6 +127,11 @@ export function createDiscordEmulator(options: { botToken?: string; latencyMs?: 
 	/** Pages of messages served to the bot, per channel: what a benchmark's read of a range cost. */
 	const pagesRead = new Map<string, number>();
 	let invalid = 0;
+	const limits = new BotLimits();
+	const countInvalid = () => {
+		invalid++;
+		limits.invalid(Date.now());
+	};
 	/** Takes one request from the channel's bucket: its headers, or a 429 when it is empty. */
 	const take = (channelId: string): { headers: Record<string, string>; limited?: Response } => {
 		const now = Date.now();
@@ -134,6 +142,7 @@ export function createDiscordEmulator(options: { botToken?: string; latencyMs?: 
 		const headers = limitHeaders(bucket, `messages-${channelId}`, now);
 		if (bucket.used <= bucket.limit) return { headers };
 		invalid++;
+		limits.routeLimited(now);
 		const retryAfter = (bucket.resetAt - now) / 1000;
 		const limited = Response.json(
 			{ message: "You are being rate limited.", retry_after: retryAfter, global: false },
@@ -152,7 +161,7 @@ export function createDiscordEmulator(options: { botToken?: string; latencyMs?: 
 	/** Discord's 401 for a request without the bot's token (an invalid request, as Discord counts them). */
 	const unauthorized = (request: Request): Response | undefined => {
 		if (request.headers.get("authorization") === `Bot ${botToken}`) return undefined;
-		invalid++;
+		countInvalid();
 		return discordError(401, "401: Unauthorized");
 	};
 
@@ -249,6 +258,15 @@ export function createDiscordEmulator(options: { botToken?: string; latencyMs?: 
 			},
 		],
 		[
+			"POST",
+			/^\/__emulator\/limits$/,
+			async (request) => {
+				limits.reset((await request.json()) as LimitsConfig);
+				return new Response(null, { status: 204 });
+			},
+		],
+		["GET", /^\/__emulator\/limits$/, async () => Response.json(limits.stats())],
+		[
 			"GET",
 			/^\/__emulator\/stats$/,
 			async () =>
@@ -268,7 +286,8 @@ export function createDiscordEmulator(options: { botToken?: string; latencyMs?: 
 				if (limited) return limited;
 				const messages = channels.get(match[1]);
 				if (!messages) return discordError(404, "Unknown Channel", 10003);
-				if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
+				const latencyMs = limits.latencyMs ?? options.latencyMs;
+				if (latencyMs) await new Promise((resolve) => setTimeout(resolve, latencyMs));
 				const result = page(messages, url.searchParams);
 				if (result instanceof Response) return result;
 				pagesRead.set(match[1], (pagesRead.get(match[1]) ?? 0) + 1);
@@ -380,10 +399,14 @@ export function createDiscordEmulator(options: { botToken?: string; latencyMs?: 
 	return {
 		async fetch(request) {
 			const url = new URL(request.url);
+			if (url.pathname.startsWith(API)) {
+				const refused = limits.admit(request.headers.get("authorization")?.startsWith("Bot ") ?? false, Date.now());
+				if (refused) return refused;
+			}
 			const fault = faults.find((f) => f.times > 0 && url.pathname.includes(f.path) && (f.method ?? request.method) === request.method);
 			if (fault && url.pathname.startsWith(API)) {
 				fault.times--;
-				if (fault.status === 403 || fault.status === 429) invalid++;
+				if (fault.status === 403 || fault.status === 429) countInvalid();
 				return fault.status === 429
 					? Response.json(
 							{ message: "You are being rate limited.", retry_after: fault.retryAfter ?? 0.05, global: false },

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DiscordRest } from "../../src/discord/rest";
 import { deliver, progressReporter } from "../../src/discord/webhooks";
+import { readingProgress } from "../../src/jobs/pipeline";
 
 function recordingRest() {
 	const calls: { method: string; url: string; body: unknown }[] = [];
@@ -56,5 +57,14 @@ describe("deliver", () => {
 				body: { content: "two", allowed_mentions: { parse: [] }, flags: 64 },
 			},
 		]);
+	});
+});
+
+describe("reading progress", () => {
+	it("says how long the rest of the range takes once its pace is known, so a member waiting on a busy Discord knows when to expect it", () => {
+		expect(readingProgress(1200, 10_000, 1000)).toBe("Reading messages… 1,200 / 10,000");
+		expect(readingProgress(1000, 10_000, 3000)).toBe("Reading messages… 1,000 / 10,000 (about 30 s more)");
+		expect(readingProgress(100, 10_000, 4000)).toBe("Reading messages… 100 / 10,000 (about 7 min more)");
+		expect(readingProgress(10_000, 10_000, 9000)).toBe("Reading messages… 10,000 / 10,000");
 	});
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { INVALID_REQUESTS } from "../../src/discord/budget";
 import { RateLimits, REMEMBERED_BUCKETS, routeKey, routeLabel } from "../../src/discord/rate-limits";
-import { DiscordError, DiscordRest, INVALID_REQUESTS } from "../../src/discord/rest";
+import { DiscordError, DiscordRest } from "../../src/discord/rest";
 
 function limitHeaders(remaining: number, resetAfter: number, limit = 5) {
 	return {
