@@ -243,7 +243,7 @@ async function readRange(job: Work, client: DiscordRest, progress: Progress): Pr
 async function largeRange(job: Work, client: DiscordRest, model: string | undefined): Promise<Estimate | undefined> {
 	if (!mayNeedConfirmation(job)) return undefined;
 	const { start, end, cap } = bounds(job.range, job.requestedAt, job.lastMessageId);
-	const page = await client.get<APIMessage[]>(`/channels/${job.channelId}/messages?limit=${PAGE}&before=${end}`);
+	const page = await client.get<APIMessage[]>(`/channels/${job.channelId}/messages?limit=${PAGE}&before=${end}`, { guild: job.guildId });
 	const times = page.map((message) => ({ time: timeOf(message.id) }));
 	const messages = messagesByPace(times, PAGE, timeOf(start), timeOf(end - 1n), cap);
 	return messages > CONFIRM_OVER_MESSAGES ? estimateRun(messages, model !== undefined) : undefined;
