@@ -1,9 +1,10 @@
 // Turns compacted lines into a Summary: with the LLM when a key is set and it answers, the extractive
 // summarizer otherwise. What the LLM says is kept per span of messages (coverage.ts), so a range pays
 // only for the messages no earlier range has summarized, and another style of it (a view: styles.ts)
-// for none. When those are only the newest few, they are quoted as written instead of making a call,
-// and the summary's Refresh button asks for them to be summarized too. When the LLM is unavailable, the
-// spans still serve a range they mostly cover; otherwise the extractive summarizer stands in.
+// for none. The newest few of those are quoted as written instead of making a call for them (whether
+// or not older ones need one), and the summary's Refresh button asks for them to be summarized too. When
+// the LLM is unavailable, the spans still serve a range they mostly cover; otherwise the extractive
+// summarizer stands in.
 import type OpenAI from "openai";
 import { summaryLanguage } from "../domain/job";
 import { type Line, messageCount } from "../domain/line";
@@ -100,7 +101,8 @@ export async function summarize(lines: Line[], request: SummaryAsk, deps: Summar
 		try {
 			const runs = uncovered(lines, spans);
 			const newest = request.fresh ? undefined : newestOnly(lines, runs);
-			const made = newest ? NOTHING_MADE : await callsFor(lines, runs, request, llm, deps, scope);
+			const toRead = newest ? runs.slice(0, -1) : runs;
+			const made = toRead.length ? await callsFor(lines, toRead, request, llm, deps, scope) : NOTHING_MADE;
 			service.failures = 0;
 			guilds.delete(request.guildId);
 			return fromSpans(lines, request.style, llm.model, spans, made, newest, null);
@@ -118,7 +120,7 @@ export async function summarize(lines: Line[], request: SummaryAsk, deps: Summar
 	// answered, hence asked again) still serves when it covers 90% of the range: the rest is quoted.
 	const latest = await kept();
 	const runs = uncovered(lines, latest);
-	const rest = runs.length ? newestOnly(lines, runs, WHEN_UNAVAILABLE) : [];
+	const rest = runs.length === 0 ? [] : runs.length === 1 ? newestOnly(lines, runs, WHEN_UNAVAILABLE) : undefined;
 	if (!rest) return wholly(lines, request.style, reason);
 	return fromSpans(lines, request.style, llm.model, latest, NOTHING_MADE, rest.length ? rest : undefined, reason);
 }
