@@ -256,11 +256,13 @@ async function replay(bot: Bot, llm: CountingLlm, messagesPerRequest: number, ru
 }
 
 /**
- * wrangler.toml with bench/high-limits.ts aliased in place of the token buckets, as a config of its own in `dir`
- * (`wrangler dev` 4.164 ignores its `--alias` argument), its paths made absolute.
+ * wrangler.toml with bench/high-limits.ts in place of the token buckets, as a config of its own in `dir`, its paths
+ * made absolute. The Worker is built by scripts/build-worker.ts, not by wrangler, so wrangler's `alias` (and its
+ * `--alias` argument) would change nothing: the build script is told.
  */
 function highLimitsConfig(dir: string): string {
 	const { rawConfig } = experimental_readRawConfig({ config: join(ROOT, "wrangler.toml") });
+	const build = `node ${join(ROOT, "scripts/build-worker.ts")} --alias ./token-bucket=${join(ROOT, "bench/high-limits.ts")}`;
 	const config = {
 		...rawConfig,
 		main: join(ROOT, rawConfig.main!),
@@ -268,7 +270,7 @@ function highLimitsConfig(dir: string): string {
 			...database,
 			migrations_dir: join(ROOT, database.migrations_dir ?? "migrations"),
 		})),
-		alias: { "./token-bucket": join(ROOT, "bench/high-limits.ts") },
+		build: { ...rawConfig.build, command: build, cwd: ROOT, watch_dir: join(ROOT, "src") },
 	};
 	writeFileSync(join(dir, "wrangler.json"), JSON.stringify(config));
 	return join(dir, "wrangler.json");

@@ -3,12 +3,29 @@
 // code splitting. The queue consumer's code (the tokenizer's tables, the OpenAI SDK, the summarizer), imported
 // dynamically by src/index.ts, becomes a module of its own that an isolate compiles on its first queue() call, so
 // an isolate answering interactions neither compiles nor evaluates it (README, "Performance and reliability").
+// `--alias <specifier>=<path>` (repeatable) builds with a module in place of another, as wrangler's `alias` would
+// were it bundling: bench/cache.ts swaps the guild's token buckets for ones no workload reaches.
 import { readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { build } from "esbuild";
+import { build, type Plugin } from "esbuild";
 
 const ROOT = join(import.meta.dirname, "..");
 const OUT = join(ROOT, "dist/worker");
+
+const aliases = new Map(
+	process.argv.slice(2).flatMap((arg, i, args) => {
+		if (args[i - 1] !== "--alias") return [];
+		const at = arg.indexOf("=");
+		return [[arg.slice(0, at), arg.slice(at + 1)] as const];
+	}),
+);
+const alias: Plugin = {
+	name: "alias",
+	setup(builder) {
+		const specifiers = [...aliases.keys()].map((specifier) => specifier.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&"));
+		builder.onResolve({ filter: new RegExp(`^(?:${specifiers.join("|")})$`) }, (args) => ({ path: aliases.get(args.path)! }));
+	},
+};
 
 // Chunk names carry a hash and wrangler uploads every module in the folder: an old chunk must not ride along.
 // index.d.ts stays: it gives the built main the source's types for `wrangler types`.
@@ -30,4 +47,5 @@ await build({
 	minify: true,
 	sourcemap: true,
 	logLevel: "warning",
+	plugins: aliases.size ? [alias] : [],
 });

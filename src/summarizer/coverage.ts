@@ -51,11 +51,14 @@ export function uncovered(lines: Line[], spans: Pick<Span, "firstId" | "lastId">
 	return runs;
 }
 
-/** The uncovered run, when it is only the range's newest few messages (`limits`) and the rest is covered. */
+/**
+ * The newest uncovered run, when it is only the range's newest few messages (`limits`): those may be quoted
+ * whether or not older runs need a call. Each run is a call of its own, so quoting the newest few beside a
+ * run that is read again (a sliding range's oldest part) saves a call, and the LLM still reads all the rest.
+ */
 export function newestOnly(lines: Line[], runs: Line[][], limits = NEWEST_UNSUMMARIZED): Line[] | undefined {
-	if (runs.length !== 1) return undefined;
-	const [run] = runs;
-	if (run[0] === lines[0] || run.at(-1) !== lines.at(-1)) return undefined;
+	const run = runs.at(-1);
+	if (!run || run[0] === lines[0] || run.at(-1) !== lines.at(-1)) return undefined;
 	const allowed = Math.min(limits.max, Math.floor(messageCount(lines) * limits.share));
 	return messageCount(run) <= allowed ? run : undefined;
 }

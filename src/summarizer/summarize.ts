@@ -1,9 +1,10 @@
 // Turns compacted lines into a Summary: with the LLM when a key is set and it answers, the extractive
 // summarizer otherwise. What the LLM says is kept per span of messages (coverage.ts), so a range pays
 // only for the messages no earlier range has summarized, and another style of it (a view: styles.ts)
-// for none. When those are only the newest few, they are quoted as written instead of making a call,
-// and the summary's Refresh button asks for them to be summarized too. When the LLM is unavailable, the
-// spans still serve a range they mostly cover; otherwise the extractive summarizer stands in.
+// for none. The newest few of those are quoted as written instead of making a call for them (whether
+// or not older ones need one), and the summary's Refresh button asks for them to be summarized too. When
+// the LLM is unavailable, the spans still serve a range they mostly cover; otherwise the extractive
+// summarizer stands in.
 import type OpenAI from "openai";
 import { summaryLanguage } from "../domain/job";
 import { LLM_CALLS, type SpentBudget } from "../domain/limits";
@@ -110,7 +111,8 @@ export async function summarize(lines: Line[], request: SummaryAsk, deps: Summar
 		try {
 			const runs = uncovered(lines, spans);
 			const newest = request.fresh ? undefined : newestOnly(lines, runs);
-			const made = newest ? NOTHING_MADE : await callsFor(lines, runs, request, llm, deps, scope);
+			const toRead = newest ? runs.slice(0, -1) : runs;
+			const made = toRead.length ? await callsFor(lines, toRead, request, llm, deps, scope) : NOTHING_MADE;
 			service.failures = 0;
 			guilds.delete(request.guildId);
 			return fromSpans(lines, request.style, llm.model, spans, made, newest, null);
@@ -142,7 +144,7 @@ function withoutLlm(
 ): Outcome {
 	const [reason, spentBudget] = typeof why === "string" ? [why, undefined] : (["budget", why] as const);
 	const runs = uncovered(lines, latest);
-	const rest = runs.length ? newestOnly(lines, runs, WHEN_UNAVAILABLE) : [];
+	const rest = runs.length === 0 ? [] : runs.length === 1 ? newestOnly(lines, runs, WHEN_UNAVAILABLE) : undefined;
 	const outcome = rest
 		? fromSpans(lines, style, model, latest, NOTHING_MADE, rest.length ? rest : undefined, reason)
 		: wholly(lines, style, reason);

@@ -117,6 +117,35 @@ describe("LLM summaries", () => {
 		expect(third).not.toContain(`\n100 `);
 	});
 
+	it("after a range slides, reads again only the part of it its start cut, in one call, and quotes the newest few", async () => {
+		const tag = marker();
+		const lines = conversation(tag, 170);
+		const { stored, spans } = memorySpans();
+		await summarize(lines.slice(0, 100), request, { llm: llm(), sleep: noSleep, spans });
+		await summarize(lines.slice(0, 160), request, { llm: llm(), sleep: noSleep, spans });
+		expect(stored.map((span) => [span.firstId, span.lastId])).toEqual([
+			["10000", "10099"],
+			["10100", "10159"],
+		]);
+
+		// Lines 50–164: the start cuts the first span; the second is used whole; 5 new lines are within the newest tenth.
+		const slid = await summarize(range(lines, 50, 165), request, { llm: llm(), sleep: noSleep, spans });
+		const calls = await prompts(tag);
+		expect(calls).toHaveLength(3);
+		const read = calls[2]
+			.split("\n")
+			.slice(1, -1)
+			.map((line) => Number(line.split(" ")[0]));
+		expect(read).toEqual(Array.from({ length: 50 }, (_, i) => i));
+		expect(slid.summary.newest?.messages).toBe(5);
+		expect(slid.reused).toBe(false);
+		// Points from both the span read again and the one used whole (lines 100–159 are 50–109 here).
+		const cited = slid.summary.points.flatMap((point) => point.sources);
+		expect(cited.some((source) => source < 50)).toBe(true);
+		expect(cited.some((source) => source >= 50 && source < 110)).toBe(true);
+		expect(cited.every((source) => source < 110)).toBe(true);
+	});
+
 	it("reads again the part of a kept span that a range's start cuts: its points may rest on messages before the range", async () => {
 		const tag = marker();
 		const lines = conversation(tag, 50);

@@ -89,31 +89,43 @@ function discordError(status: number, message: string, code = 0): Response {
 	return Response.json({ message, code }, { status });
 }
 
+/**
+ * The index of the first of `messages` (oldest first, as a channel keeps them) whose id is at least `id`, or
+ * above it when `strict`; their count when none is. A binary search: a benchmark's page of a 10,000-message
+ * channel must cost the emulator next to nothing, as Discord's own work costs the bot nothing.
+ */
+function firstFrom(messages: APIMessage[], id: bigint, strict = false): number {
+	let lo = 0;
+	let hi = messages.length;
+	while (lo < hi) {
+		const mid = (lo + hi) >>> 1;
+		const at = BigInt(messages[mid].id);
+		if (strict ? at > id : at >= id) hi = mid;
+		else lo = mid + 1;
+	}
+	return lo;
+}
+
 /** Newest first, as Discord answers; `before`, `after` and `around` as Discord reads them. */
 function page(messages: APIMessage[], query: URLSearchParams): APIMessage[] | Response {
 	const limit = Number(query.get("limit") ?? 50);
 	if (!Number.isInteger(limit) || limit < 1 || limit > 100)
 		return Response.json({ message: "Invalid Form Body", code: 50035 }, { status: 400 });
-	const ids = messages.map((message) => BigInt(message.id));
 	let from: number;
 	let to: number;
 	if (query.has("before")) {
-		to = ids.findIndex((id) => id >= BigInt(query.get("before")!));
-		to = to === -1 ? ids.length : to;
+		to = firstFrom(messages, BigInt(query.get("before")!));
 		from = Math.max(0, to - limit);
 	} else if (query.has("after")) {
-		from = ids.findIndex((id) => id > BigInt(query.get("after")!));
-		from = from === -1 ? ids.length : from;
-		to = Math.min(ids.length, from + limit);
+		from = firstFrom(messages, BigInt(query.get("after")!), true);
+		to = Math.min(messages.length, from + limit);
 	} else if (query.has("around")) {
-		const at = Math.max(
-			0,
-			ids.findIndex((id) => id >= BigInt(query.get("around")!)),
-		);
+		const found = firstFrom(messages, BigInt(query.get("around")!));
+		const at = found === messages.length ? 0 : found;
 		from = Math.max(0, at - Math.floor(limit / 2));
-		to = Math.min(ids.length, from + limit);
+		to = Math.min(messages.length, from + limit);
 	} else {
-		to = ids.length;
+		to = messages.length;
 		from = Math.max(0, to - limit);
 	}
 	return messages.slice(from, to).reverse();

@@ -1,7 +1,8 @@
+import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
-import type { Line } from "../../src/domain/line";
+import { type Line, messageCount } from "../../src/domain/line";
 import type { Span } from "../../src/domain/summary";
-import { merge, newestOnly, toSpan, uncovered } from "../../src/summarizer/coverage";
+import { merge, NEWEST_UNSUMMARIZED, newestOnly, toSpan, uncovered, usable } from "../../src/summarizer/coverage";
 
 /** Lines numbered from 0 whose messages have ids from `firstId`, one each unless `merged` says otherwise. */
 function lines(count: number, firstId = 1000, merged: Record<number, number> = {}): Line[] {
@@ -50,11 +51,41 @@ describe("newestOnly", () => {
 		expect(newestOnly(long, uncovered(long, [span(1000, 1948)]))).toBeUndefined();
 	});
 
-	it("never when the oldest or middle lines need a call, or nothing is covered", () => {
+	it("never when the newest lines are covered, or the uncovered newest reach back to the range's first line", () => {
 		expect(newestOnly(range, uncovered(range, [span(1010, 1099)]))).toBeUndefined();
-		expect(newestOnly(range, uncovered(range, [span(1000, 1040), span(1042, 1090)]))).toBeUndefined();
 		expect(newestOnly(range, uncovered(range, []))).toBeUndefined();
 	});
+
+	it("also beside an older run that needs a call: a sliding range reads its cut oldest part, and quotes its newest", () => {
+		// A range whose start cut the span kept for its oldest messages, and ten messages newer than any span.
+		const runs = uncovered(range, usable(range, [span(900, 1020), span(1021, 1089)]));
+		expect(runs.map((run) => run.length)).toEqual([21, 10]);
+		expect(newestOnly(range, runs)).toBe(runs[1]);
+		expect(newestOnly(range, uncovered(range, [span(1000, 1040), span(1042, 1090)]))?.map((line) => line.index)).toEqual(
+			Array.from({ length: 9 }, (_, i) => 91 + i),
+		);
+	});
+
+	const spans = fc.array(
+		fc.tuple(fc.integer({ min: 990, max: 1140 }), fc.integer({ min: 0, max: 60 })).map(([first, length]) => span(first, first + length)),
+		{ maxLength: 6 },
+	);
+	const merges = fc.dictionary(fc.integer({ min: 0, max: 119 }).map(String), fc.integer({ min: 1, max: 3 }));
+
+	test.prop([fc.integer({ min: 1, max: 120 }), merges, spans])(
+		"is the range's uncovered newest lines, when they are the newest tenth at most (50 at most) and not the whole range",
+		(count, merged, kept) => {
+			const range = lines(count, 1000, Object.fromEntries(Object.entries(merged).map(([index, n]) => [Number(index), n])));
+			const covered = (id: string) => kept.some((span) => Number(span.firstId) <= Number(id) && Number(id) <= Number(span.lastId));
+			// Brute force: walk back from the newest line while a line has a message no span covers.
+			let start = range.length;
+			while (start > 0 && !range[start - 1].messageIds.every(covered)) start--;
+			const newest = range.slice(start);
+			const allowed = Math.min(NEWEST_UNSUMMARIZED.max, Math.floor(messageCount(range) * NEWEST_UNSUMMARIZED.share));
+			const expected = newest.length && start > 0 && messageCount(newest) <= allowed ? newest : undefined;
+			expect(newestOnly(range, uncovered(range, kept))).toEqual(expected);
+		},
+	);
 });
 
 describe("toSpan and merge", () => {
