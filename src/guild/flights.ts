@@ -3,7 +3,7 @@
 // to the run it joined: a newer run of the same key, after the first expired, has joiners of its own. A
 // catch-up's run also flies under the key of the summary its start resolved to, once found: a run's
 // joiners are found, and its flights ended, by its id, whichever key they came by.
-import type { Run } from "../domain/job";
+import { type Run, type SummaryJob, summaryRun } from "../domain/job";
 import { dropExpired, type Expiring, earliestExpiry } from "./storage";
 
 /** An interaction waiting for a job that another interaction started, answered as it asked. */
@@ -18,6 +18,13 @@ export interface Joiner {
 	origin: string;
 	/** When its token stops working. */
 	expiresAt: number;
+}
+
+/** The job's own interaction, as one waiting on a run: answered as it asked, while its token lives. */
+export function joinerOf(job: SummaryJob): Joiner {
+	const { interactionId, applicationId, token, origin } = job;
+	const { expiresAt } = summaryRun(job);
+	return { interactionId, applicationId, token, public: job.public, publicRefused: job.publicRefused === true, origin, expiresAt };
 }
 
 export class Flights implements Expiring {

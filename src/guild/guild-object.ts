@@ -18,7 +18,7 @@ import { log, reason } from "../lib/log";
 import { DAY_MS, SECOND_MS } from "../lib/time";
 import { Buckets } from "./buckets";
 import { ConfigStore } from "./config-store";
-import { Flights, type Joiner } from "./flights";
+import { Flights, type Joiner, joinerOf } from "./flights";
 import { Runs } from "./runs";
 import { type GuildConfig, limitsOf, resolveJob } from "./settings";
 import { SpanStore } from "./span-store";
@@ -110,16 +110,7 @@ export class GuildObject extends DurableObject<Env> {
 		const run = summaryRun(job);
 		const leader = this.flights.flying(run.flight, now);
 		if (leader) {
-			const { interactionId, applicationId, token, origin } = job;
-			this.flights.join(run.flight, leader, {
-				interactionId,
-				applicationId,
-				token,
-				public: job.public,
-				publicRefused: job.publicRefused === true,
-				origin,
-				expiresAt: run.expiresAt,
-			});
+			this.flights.join(run.flight, leader, joinerOf(job));
 			const enqueue = this.enqueues.get(run.flight);
 			return enqueue
 				? enqueue.then(

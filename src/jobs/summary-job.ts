@@ -9,6 +9,7 @@ import { restFor } from "../discord/rest";
 import { deliver, isFinalFailure, progressReporter, type WebhookMessage } from "../discord/webhooks";
 import { flightKey, resolved, restyled, type SummaryJob, summaryRun } from "../domain/job";
 import { guildObject } from "../guild/client";
+import { joinerOf } from "../guild/flights";
 import type { Cached, Joiner } from "../guild/guild-object";
 import { log } from "../lib/log";
 import type { JobKind } from "./lifecycle";
@@ -92,16 +93,7 @@ export function summaryKind(job: SummaryJob, env: Env): JobKind<Result> {
 	const command = COMMANDS[job.range.kind];
 	const model = env.OPENAI_API_KEY ? env.OPENAI_MODEL : undefined;
 	const requester: Recipient = { ...job, expiresAt: run.expiresAt };
-	const { interactionId, applicationId, token, origin } = job;
-	const requesterJoiner: Joiner = {
-		interactionId,
-		applicationId,
-		token,
-		public: job.public,
-		publicRefused: job.publicRefused === true,
-		origin,
-		expiresAt: run.expiresAt,
-	};
+	const requesterJoiner = joinerOf(job);
 	/** Sends `messages`; says whether they arrived. A final failure is logged; any other is thrown, for a retry. */
 	const send = async (recipient: Recipient, messages: WebhookMessage[]): Promise<boolean> => {
 		try {

@@ -1,7 +1,6 @@
 // Large ranges are confirmed: an estimate with Summarize and Cancel before anything is read or charged,
 // on the interaction path for a count, in place of "thinking…" for a time range the consumer finds large.
 // Real signed interactions and clicks, the live queue, the Discord emulator and D1.
-import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
@@ -9,9 +8,9 @@ import { describe, expect, it, vi } from "vitest";
 import { summaries, usageEvents } from "../../src/db/schema";
 import { buttonId } from "../../src/discord/buttons";
 import { type SummaryJob, summaryKey } from "../../src/domain/job";
-import worker from "../../src/index";
 import { cacheSummary, guild } from "../helpers/guild";
 import { buttonClick, id, sendOk, summarize } from "../helpers/interactions";
+import { consumeWith, summaryJob } from "../helpers/jobs";
 import { message, user } from "../helpers/messages";
 import { firstResult, resultsFor, seedChannel } from "../helpers/stand-in";
 
@@ -113,33 +112,10 @@ describe("a large count range", () => {
 });
 
 describe("a time range", () => {
-	function job(channelId: string, lastMessageId: string): SummaryJob {
-		const base = {
-			channelId,
-			range: { kind: "since", seconds: 14 * 86_400, maxMessages: 10_000 } as const,
-			style: "brief" as const,
-			locale: "en-US",
-		};
-		return {
-			kind: "summary",
-			version: 1,
-			...summaryKey(base, lastMessageId),
-			...base,
-			origin: channelId,
-			lastMessageId,
-			interactionId: id(),
-			applicationId: env.DISCORD_APPLICATION_ID,
-			token: `token-${id()}`,
-			guildId: id(),
-			userId: id(),
-			public: true,
-			requestedAt: Date.now(),
-		};
-	}
+	const job = (channelId: string, lastMessageId: string) =>
+		summaryJob({ channelId, lastMessageId, range: { kind: "since", seconds: 14 * 86_400, maxMessages: 10_000 }, public: true });
 	async function consume(summaryJob: SummaryJob) {
-		const batch = createMessageBatch<SummaryJob>("summary-jobs", [{ id: "m0", timestamp: new Date(), attempts: 1, body: summaryJob }]);
-		await worker.queue(batch, env);
-		expect((await getQueueResult(batch, createExecutionContext())).explicitAcks).toEqual(["m0"]);
+		expect((await consumeWith(env, 1, summaryJob)).explicitAcks).toEqual(["m0"]);
 		return (await resultsFor(summaryJob.token))[0].body as { content?: string; embeds?: unknown[]; components?: Components };
 	}
 

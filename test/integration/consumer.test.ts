@@ -10,6 +10,7 @@ import { restyled, type SummaryJob, summaryKey } from "../../src/domain/job";
 import worker from "../../src/index";
 import { guild } from "../helpers/guild";
 import { id } from "../helpers/interactions";
+import { consumeWith, summaryJob } from "../helpers/jobs";
 import { injectLlmFault, llmCalls } from "../helpers/llm";
 import { message, user } from "../helpers/messages";
 import { injectFault, resultsFor, seedChannel } from "../helpers/stand-in";
@@ -29,37 +30,10 @@ const conversation = () => [
 	message(carol, "I'll rerun the staging migration tonight and post the timings in the release channel", 5),
 ];
 
-function job(overrides: Partial<SummaryJob> = {}): SummaryJob {
-	const base = { channelId: id(), range: { kind: "count", messages: 100 } as const, style: "brief" as const, locale: "en-US" };
-	return {
-		kind: "summary",
-		version: 1,
-		...summaryKey(base, id()),
-		...base,
-		origin: base.channelId,
-		interactionId: id(),
-		applicationId: env.DISCORD_APPLICATION_ID,
-		token: `token-${id()}`,
-		guildId: id(),
-		userId: id(),
-		public: false,
-		requestedAt: Date.now(),
-		...overrides,
-	};
-}
+const job = summaryJob;
 
 async function consume(...jobs: SummaryJob[]) {
 	return consumeWith(env, 1, ...jobs);
-}
-
-async function consumeWith(bindings: Env, attempts: number, ...jobs: SummaryJob[]) {
-	const batch = createMessageBatch<SummaryJob>(
-		"summary-jobs",
-		jobs.map((body, i) => ({ id: `m${i}`, timestamp: new Date(), attempts, body })),
-	);
-	const ctx = createExecutionContext();
-	await worker.queue(batch, bindings);
-	return getQueueResult(batch, ctx);
 }
 
 describe("the consumer", () => {

@@ -1,7 +1,6 @@
 // What a server, or the bot as a whole, may spend: rate limits charged by the size of a range, and daily
 // LLM token budgets in D1 (a guild's, set with /config, and LLM_TOKENS_PER_DAY overall). Past a budget the
 // summary is made without the LLM and says why. Through signed interactions, real queue batches and D1.
-import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { and, eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
@@ -9,10 +8,10 @@ import { describe, expect, it } from "vitest";
 import { OVERALL_SCOPE, reserve, utcDay } from "../../src/db/llm-budget";
 import { guildSettings, llmTokens, summaries } from "../../src/db/schema";
 import { buttonId } from "../../src/discord/buttons";
-import { type SummaryJob, summaryKey } from "../../src/domain/job";
-import worker from "../../src/index";
+import type { SummaryJob } from "../../src/domain/job";
 import { guild } from "../helpers/guild";
 import { buttonClick, id, sendOk, summarize } from "../helpers/interactions";
+import { consumeWith, summaryJob } from "../helpers/jobs";
 import { llmCalls } from "../helpers/llm";
 import { message, user } from "../helpers/messages";
 import { resultsFor, seedChannel } from "../helpers/stand-in";
@@ -20,23 +19,7 @@ import { resultsFor, seedChannel } from "../helpers/stand-in";
 const db = drizzle(env.DB);
 const withKey = { ...env, OPENAI_API_KEY: "test-key" };
 
-function job(marker: string): SummaryJob {
-	const base = { channelId: id(), range: { kind: "count", messages: 100 } as const, style: "brief" as const, locale: "en-US" };
-	return {
-		kind: "summary",
-		version: 1,
-		...summaryKey(base, id()),
-		...base,
-		origin: base.channelId,
-		interactionId: id(),
-		applicationId: env.DISCORD_APPLICATION_ID,
-		token: `token-${marker}-${id()}`,
-		guildId: id(),
-		userId: id(),
-		public: false,
-		requestedAt: Date.now(),
-	};
-}
+const job = (marker: string) => summaryJob({ token: `token-${marker}-${id()}` });
 
 /** Seeds `summaryJob`'s channel with a conversation carrying `marker`, runs the job, and returns its delivered text. */
 async function run(summaryJob: SummaryJob, marker: string, bindings: Env = withKey): Promise<string> {
@@ -46,9 +29,7 @@ async function run(summaryJob: SummaryJob, marker: string, bindings: Env = withK
 		message(bob, `${marker} the load test needs the new staging cluster, which Dana sets up on Monday`, 1),
 		message(alice, `${marker} then Dana owns the cluster and I will book the launch call`, 2),
 	]);
-	const batch = createMessageBatch<SummaryJob>("summary-jobs", [{ id: "m0", timestamp: new Date(), attempts: 1, body: summaryJob }]);
-	await worker.queue(batch, bindings);
-	expect((await getQueueResult(batch, createExecutionContext())).explicitAcks).toEqual(["m0"]);
+	expect((await consumeWith(bindings, 1, summaryJob)).explicitAcks).toEqual(["m0"]);
 	const [edit] = await resultsFor(summaryJob.token);
 	return JSON.stringify(edit.body);
 }
