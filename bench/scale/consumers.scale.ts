@@ -13,6 +13,7 @@ import { env } from "cloudflare:workers";
 import { it } from "vitest";
 import { coordinatorOf } from "../../src/discord/coordinator";
 import { DiscordRest } from "../../src/discord/rest";
+import type { LimitStats } from "../../test/stand-ins/discord-limits";
 
 const EMULATOR = "http://discord.test/__emulator";
 const SECONDS = 20;
@@ -30,17 +31,6 @@ const LIMITS = {
 const CHANNEL_BUCKET = { limit: 10, windowMs: 1000 };
 /** A job that fails waits this long before its next try (a large one: before the next job), as a queue retry would. */
 const FAILED_JOB_PAUSE_MS = 1000;
-
-interface LimitStats {
-	sent: number;
-	peakPerWindow: number;
-	routeLimited: number;
-	globalLimited: number;
-	banned: number;
-	invalid: number;
-	bannedAt: number | null;
-	since: number;
-}
 
 interface Tally {
 	smallWaitsMs: number[];
