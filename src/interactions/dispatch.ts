@@ -12,14 +12,9 @@ import { ephemeral } from "../discord/responses";
 import { readVerifiedBody } from "../discord/verify";
 import { HttpError, jsonResponse } from "../lib/http-error";
 import { COMMAND } from "./commands";
-import { configCommand } from "./config";
 import { help } from "./help";
-import { privacy } from "./privacy";
-import { statsCommand } from "./stats";
-import { summariesCommand } from "./summaries";
 import { cancel, summarize } from "./summarize";
 import { parseCancel, parseCatchUp, parseSummarize, parseSummarizeFromHere, parseSummaryButton } from "./summarize-request";
-import { voteCommand } from "./vote";
 
 function parse(body: Uint8Array): APIInteraction {
 	let interaction: unknown;
@@ -62,13 +57,16 @@ function command(
 		return summarize(interaction, parseCatchUp({ ...interaction, data }), env, ctx);
 	}
 	if (data.name === COMMAND.help) return help();
-	if (data.type === ApplicationCommandType.ChatInput && data.name === COMMAND.privacy) return privacy({ ...interaction, data }, env, ctx);
+	// The commands whose work reads or writes D1 after a "thinking…" answer are imported on first use, with
+	// drizzle: an isolate that only summarizes never compiles them.
+	if (data.type === ApplicationCommandType.ChatInput && data.name === COMMAND.privacy)
+		return import("./privacy").then(({ privacy }) => privacy({ ...interaction, data }, env, ctx));
 	if (data.type === ApplicationCommandType.ChatInput && data.name === COMMAND.summaries)
-		return summariesCommand({ ...interaction, data }, env, ctx);
+		return import("./summaries").then(({ summariesCommand }) => summariesCommand({ ...interaction, data }, env, ctx));
 	if (data.type === ApplicationCommandType.ChatInput && data.name === COMMAND.stats)
-		return statsCommand({ ...interaction, data }, env, ctx);
+		return import("./stats").then(({ statsCommand }) => statsCommand({ ...interaction, data }, env, ctx));
 	if (data.type === ApplicationCommandType.ChatInput && data.name === COMMAND.config)
-		return configCommand({ ...interaction, data }, env, ctx);
+		return import("./config").then(({ configCommand }) => configCommand({ ...interaction, data }, env, ctx));
 	return ephemeral("That command isn't supported by this version of Summary Bot. Try `/help` to see what is.");
 }
 
@@ -89,7 +87,7 @@ export function dispatch(
 			if (button?.action === "cancel") return cancel(parseCancel(interaction));
 			if (button) return summarize(interaction, parseSummaryButton(interaction, button), env, ctx);
 			const vote = parseVoteId(interaction.data.custom_id);
-			if (vote) return voteCommand(interaction, vote, env, ctx);
+			if (vote) return import("./vote").then(({ voteCommand }) => voteCommand(interaction, vote, env, ctx));
 			return ephemeral("That button isn't supported by this version of Summary Bot. Try `/help`.");
 		}
 		case InteractionType.ModalSubmit:

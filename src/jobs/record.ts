@@ -4,7 +4,7 @@ import { drizzle } from "drizzle-orm/d1";
 import type { UsageEvent } from "../db/schema";
 import { recordSummary } from "../db/summaries";
 import { type Usage, writeDataPoint } from "../metrics/analytics";
-import { usageRow } from "../metrics/record";
+import { usageRow } from "../metrics/usage-event";
 import type { Result, Work } from "./pipeline";
 
 /** How a job ended; "joined": a catch-up whose range another run was making, which answered its member. */

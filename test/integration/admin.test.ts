@@ -10,7 +10,7 @@ import { guildSettings, llmTokens, summaries, summaryVotes, type UsageEvent, usa
 import type { Usage } from "../../src/metrics/analytics";
 import { estimateCostMicroUsd } from "../../src/metrics/cost";
 import { percentile } from "../../src/metrics/percentile";
-import { usageRow } from "../../src/metrics/record";
+import { usageRow } from "../../src/metrics/usage-event";
 import { id, sendOk, summarize } from "../helpers/interactions";
 import { message, user } from "../helpers/messages";
 import { seedChannel } from "../helpers/stand-in";
