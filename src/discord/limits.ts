@@ -39,8 +39,11 @@ export function unbreakable(text: string): [number, number][] {
 
 // Made on first use: a Segmenter loads the locale's break rules, ~10 ms of a cold isolate's startup otherwise.
 let segmenter: Intl.Segmenter | undefined;
-const graphemes = () =>
-	typeof Intl.Segmenter === "function" ? (segmenter ??= new Intl.Segmenter("en", { granularity: "grapheme" })) : undefined;
+function graphemes(): Intl.Segmenter | undefined {
+	if (typeof Intl.Segmenter !== "function") return undefined;
+	segmenter ??= new Intl.Segmenter("en", { granularity: "grapheme" });
+	return segmenter;
+}
 
 /** The nearest position at or before `end` that splits no character: no surrogate pair, no emoji sequence. */
 function characterBoundary(text: string, end: number): number {
