@@ -105,7 +105,9 @@ async function main(): Promise<void> {
 			console.log(record.messageId === "@original" ? "\nSummary Bot:" : "\nSummary Bot (follow-up):");
 			print(
 				renderMessage(
-					record.method === "PATCH" && record.messageId === "@original" ? { ...body, flags: answer.body.data?.flags } : body,
+					record.method === "PATCH" && record.messageId === "@original"
+						? { ...body, flags: "data" in answer.body ? answer.body.data?.flags : undefined }
+						: body,
 					options,
 				),
 			);

@@ -7,6 +7,7 @@ import {
 	type APIInteractionDataResolvedChannel,
 	type APIInteractionResponse,
 	type APIInteractionResponseDeferredChannelMessageWithSource,
+	type APIInteractionResponseDeferredMessageUpdate,
 	type APIMessage,
 	ApplicationCommandOptionType,
 	ChannelType,
@@ -166,7 +167,20 @@ export function createClient(state: PlaygroundState) {
 
 export type PlaygroundClient = ReturnType<typeof createClient>;
 
-/** Whether the bot will deliver more to the interaction's webhook after this answer. */
-export function isDeferred(answer: Answer): answer is { status: number; body: APIInteractionResponseDeferredChannelMessageWithSource } {
-	return answer.status === 200 && "type" in answer.body && answer.body.type === InteractionResponseType.DeferredChannelMessageWithSource;
+/**
+ * Whether the bot will deliver more to the interaction's webhook after this answer: "thinking…", or a
+ * click's deferred update (Summarize under an estimate), whose result replaces the message clicked.
+ */
+export function isDeferred(
+	answer: Answer,
+): answer is {
+	status: number;
+	body: APIInteractionResponseDeferredChannelMessageWithSource | APIInteractionResponseDeferredMessageUpdate;
+} {
+	return (
+		answer.status === 200 &&
+		"type" in answer.body &&
+		(answer.body.type === InteractionResponseType.DeferredChannelMessageWithSource ||
+			answer.body.type === InteractionResponseType.DeferredMessageUpdate)
+	);
 }

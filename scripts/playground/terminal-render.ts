@@ -136,8 +136,9 @@ export function renderAnswer(status: number, body: APIInteractionResponse | { er
 				),
 			];
 		case InteractionResponseType.DeferredMessageUpdate:
+			return [style(options, "2", "(the bot will replace the message the button is on)")];
 		case InteractionResponseType.UpdateMessage:
-			return [style(options, "2", "(the bot updates the message the button is on)")];
+			return [style(options, "2", "(the message the button is on now reads:)"), ...renderMessage(body.data ?? {}, options)];
 		default:
 			return [style(options, "2", `answer of type ${body.type}: ${JSON.stringify(body)}`)];
 	}
