@@ -171,9 +171,7 @@ export type PlaygroundClient = ReturnType<typeof createClient>;
  * Whether the bot will deliver more to the interaction's webhook after this answer: "thinking…", or a
  * click's deferred update (Summarize under an estimate), whose result replaces the message clicked.
  */
-export function isDeferred(
-	answer: Answer,
-): answer is {
+export function isDeferred(answer: Answer): answer is {
 	status: number;
 	body: APIInteractionResponseDeferredChannelMessageWithSource | APIInteractionResponseDeferredMessageUpdate;
 } {
