@@ -23,7 +23,12 @@ import { err, ok, type Result } from "../lib/result";
  * what the member left to the guild's defaults (the style and language here are the built-in ones until
  * the guild's apply).
  */
-export type ParsedRequest = SummaryRequest & { lastMessageId: string | undefined; unchosen: Unchosen };
+export type ParsedRequest = SummaryRequest & {
+	lastMessageId: string | undefined;
+	unchosen: Unchosen;
+	/** Summarize under an estimate: the answer replaces the message clicked, rather than being a new one. */
+	inPlace?: boolean;
+};
 
 export type Parsed = Result<ParsedRequest>;
 
@@ -187,7 +192,9 @@ export function parseSummaryButton(interaction: APIMessageComponentInteraction, 
 		style: button.style,
 		public: button.action === "public" || button.action === "confirm_public",
 		...(button.action === "refresh" ? { fresh: true } : {}),
-		...(confirming ? { confirmed: true } : {}),
+		// A button carries a range the bot has run (isOwnButton): its size was accepted then.
+		confirmed: true,
+		...(confirming ? { inPlace: true } : {}),
 		unchosen: { style: false, language: true },
 	});
 }

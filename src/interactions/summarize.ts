@@ -16,7 +16,7 @@ import { recordInteraction } from "../metrics/record";
 import type { Parsed, ParsedRequest } from "./summarize-request";
 
 export function toJob(interaction: APIInteraction, request: ParsedRequest, now: number): SummaryJob {
-	const { unchosen, ...rest } = request;
+	const { unchosen, inPlace, ...rest } = request;
 	return {
 		kind: "summary",
 		version: 1,
@@ -53,16 +53,16 @@ function fromCache(summary: SummaryMessage, job: SummaryJob): SummaryMessage {
 export type Llm = { model: string } | undefined;
 
 /**
- * The decision as the member sees it. A confirmed large range (a click on Summarize under its estimate)
- * replaces the estimate: the summary at once, or when the job delivers it.
+ * The decision as the member sees it. Summarize under a large range's estimate (`inPlace`) replaces the
+ * estimate: with the summary at once, or when the job delivers it.
  */
-export function answer(admission: Admission, job: SummaryJob, llm: Llm): APIInteractionResponse {
+export function answer(admission: Admission, job: SummaryJob, llm: Llm, inPlace = false): APIInteractionResponse {
 	switch (admission.outcome) {
 		case "hit":
-			return job.confirmed ? update(fromCache(admission.summary, job)) : message(fromCache(admission.summary, job), !job.public);
+			return inPlace ? update(fromCache(admission.summary, job)) : message(fromCache(admission.summary, job), !job.public);
 		case "joined":
 		case "admitted":
-			return job.confirmed ? updating() : thinking(!job.public);
+			return inPlace ? updating() : thinking(!job.public);
 		case "confirm": {
 			// Shown only to the member; a public request's summary comes to them first, with Post publicly.
 			const messages = job.range.kind === "count" ? job.range.messages : 0;
@@ -127,5 +127,5 @@ export async function summarize(
 	const decision = await admit(env, toJob(interaction, parsed.value, now), parsed.value.unchosen, now);
 	const outcome = RECORDED[decision.outcome];
 	if (outcome) record(outcome, decision.job.style);
-	return answer(decision, decision.job, env.OPENAI_API_KEY ? { model: env.OPENAI_MODEL } : undefined);
+	return answer(decision, decision.job, env.OPENAI_API_KEY ? { model: env.OPENAI_MODEL } : undefined, parsed.value.inPlace);
 }

@@ -96,6 +96,12 @@ describe("a large count range", () => {
 		send.mockRestore();
 	});
 
+	it("is not estimated again for a button under its summary, whose range the bot has run", async () => {
+		const where = { guildId: id(), channelId: id(), userId: id() };
+		const refresh = buttonId("refresh", { channelId: where.channelId, range: { kind: "count", messages: 5000 }, style: "brief" });
+		expect(await sendOk(buttonClick(refresh, where))).toEqual({ type: 5, data: { flags: 64 } });
+	});
+
 	it("Cancel takes the buttons away, and only for the member who asked", async () => {
 		const where = { guildId: id(), channelId: id(), userId: id() };
 		const cancel = buttonId("cancel", { channelId: where.channelId, range: { kind: "count", messages: 5000 }, style: "brief" });
