@@ -42,7 +42,7 @@ const workers = defineProject({
 		setupFiles: ["./test/helpers/apply-migrations.ts"],
 		// The machine is shared and noisy: time limits guard against hangs, not for speed.
 		testTimeout: 20_000,
-		deps: { optimizer: { ssr: { enabled: true, include: ["discord-api-types/v10"] } } },
+		deps: { optimizer: { ssr: { enabled: true, include: ["discord-api-types/v10", "discord-api-types/payloads/v10"] } } },
 	},
 });
 

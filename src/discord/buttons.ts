@@ -9,7 +9,7 @@ import {
 	type APIMessageTopLevelComponent,
 	ButtonStyle,
 	ComponentType,
-} from "discord-api-types/v10";
+} from "discord-api-types/payloads/v10";
 import { parseRangeKey, type Range, rangeKey, type SummaryRequest } from "../domain/job";
 import { STYLES, type Style } from "../domain/styles";
 import { VOTES, type Vote } from "../domain/vote";

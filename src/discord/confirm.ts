@@ -1,5 +1,5 @@
 // The estimate a member sees before a large range runs, with Summarize and Cancel. Pure.
-import { type APIActionRowComponent, type APIButtonComponent, ButtonStyle, ComponentType } from "discord-api-types/v10";
+import { type APIActionRowComponent, type APIButtonComponent, ButtonStyle, ComponentType } from "discord-api-types/payloads/v10";
 import type { Estimate } from "../domain/estimate";
 import type { SummaryRequest } from "../domain/job";
 import { estimateCostMicroUsd, formatCost } from "../metrics/cost";

@@ -1,6 +1,6 @@
 // What a permission bitfield, as Discord sends it in an interaction, allows: reading a channel's history,
 // posting a digest in it, managing the server.
-import { PermissionFlagsBits } from "discord-api-types/v10";
+import { PermissionFlagsBits } from "discord-api-types/payloads/v10";
 
 type Needed = readonly (readonly [name: string, flag: bigint])[];
 

@@ -5,7 +5,7 @@ import {
 	type APIInteractionResponseCallbackData,
 	InteractionResponseType,
 	MessageFlags,
-} from "discord-api-types/v10";
+} from "discord-api-types/payloads/v10";
 
 export const NO_MENTIONS = { parse: [] };
 

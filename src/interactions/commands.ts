@@ -9,8 +9,8 @@ import {
 	ChannelType,
 	InteractionContextType,
 	PermissionFlagsBits,
-	type RESTPutAPIApplicationCommandsJSONBody,
-} from "discord-api-types/v10";
+} from "discord-api-types/payloads/v10";
+import type { RESTPutAPIApplicationCommandsJSONBody } from "discord-api-types/v10";
 import { CADENCES, DIGEST_DEFAULTS, WEEKDAYS } from "../domain/digest-schedule.ts";
 import { LANGUAGE_MAX_LENGTH, MEMBERS_LANGUAGE, MESSAGES, SETTING_RANGES } from "../domain/limits.ts";
 import { STYLES } from "../domain/styles.ts";

@@ -4,7 +4,7 @@ import {
 	type APIApplicationCommandSubcommandOption,
 	type APIChatInputApplicationCommandInteraction,
 	ApplicationCommandOptionType,
-} from "discord-api-types/v10";
+} from "discord-api-types/payloads/v10";
 import type { SettingsChange } from "../db/settings";
 import { listNames, missingToManage, missingToPost, missingToRead } from "../discord/permissions";
 import { CADENCES, type Cadence, DIGEST_DEFAULTS, WEEKDAYS } from "../domain/digest-schedule";

@@ -6,7 +6,7 @@ import {
 	ApplicationCommandType,
 	InteractionResponseType,
 	InteractionType,
-} from "discord-api-types/v10";
+} from "discord-api-types/payloads/v10";
 import { parseButtonId, parseVoteId } from "../discord/buttons";
 import { ephemeral } from "../discord/responses";
 import { readVerifiedBody } from "../discord/verify";

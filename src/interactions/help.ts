@@ -6,7 +6,7 @@ import {
 	type APIInteractionResponse,
 	ApplicationCommandOptionType,
 	ApplicationCommandType,
-} from "discord-api-types/v10";
+} from "discord-api-types/payloads/v10";
 import { message } from "../discord/responses";
 import { CONFIRM_OVER_MESSAGES } from "../domain/estimate";
 import { MAX_SINCE_SECONDS, MESSAGES } from "../domain/limits";

@@ -6,7 +6,7 @@ import {
 	type APIChatInputApplicationCommandInteraction,
 	type APIInteractionResponse,
 	ApplicationCommandOptionType,
-} from "discord-api-types/v10";
+} from "discord-api-types/payloads/v10";
 import { drizzle } from "drizzle-orm/d1";
 import { isOptedOut, type Member, optIn, optOut } from "../db/opt-outs";
 import { ephemeral } from "../discord/responses";

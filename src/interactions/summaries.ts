@@ -6,7 +6,7 @@ import {
 	type APIChatInputApplicationCommandInteraction,
 	type APIInteractionResponse,
 	ApplicationCommandOptionType,
-} from "discord-api-types/v10";
+} from "discord-api-types/payloads/v10";
 import { drizzle } from "drizzle-orm/d1";
 import { keepsHistory } from "../db/settings";
 import { type ListedSummary, recentSummaries } from "../db/summaries";

@@ -8,7 +8,7 @@ import {
 	type APIMessageComponentInteraction,
 	ApplicationCommandOptionType,
 	ChannelType,
-} from "discord-api-types/v10";
+} from "discord-api-types/payloads/v10";
 import { type ButtonRequest, isOwnButton } from "../discord/buttons";
 import { canManageThreads, listNames, missingToRead } from "../discord/permissions";
 import { type Range, type SummaryRequest, TOKEN_LIFETIME_MS, type Unchosen } from "../domain/job";

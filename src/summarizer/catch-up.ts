@@ -3,7 +3,7 @@
 // the newest 10,000). The pages read are the range's own, kept for its summary: nothing is read twice.
 // The read is sequential, since no page says where the member last wrote until it shows it, and most
 // catch-ups start a few pages back.
-import { type APIMessage, MessageType } from "discord-api-types/v10";
+import { type APIMessage, MessageType } from "discord-api-types/payloads/v10";
 import type { Range } from "../domain/job";
 import { MAX_SINCE_SECONDS, MESSAGES } from "../domain/limits";
 import { snowflakeAt } from "../domain/snowflake";

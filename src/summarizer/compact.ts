@@ -2,7 +2,7 @@
 // names, emoji and attachments shortened, runs of one symbol cut to three, replies pointing at the
 // line they answer, consecutive messages of one author merged. Ids cost many tokens and say nothing
 // to a reader, so none survive in the text.
-import { type APIAttachment, type APIMessage, type APIUser, MessageType } from "discord-api-types/v10";
+import { type APIAttachment, type APIMessage, type APIUser, MessageType } from "discord-api-types/payloads/v10";
 import type { Line } from "../domain/line";
 import { MINUTE_MS, SECOND_MS } from "../lib/time";
 
