@@ -1,13 +1,11 @@
 // The Worker's entry point: wires the parts together and holds no logic of its own.
-import { redactSecrets } from "./lib/log";
+import { hideSecrets } from "./lib/log";
 import { router } from "./router";
 
 export { DiscordCoordinator } from "./discord/coordinator";
 export { GuildObject } from "./guild/guild-object";
 
-/** The secrets this Worker holds never reach a log line, whatever shape an error quotes them in. */
-const hideSecrets = (env: Env) => redactSecrets([env.DISCORD_BOT_TOKEN, env.ADMIN_TOKEN, env.OPENAI_API_KEY]);
-
+// The secrets this Worker holds never reach a log line, whatever shape an error quotes them in.
 export default {
 	fetch: (request, env, ctx) => {
 		hideSecrets(env);

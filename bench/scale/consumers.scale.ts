@@ -13,7 +13,10 @@ import { env } from "cloudflare:workers";
 import { it } from "vitest";
 import { coordinatorOf } from "../../src/discord/coordinator";
 import { DiscordRest } from "../../src/discord/rest";
+import { realSleep } from "../../src/lib/retry";
+import { percentile } from "../../src/metrics/percentile";
 import type { LimitStats } from "../../test/stand-ins/discord-limits";
+import { random } from "../../test/stand-ins/discord-messages";
 
 const EMULATOR = "http://discord.test/__emulator";
 const SECONDS = 20;
@@ -36,22 +39,6 @@ interface Tally {
 	smallWaitsMs: number[];
 	largePages: number;
 	failedJobs: number;
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function percentile(values: number[], p: number): number {
-	const sorted = [...values].sort((a, b) => a - b);
-	return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] : 0;
-}
-
-/** A small deterministic random source, so both runs of a demand draw the same small guilds. */
-function random(seed: number): () => number {
-	let state = seed;
-	return () => {
-		state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
-		return state / 2 ** 31;
-	};
 }
 
 async function seed(): Promise<{ large: string[]; small: string[] }> {
@@ -119,7 +106,7 @@ async function scenario(demand: number, coordinated: boolean, channels: { large:
 				const ok = await readPages(client, "large", channels.large[reader % LARGE_CHANNELS], 100, stopAt, () => tally.largePages++);
 				if (!ok) {
 					tally.failedJobs++;
-					await sleep(FAILED_JOB_PAUSE_MS);
+					await realSleep(FAILED_JOB_PAUSE_MS);
 				}
 				continue;
 			}
@@ -133,7 +120,7 @@ async function scenario(demand: number, coordinated: boolean, channels: { large:
 				}
 				tally.failedJobs++;
 				if (Date.now() >= stopAt) break;
-				await sleep(FAILED_JOB_PAUSE_MS);
+				await realSleep(FAILED_JOB_PAUSE_MS);
 			}
 		}
 	});
@@ -142,6 +129,7 @@ async function scenario(demand: number, coordinated: boolean, channels: { large:
 	const stats = (await (await fetch(`${EMULATOR}/limits`)).json()) as LimitStats;
 	const seconds = (Date.now() - stats.since) / 1000;
 	const tooMany = stats.routeLimited + stats.globalLimited + stats.banned;
+	const waits = [...tally.smallWaitsMs].sort((a, b) => a - b);
 	return {
 		demand: `${demand}x`,
 		coordinator: coordinated,
@@ -157,8 +145,8 @@ async function scenario(demand: number, coordinated: boolean, channels: { large:
 		invalid_per_10_minutes: Math.round((stats.invalid / seconds) * 600),
 		banned_after_s: stats.bannedAt === null ? null : Number(((stats.bannedAt - stats.since) / 1000).toFixed(1)),
 		small_jobs_done: tally.smallWaitsMs.length,
-		small_job_wait_ms_p50: percentile(tally.smallWaitsMs, 50),
-		small_job_wait_ms_p95: percentile(tally.smallWaitsMs, 95),
+		small_job_wait_ms_p50: percentile(waits, 50) ?? 0,
+		small_job_wait_ms_p95: percentile(waits, 95) ?? 0,
 		large_guild_pages_per_second: Number((tally.largePages / seconds).toFixed(1)),
 		failed_jobs: tally.failedJobs,
 	};

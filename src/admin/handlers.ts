@@ -1,7 +1,7 @@
 // The /admin routes: the metrics endpoint (JSON or CSV), the dashboard, and its login and logout.
 // Without ADMIN_TOKEN none of them exists (404); every one checks the token before reading anything.
 import { drizzle } from "drizzle-orm/d1";
-import { parseLimit } from "../db/llm-budget";
+import { INVALID_OVERALL_LIMIT, parseLimit } from "../db/llm-budget";
 import { readLimited } from "../lib/body";
 import { HttpError, jsonResponse } from "../lib/http-error";
 import { CLEARED_COOKIE, isAuthorized, sameSecret, sessionCookie } from "./auth";
@@ -31,17 +31,33 @@ function choice<T extends string>(url: URL, name: string, options: readonly T[])
 	return value as T;
 }
 
+/**
+ * A wrong bearer token is a guess like a wrong sign-in: counted with the form's attempts, so the header is
+ * no way around their limit.
+ */
+async function guessAllowed(request: Request, env: Env): Promise<boolean> {
+	return !request.headers.has("authorization") || (await loginAllowed(request, env));
+}
+
+/** LLM_TOKENS_PER_DAY, for the budgets shown; a mistyped one is the operator's to fix, and said so. */
+function overallLimit(env: Env): number | undefined {
+	const limit = parseLimit(env.LLM_TOKENS_PER_DAY);
+	if (limit === "invalid") throw new HttpError(500, INVALID_OVERALL_LIMIT);
+	return limit;
+}
+
+function tooManyGuesses(): Response {
+	const response = jsonResponse({ error: "too many wrong admin tokens from your address: wait a minute and try again" }, 429);
+	response.headers.set("retry-after", "60");
+	return response;
+}
+
 export async function metricsRoute(request: Request, env: Env, now = Date.now()): Promise<Response> {
-	if (!(await isAuthorized(request, adminToken(env), now))) return unauthorized();
+	if (!(await isAuthorized(request, adminToken(env), now))) return (await guessAllowed(request, env)) ? unauthorized() : tooManyGuesses();
 	const url = new URL(request.url);
 	const format = choice(url, "format", ["json", "csv"] as const);
 	const table: CsvTable = choice(url, "table", CSV_TABLES);
-	const metrics = await readMetrics(
-		drizzle(env.DB),
-		parseSince(url.searchParams.get("since"), now),
-		new Date(now),
-		parseLimit(env.LLM_TOKENS_PER_DAY),
-	);
+	const metrics = await readMetrics(drizzle(env.DB), parseSince(url.searchParams.get("since"), now), new Date(now), overallLimit(env));
 	if (format === "json") {
 		const response = jsonResponse(metrics);
 		response.headers.set("cache-control", "no-store");
@@ -57,9 +73,11 @@ export async function metricsRoute(request: Request, env: Env, now = Date.now())
 }
 
 export async function dashboardRoute(request: Request, env: Env, now = Date.now()): Promise<Response> {
-	if (!(await isAuthorized(request, adminToken(env), now))) return htmlResponse((nonce) => loginPage(nonce), 401);
+	if (!(await isAuthorized(request, adminToken(env), now))) {
+		return (await guessAllowed(request, env)) ? htmlResponse((nonce) => loginPage(nonce), 401) : tooManyGuesses();
+	}
 	const period = new URL(request.url).searchParams.get("since")?.trim() || DEFAULT_SINCE;
-	const metrics = await readMetrics(drizzle(env.DB), parseSince(period, now), new Date(now), parseLimit(env.LLM_TOKENS_PER_DAY));
+	const metrics = await readMetrics(drizzle(env.DB), parseSince(period, now), new Date(now), overallLimit(env));
 	return htmlResponse((nonce) => dashboardPage(nonce, metrics, period));
 }
 

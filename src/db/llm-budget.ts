@@ -22,20 +22,29 @@ export function utcDay(now: number): number {
 	return Math.floor(now / DAY_MS);
 }
 
+/** When the budgets' day of `now` ends, and they start again from nothing. */
+export function renewsAt(now: number): number {
+	return (utcDay(now) + 1) * DAY_MS;
+}
+
 /** The budgets a guild's jobs spend from: its own, and the overall one when `overall` (LLM_TOKENS_PER_DAY) is set. */
 export async function budgetsOf(db: DrizzleD1Database, guildId: string, overall: string | undefined): Promise<Budget[]> {
 	const [row] = await db.select({ limit: guildSettings.llmTokensPerDay }).from(guildSettings).where(eq(guildSettings.guildId, guildId));
 	const budgets = [{ scope: guildId, limit: row?.limit ?? DEFAULT_DAILY_LLM_TOKENS }];
 	const overallLimit = parseLimit(overall);
+	// A limit the operator mistyped spends nothing rather than everything: the summaries are extractive.
+	if (overallLimit === "invalid") return [...budgets, { scope: OVERALL_SCOPE, limit: 0 }];
 	return overallLimit === undefined ? budgets : [...budgets, { scope: OVERALL_SCOPE, limit: overallLimit }];
 }
 
 /** LLM_TOKENS_PER_DAY as a number of tokens; unset or blank: no overall budget. */
-export function parseLimit(value: string | undefined): number | undefined {
+export const INVALID_OVERALL_LIMIT = "LLM_TOKENS_PER_DAY must be a whole number of tokens, 0 or more, or unset";
+
+/** LLM_TOKENS_PER_DAY as a number of tokens; unset or blank: no overall budget; "invalid" for anything else. */
+export function parseLimit(value: string | undefined): number | undefined | "invalid" {
 	if (value === undefined || value.trim() === "") return undefined;
 	const limit = Number(value);
-	if (!Number.isSafeInteger(limit) || limit < 0) throw new Error("LLM_TOKENS_PER_DAY must be a whole number of tokens, 0 or more");
-	return limit;
+	return Number.isSafeInteger(limit) && limit >= 0 ? limit : "invalid";
 }
 
 /** Adds `tokens` to `budget`'s day unless that would pass its limit; says whether it did. */
@@ -54,7 +63,7 @@ async function take(db: DrizzleD1Database, budget: Budget, day: number, tokens: 
 }
 
 /** Moves the day's use of each budget by `delta` tokens (never below zero). */
-export async function adjust(db: DrizzleD1Database, budgets: Budget[], day: number, delta: number): Promise<void> {
+async function adjust(db: DrizzleD1Database, budgets: Budget[], day: number, delta: number): Promise<void> {
 	if (!delta || !budgets.length) return;
 	const [first, ...rest] = budgets.map((budget) =>
 		db
@@ -71,12 +80,20 @@ export async function adjust(db: DrizzleD1Database, budgets: Budget[], day: numb
  */
 export async function reserve(db: DrizzleD1Database, budgets: Budget[], day: number, tokens: number): Promise<SpentBudget | null> {
 	const taken: Budget[] = [];
-	for (const budget of budgets) {
-		if (!(await take(db, budget, day, tokens))) {
-			await adjust(db, taken, day, -tokens);
-			return { overall: budget.scope === OVERALL_SCOPE, limit: budget.limit, renewsAt: (day + 1) * DAY_MS };
+	try {
+		for (const budget of budgets) {
+			if (!(await take(db, budget, day, tokens))) {
+				await adjust(db, taken, day, -tokens);
+				return { overall: budget.scope === OVERALL_SCOPE, limit: budget.limit, renewsAt: renewsAt(day * DAY_MS) };
+			}
+			taken.push(budget);
 		}
-		taken.push(budget);
+	} catch (error) {
+		// D1 failed after an earlier budget took the tokens: give them back, so the job's retry takes them once.
+		await adjust(db, taken, day, -tokens).catch((lost: unknown) =>
+			log({ event: "d1.write_lost", guild: taken[0]?.scope, reason: reason(lost) }),
+		);
+		throw error;
 	}
 	return null;
 }
@@ -116,21 +133,31 @@ export async function budgetsToday(
 
 /**
  * A guild's job's budgets for the summarizer (summarizer/summarize.ts `TokenBudget`), on the day the job
- * started. Settling never fails the job: its summary is made, and a lost settle only leaves the
- * reservation, an overestimate, counted (`d1.write_lost`); it is not retried, as it is not idempotent.
+ * started. D1 never fails the job: when it refuses the reservation the calls are made unbudgeted (as
+ * before budgets, and logged `d1.write_lost`), and a lost settle only leaves the reservation, an
+ * overestimate, counted; neither is retried, as they are not idempotent.
  */
 export function jobBudget(db: DrizzleD1Database, guildId: string, overall: string | undefined, now: number) {
 	const day = utcDay(now);
 	let budgets: Promise<Budget[]> | undefined;
 	const ofGuild = () => (budgets ??= budgetsOf(db, guildId, overall));
+	const lost = (error: unknown) => log({ event: "d1.write_lost", guild: guildId, reason: reason(error) });
+	if (parseLimit(overall) === "invalid") log({ event: "config.invalid", name: "LLM_TOKENS_PER_DAY" });
+	let reserved = false;
 	return {
-		reserve: async (tokens: number) => reserve(db, await ofGuild(), day, tokens),
-		settle: async (reserved: number, spent: number) => {
+		reserve: async (tokens: number) => {
 			try {
-				await adjust(db, await ofGuild(), day, spent - reserved);
+				const spent = await reserve(db, await ofGuild(), day, tokens);
+				reserved = spent === null;
+				return spent;
 			} catch (error) {
-				log({ event: "d1.write_lost", guild: guildId, reason: reason(error) });
+				lost(error);
+				return null;
 			}
+		},
+		settle: async (reservation: number, spent: number) => {
+			if (!reserved) return;
+			await adjust(db, await ofGuild(), day, spent - reservation).catch(lost);
 		},
 	};
 }

@@ -4,7 +4,9 @@
 // grant yet wait here, shared fairly between guilds. What must outlive an eviction is in its SQLite: how
 // long leases it handed out may still be used, a global 429's hold, and the invalid requests of the last
 // 10 minutes, on which the breaker opens for every isolate at once.
+
 import { DurableObject } from "cloudflare:workers";
+import { hideSecrets } from "../lib/log";
 import { MINUTE_MS, SECOND_MS } from "../lib/time";
 import { type Ask, Budget, type Grant, INVALID_REQUESTS, LEASE, type Outcome, share } from "./budget";
 
@@ -45,6 +47,7 @@ export class DiscordCoordinator extends DurableObject<Env> {
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
+		hideSecrets(env);
 		const { sql } = ctx.storage;
 		sql.exec(`CREATE TABLE IF NOT EXISTS holds (id INTEGER PRIMARY KEY CHECK (id = 1), leased_until INTEGER NOT NULL, global_until INTEGER NOT NULL);
 			CREATE TABLE IF NOT EXISTS invalid (minute INTEGER PRIMARY KEY, count INTEGER NOT NULL);`);
@@ -67,7 +70,10 @@ export class DiscordCoordinator extends DurableObject<Env> {
 		// Asked only ahead of need: granted from budget nobody waits for, or not at all.
 		if (slots === 0) {
 			const free = this.waiting.size ? 0 : Math.min(ahead, this.budget.globalFree(now), this.budget.routeFree(ask.route, now));
-			return free > 0 ? { grant: this.budget.grant(ask.route, free, now) } : { again: true };
+			if (free === 0) return { again: true };
+			const grant = this.budget.grant(ask.route, free, now);
+			this.store();
+			return { grant };
 		}
 		return new Promise<Answer>((resolve) => {
 			const waiter: Waiter = { ...ask, slots, ahead, since: now, resolve };

@@ -57,10 +57,13 @@ export class Leases {
 	/** A slot on `route` for `guild`: at once from a lease held here, else once the coordinator grants one. */
 	async take(route: string, guild: string, maxWaitMs: number): Promise<Slot> {
 		const state = this.stateOf(route);
+		const since = this.now();
 		state.waiting++;
 		try {
 			for (;;) {
 				const now = this.now();
+				// The coordinator holds an ask a while, then says to ask again: a request waits no longer than it may in all.
+				if (now - since > maxWaitMs) throw new RefusedError({ refused: "wait", waitMs: now - since });
 				if (state.lease && state.left > 0 && now < state.expiresAt) {
 					state.left--;
 					state.takenAt = [...state.takenAt.filter((at) => at > now - LEASE.validMs), now];
@@ -69,7 +72,7 @@ export class Leases {
 					return { lease: state.lease, route };
 				}
 				if (now >= state.expiresAt) this.release(route, state);
-				await this.ask(route, guild, state, maxWaitMs);
+				await this.ask(route, guild, state, maxWaitMs - (now - since));
 			}
 		} finally {
 			state.waiting--;
@@ -86,8 +89,13 @@ export class Leases {
 		this.report();
 	}
 
-	/** Sends what is not yet reported, and waits for the reports under way. */
+	/**
+	 * Gives back the slots no request waits for, sends what is not yet reported, and waits for the reports
+	 * under way: at the end of a batch, whose timers and unsent reports would not outlive it, and would
+	 * leave the coordinator counting those slots until it forgets their lease.
+	 */
 	async flush(): Promise<void> {
+		for (const [route, state] of this.routes) if (!state.waiting && !state.asking) this.release(route, state);
 		while (this.reporting || this.done.length) {
 			this.report();
 			await this.reporting;

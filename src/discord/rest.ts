@@ -111,10 +111,7 @@ export class DiscordRest {
 		}
 
 		const error = await readError(response);
-		const limited =
-			response.status === 429
-				? { waitMs: retryAfterMs(response, error), global: !!error.global || response.headers.get("x-ratelimit-scope") === "global" }
-				: undefined;
+		const limited = response.status === 429 ? { waitMs: retryAfterMs(response, error), global: isGlobal(response, error) } : undefined;
 		this.settle(route, slot, response, limited);
 		if (response.status === 401 || response.status === 403 || response.status === 429) this.invalidAt.push(this.now());
 		const verdict: RetryVerdict = limited ? limited.waitMs <= maxWaitMs && { afterMs: limited.waitMs } : response.status >= 500;
@@ -199,6 +196,15 @@ export function restFor(env: Pick<Env, "DISCORD_API_BASE" | "DISCORD_BOT_TOKEN" 
 		shared = { key, client: new DiscordRest({ base: env.DISCORD_API_BASE, token: env.DISCORD_BOT_TOKEN, coordinator }) };
 	}
 	return shared.client;
+}
+
+/**
+ * Whether a 429 holds every route: Discord says so (`global`, or the scope header), and a 429 without a
+ * scope is Cloudflare's ban of the bot's address, which no route escapes.
+ */
+function isGlobal(response: Response, error: { global?: boolean }): boolean {
+	const scope = response.headers.get("x-ratelimit-scope");
+	return !!error.global || scope === "global" || scope === null;
 }
 
 async function readError(response: Response): Promise<{ message: string; code?: number; retryAfter?: number; global?: boolean }> {

@@ -77,7 +77,8 @@ export class Flights implements Expiring {
 			"INSERT OR REPLACE INTO jobs (key, interaction_id, expires_at, lease_until) VALUES (?, ?, ?, ?)",
 			run.flight,
 			run.id,
-			run.expiresAt,
+			// A run kept alive past its own token by a joiner's keeps its row, and so its lease, until the lease ends.
+			Math.max(run.expiresAt, leaseUntil),
 			leaseUntil,
 		);
 		return true;

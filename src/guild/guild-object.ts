@@ -14,7 +14,7 @@ import {
 	type Unchosen,
 } from "../domain/job";
 import type { Span } from "../domain/summary";
-import { log, reason } from "../lib/log";
+import { hideSecrets, log, reason } from "../lib/log";
 import { DAY_MS, SECOND_MS } from "../lib/time";
 import { Buckets } from "./buckets";
 import { ConfigStore } from "./config-store";
@@ -72,6 +72,7 @@ export class GuildObject extends DurableObject<Env> {
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
+		hideSecrets(env);
 		migrate(ctx.storage);
 		const { sql } = ctx.storage;
 		this.config = new ConfigStore(sql);

@@ -10,7 +10,7 @@ import {
 import { drizzle } from "drizzle-orm/d1";
 import { keepsHistory } from "../db/settings";
 import { type ListedSummary, recentSummaries } from "../db/summaries";
-import { rangeLabel } from "../discord/render";
+import { messageLink, rangeLabel } from "../discord/render";
 import { ephemeral } from "../discord/responses";
 import type { Range } from "../domain/job";
 import { timeOf } from "../domain/snowflake";
@@ -31,7 +31,7 @@ function rangeOf(row: Row): Range {
 /** One line per summary: when, where, what range, and a link to where the range starts. */
 export function listLine(row: Row, userId: string): string {
 	const when = `<t:${Math.floor(row.createdAt.getTime() / 1000)}:R>`;
-	const link = row.firstMessageId ? ` · [jump](https://discord.com/channels/${row.guildId}/${row.channelId}/${row.firstMessageId})` : "";
+	const link = row.firstMessageId ? ` · [jump](${messageLink(row.guildId, row.channelId, row.firstMessageId)})` : "";
 	const whose = row.requesterId === userId ? (row.public ? "yours, public" : "yours, private") : "public";
 	return `${when} · <#${row.channelId}> · ${rangeLabel(rangeOf(row))} · ${row.style} · ${whose}${link}`;
 }

@@ -192,8 +192,9 @@ export function parseSummaryButton(interaction: APIMessageComponentInteraction, 
 		style: button.style,
 		public: button.action === "public" || button.action === "confirm_public",
 		...(button.action === "refresh" ? { fresh: true } : {}),
-		// A button carries a range the bot has run (isOwnButton): its size was accepted then.
-		confirmed: true,
+		// A button carries a range the bot has run (isOwnButton): the member who asked for it accepted its
+		// size then. Another member's click on a public summary is asked to, like a request of their own.
+		confirmed: confirming || interaction.message.interaction_metadata?.user.id === from.userId,
 		...(confirming ? { inPlace: true } : {}),
 		unchosen: { style: false, language: true },
 	});
@@ -205,7 +206,7 @@ const NOT_MINE = "That button isn't on one of my summaries, so I won't act on it
  * Why a click on Summarize or Cancel under a large range's estimate is refused: only the member who asked
  * decides, and only while the estimate is as fresh as an interaction's 15 minutes.
  */
-export function confirmRefusal(interaction: APIMessageComponentInteraction, userId: string, now = Date.now()): string | undefined {
+function confirmRefusal(interaction: APIMessageComponentInteraction, userId: string, now = Date.now()): string | undefined {
 	const asked = interaction.message.interaction_metadata;
 	if (asked?.user.id !== userId)
 		return "Only the member who asked for this range can decide whether to summarize it. Use `/summarize` to ask for your own.";

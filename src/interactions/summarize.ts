@@ -50,7 +50,7 @@ function fromCache(summary: SummaryMessage, job: SummaryJob): SummaryMessage {
 }
 
 /** The LLM the consumer would use: its model, or none (the extractive summarizer). */
-export type Llm = { model: string } | undefined;
+type Llm = { model: string } | undefined;
 
 /**
  * The decision as the member sees it. Summarize under a large range's estimate (`inPlace`) replaces the

@@ -148,12 +148,13 @@ export async function makeSummary(
 	let read: Read;
 	try {
 		// A member's large time range is confirmed before it is read whole (`confirm`: not for digests).
-		const estimate = confirm ? await largeRange(job, client, llmFor(env)?.model) : undefined;
+		const get = readsFor(client, job.guildId);
+		const estimate = confirm ? await largeRange(job, get, llmFor(env)?.model) : undefined;
 		if (estimate) {
 			await progress.settled();
 			return { messages: [], estimate };
 		}
-		read = await readRange(job, client, progress);
+		read = await readRange(job, get, progress);
 	} catch (error) {
 		const refusal = error instanceof DiscordError ? REFUSALS[error.status] : undefined;
 		if (!refusal || !(error instanceof DiscordError)) throw error;
@@ -216,10 +217,27 @@ export async function makeSummary(
 	};
 }
 
+type Get = <T>(path: string) => Promise<T>;
+
+/**
+ * A job's reads of history: each names its guild (the bot's Discord budget is shared fairly between
+ * guilds), and a page read twice (the newest, by the size check and then the reader) is fetched once.
+ */
+function readsFor(client: DiscordRest, guild: string): Get {
+	const pages = new Map<string, Promise<unknown>>();
+	return <T>(path: string) => {
+		let page = pages.get(path);
+		if (!page) {
+			page = client.get<T>(path, { guild });
+			pages.set(path, page);
+			page.catch(() => pages.delete(path));
+		}
+		return page as Promise<T>;
+	};
+}
+
 /** The job's messages; a catch-up's are read back to its start, which resolves its range. */
-async function readRange(job: Work, client: DiscordRest, progress: Progress): Promise<Read> {
-	// Each read names its guild: the bot's Discord budget is shared fairly between guilds.
-	const get = <T>(path: string) => client.get<T>(path, { guild: job.guildId });
+async function readRange(job: Work, get: Get, progress: Progress): Promise<Read> {
 	if (job.range.kind === "catchup") {
 		return readCatchUp(job.channelId, job.range, job.requestedAt, {
 			get,
@@ -240,10 +258,10 @@ async function readRange(job: Work, client: DiscordRest, progress: Progress): Pr
  * A time range's size as its newest page shows it, nothing more read: its estimate when it is over
  * CONFIRM_OVER_MESSAGES and not confirmed yet.
  */
-async function largeRange(job: Work, client: DiscordRest, model: string | undefined): Promise<Estimate | undefined> {
+async function largeRange(job: Work, get: Get, model: string | undefined): Promise<Estimate | undefined> {
 	if (!mayNeedConfirmation(job)) return undefined;
 	const { start, end, cap } = bounds(job.range, job.requestedAt, job.lastMessageId);
-	const page = await client.get<APIMessage[]>(`/channels/${job.channelId}/messages?limit=${PAGE}&before=${end}`, { guild: job.guildId });
+	const page = await get<APIMessage[]>(`/channels/${job.channelId}/messages?limit=${PAGE}&before=${end}`);
 	const times = page.map((message) => ({ time: timeOf(message.id) }));
 	const messages = messagesByPace(times, PAGE, timeOf(start), timeOf(end - 1n), cap);
 	return messages > CONFIRM_OVER_MESSAGES ? estimateRun(messages, model !== undefined) : undefined;

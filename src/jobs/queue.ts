@@ -2,6 +2,7 @@
 // acked or retried on its own. The jobs of one channel and language run one after another, so that a
 // later one reuses what the LLM said for an earlier one (summarizer/coverage.ts) instead of having it read
 // the same messages at the same time; other channels run alongside.
+import { restFor } from "../discord/rest";
 import { type QueueJob, summaryLanguage } from "../domain/job";
 import { log } from "../lib/log";
 import { digestKind } from "./digest-job";
@@ -48,4 +49,5 @@ export async function consume(batch: MessageBatch<unknown>, env: Env): Promise<v
 			for (const { message, job } of jobs) await consumeOne(message, job, env);
 		}),
 	);
+	await restFor(env).flush();
 }

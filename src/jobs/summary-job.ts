@@ -11,10 +11,10 @@ import { flightKey, resolved, restyled, type SummaryJob, summaryRun } from "../d
 import { guildObject } from "../guild/client";
 import { joinerOf } from "../guild/flights";
 import type { Cached, Joiner } from "../guild/guild-object";
-import { log } from "../lib/log";
+import { log, reason } from "../lib/log";
 import type { JobKind } from "./lifecycle";
 import { makeSummary, type Result } from "./pipeline";
-import { recordJob } from "./record";
+import { type JobOutcome, recordJob } from "./record";
 
 const COMMANDS: Record<SummaryJob["range"]["kind"], string> = {
 	count: "summarize",
@@ -26,10 +26,7 @@ const COMMANDS: Record<SummaryJob["range"]["kind"], string> = {
 };
 const GAVE_UP = "Sorry, I couldn't make this summary: Discord or the summarizer kept failing. Please try again later.";
 
-/** Someone waiting for the job's result: its requester or a joiner, each answered as it asked. */
-type Recipient = Pick<Joiner, "applicationId" | "token" | "public" | "origin" | "expiresAt"> & { publicRefused?: boolean };
-
-const live = (recipient: Recipient) => Date.now() < recipient.expiresAt;
+const live = (recipient: Joiner) => Date.now() < recipient.expiresAt;
 
 /** The job the result is the summary of: a catch-up's, once its start was found, names the range it resolved to. */
 function summarized(job: SummaryJob, result: Result): SummaryJob {
@@ -41,7 +38,7 @@ type Made = Result & { history: NonNullable<Result["history"]> };
 const isMade = (result: Result): result is Made => result.history !== undefined;
 
 /** The buttons under a summary for `recipient`: those that fit its own request, and the votes on it. */
-function buttonsFor(job: SummaryJob, result: Made, recipient: Pick<Recipient, "public" | "origin">) {
+function buttonsFor(job: SummaryJob, result: Made, recipient: Pick<Joiner, "public" | "origin">) {
 	return summaryButtons({
 		...summarized(job, result),
 		public: recipient.public,
@@ -55,7 +52,7 @@ function buttonsFor(job: SummaryJob, result: Made, recipient: Pick<Recipient, "p
  * The result as `recipient` sees it: the buttons under a summary are those that fit its own request, and
  * the first message says why it is private when a public one was asked for and refused.
  */
-function shownTo(job: SummaryJob, result: Result, recipient: Recipient, model: string | undefined): WebhookMessage[] {
+function shownTo(job: SummaryJob, result: Result, recipient: Joiner, model: string | undefined): WebhookMessage[] {
 	// A large range's estimate, in place of "thinking…": Summarize shows the summary there, as visible as it.
 	if (result.estimate) return [confirmation({ ...job, public: recipient.public }, result.estimate, model)];
 	if (!isMade(result)) return result.messages;
@@ -87,15 +84,22 @@ function cacheOf(job: SummaryJob, result: Result): Cached | undefined {
 	return { ttlSeconds: summary.cacheTtlSeconds, summaries: [...under(summary, false), ...(result.range ? under(job, true) : [])] };
 }
 
+/** How a delivered run ended for its requester, as usage records it. */
+function outcomeOf(result: Result, answerable: boolean, arrived: boolean): JobOutcome {
+	if (!answerable) return "expired";
+	if (!arrived) return "failed";
+	if (result.history) return "delivered";
+	return result.estimate ? "confirm" : "refused";
+}
+
 export function summaryKind(job: SummaryJob, env: Env): JobKind<Result> {
 	const rest = restFor(env);
 	const run = summaryRun(job);
 	const command = COMMANDS[job.range.kind];
 	const model = env.OPENAI_API_KEY ? env.OPENAI_MODEL : undefined;
-	const requester: Recipient = { ...job, expiresAt: run.expiresAt };
-	const requesterJoiner = joinerOf(job);
+	const requester = joinerOf(job);
 	/** Sends `messages`; says whether they arrived. A final failure is logged; any other is thrown, for a retry. */
-	const send = async (recipient: Recipient, messages: WebhookMessage[]): Promise<boolean> => {
+	const send = async (recipient: Joiner, messages: WebhookMessage[]): Promise<boolean> => {
 		try {
 			await deliver(rest, recipient, messages, !recipient.public);
 			return true;
@@ -112,11 +116,15 @@ export function summaryKind(job: SummaryJob, env: Env): JobKind<Result> {
 		async make(startedAt, generation) {
 			const result = await makeSummary(job, env, { startedAt, generation }, progressReporter(rest, job, startedAt), {
 				otherStyles: true,
-				follow: (range) => guildObject(env, job.guildId).follow(run, flightKey(resolved(job, range)), requesterJoiner),
+				follow: (range) => guildObject(env, job.guildId).follow(run, flightKey(resolved(job, range)), requester),
 				confirm: true,
 			});
 			// A time range's size is known once read: what it cost beyond its one request is charged now.
-			if (result.history) await guildObject(env, job.guildId).chargeRead(job.userId, job.range, result.history.messageCount);
+			// Charged once the summary is made; a charge lost does not make it again.
+			if (result.history)
+				await guildObject(env, job.guildId)
+					.chargeRead(job.userId, job.range, result.history.messageCount)
+					.catch((error: unknown) => log({ event: "guild.charge_lost", guild: job.guildId, reason: reason(error) }));
 			return result;
 		},
 		async deliver(result, finish, startedAt) {
@@ -131,16 +139,7 @@ export function summaryKind(job: SummaryJob, env: Env): JobKind<Result> {
 			const joiners = await finish(cacheOf(job, result));
 			// One try each: they left the guild's object with `finish`.
 			await Promise.all(joiners.filter(live).map((joiner) => send(joiner, shownTo(job, result, joiner, model)).catch(() => false)));
-			const outcome = !answerable
-				? "expired"
-				: !arrived
-					? "failed"
-					: result.history
-						? "delivered"
-						: result.estimate
-							? "confirm"
-							: "refused";
-			await recordJob(env, job, outcome, startedAt, command, result);
+			await recordJob(env, job, outcomeOf(result, answerable, arrived), startedAt, command, result);
 		},
 		record: (outcome, startedAt) => recordJob(env, job, outcome, startedAt, command),
 		async giveUp(joiners) {

@@ -14,9 +14,13 @@ export type LogEvent =
 	| ({ event: "request.failed" } & Reason)
 	| ({ event: "analytics.lost" } & Reason)
 	| ({ event: "d1.write_lost" } & InGuild & Reason)
+	/** A setting the operator gave cannot be read (`name`; never its value): what it bounds fails closed. */
+	| { event: "config.invalid"; name: string }
 	| ({ event: "roles.unavailable" } & InGuild & Reason)
 	| ({ event: "llm.fallback" } & Reason)
 	| ({ event: "guild.admit_failed" } & InGuild & Reason)
+	/** A large range's charge to the rate limits, once read, did not reach the guild's object. */
+	| ({ event: "guild.charge_lost" } & InGuild & Reason)
 	| ({ event: "config.push_failed" } & InGuild & Reason)
 	| ({ event: `${DeferredCommand}.failed` } & InGuild & Reason)
 	| ({ event: `${DeferredCommand}.failed.undelivered` } & Reason)
@@ -71,6 +75,11 @@ export function redactSecrets(values: readonly (string | undefined)[]): void {
 	if (values.every((value) => !value || secrets.includes(value))) return;
 	const known = new Set([...secrets, ...values.filter((value): value is string => Boolean(value))]);
 	secrets = [...known].sort((a, b) => b.length - a.length);
+}
+
+/** The secrets a Worker's env holds, registered by the entry point and by each Durable Object, whose isolate may be another. */
+export function hideSecrets(env: Pick<Env, "DISCORD_BOT_TOKEN" | "ADMIN_TOKEN" | "OPENAI_API_KEY">): void {
+	redactSecrets([env.DISCORD_BOT_TOKEN, env.ADMIN_TOKEN, env.OPENAI_API_KEY]);
 }
 
 function redact(text: string): string {

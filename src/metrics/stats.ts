@@ -2,8 +2,8 @@
 // tokens, estimated cost and the requests that ended badly. Pure SQL aggregation; /stats renders it.
 import { and, count, eq, gte, isNotNull, sql, sum } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
+import { renewsAt } from "../db/llm-budget";
 import { usageEvents } from "../db/schema";
-import { DAY_MS } from "../lib/time";
 import { formatCost } from "./cost";
 import { percentileOffset } from "./percentile";
 
@@ -95,6 +95,5 @@ export function statsText(stats: GuildStats): string {
 export function budgetText(used: number, limit: number, now: number): string {
 	const share = limit ? Math.min(100, Math.round((used / limit) * 100)) : 100;
 	const spent = used >= limit ? " · used up: summaries are extractive until it renews" : "";
-	const renewsAt = (Math.floor(now / DAY_MS) + 1) * DAY_MS;
-	return `**${used.toLocaleString("en-US")}** of ${limit.toLocaleString("en-US")} tokens (${share}%)${spent} · renews <t:${renewsAt / 1000}:R>`;
+	return `**${used.toLocaleString("en-US")}** of ${limit.toLocaleString("en-US")} tokens (${share}%)${spent} · renews <t:${renewsAt(now) / 1000}:R>`;
 }

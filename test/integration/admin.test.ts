@@ -175,6 +175,14 @@ describe("GET /admin/metrics", () => {
 		} finally {
 			delete overall.LLM_TOKENS_PER_DAY;
 		}
+		overall.LLM_TOKENS_PER_DAY = "two million";
+		try {
+			const mistyped = await get("/admin/metrics", bearer);
+			expect(mistyped.status).toBe(500);
+			expect(await mistyped.json()).toEqual({ error: expect.stringContaining("LLM_TOKENS_PER_DAY must be a whole number") });
+		} finally {
+			delete overall.LLM_TOKENS_PER_DAY;
+		}
 		const page = await (await get("/admin", bearer)).text();
 		expect(page).toContain("LLM budgets today");
 		expect(page).toContain(`<td>${spender}</td><td>900,000,000</td><td>1,000,000</td><td>100%</td>`);
@@ -367,6 +375,18 @@ describe("GET /admin and its login", () => {
 		expect(locked.headers.get("retry-after")).toBe("60");
 		// Another address is not held up by it.
 		expect((await login("not-the-token")).status).toBe(401);
+	});
+
+	it("counts a wrong bearer token as a sign-in attempt: the header is no way around the limit", async () => {
+		const guess = (path: string) =>
+			exports.default.fetch(
+				new Request(`https://bot.test${path}`, { headers: { authorization: "Bearer a guess", "cf-connecting-ip": "203.0.113.8" } }),
+			);
+		for (let i = 0; i < 10; i++) expect((await guess(i % 2 ? "/admin" : "/admin/metrics")).status).toBe(401);
+		const locked = await guess("/admin/metrics");
+		expect(locked.status).toBe(429);
+		expect(locked.headers.get("retry-after")).toBe("60");
+		expect((await guess("/admin")).status).toBe(429);
 	});
 });
 

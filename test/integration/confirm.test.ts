@@ -102,6 +102,18 @@ describe("a large count range", () => {
 		expect(await sendOk(buttonClick(refresh, where))).toEqual({ type: 5, data: { flags: 64 } });
 	});
 
+	it("is estimated for another member clicking a button under someone else's public summary of it", async () => {
+		const where = { guildId: id(), channelId: id(), userId: id() };
+		const detail = buttonId("detail", { channelId: where.channelId, range: { kind: "count", messages: 5000 }, style: "brief" });
+		const send = vi.spyOn(env.SUMMARY_QUEUE, "send");
+		expect(await sendOk(buttonClick(detail, where, { requesterId: id() }))).toMatchObject({
+			type: 4,
+			data: { flags: 64, content: expect.stringContaining("That is a large range") },
+		});
+		expect(send).not.toHaveBeenCalled();
+		send.mockRestore();
+	});
+
 	it("Cancel takes the buttons away, and only for the member who asked", async () => {
 		const where = { guildId: id(), channelId: id(), userId: id() };
 		const cancel = buttonId("cancel", { channelId: where.channelId, range: { kind: "count", messages: 5000 }, style: "brief" });
@@ -145,5 +157,8 @@ describe("a time range", () => {
 		const shown = await consume(summaryJob);
 		expect(shown.content ?? "").not.toContain("large range");
 		expect(JSON.stringify(shown.embeds)).toContain("50 messages");
+		// The newest page the size check read is the reader's first: fetched once.
+		const { pages } = (await (await fetch("http://discord.test/__emulator/stats")).json()) as { pages: Record<string, number> };
+		expect(pages[summaryJob.channelId]).toBe(1);
 	});
 });

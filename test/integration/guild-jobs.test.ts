@@ -37,6 +37,23 @@ describe("job claims", () => {
 		expect(await stub.claim({ ...job(), flight: first.flight }, 60_000)).toEqual({ state: "running" });
 	});
 
+	it("a run kept alive by a joiner past its own token's life keeps its lease, even across the object's alarm", async () => {
+		const stub = guild();
+		const run = { ...job(), expiresAt: Date.now() - 1 };
+		await runInDurableObject(stub, (_: GuildObject, state) =>
+			state.storage.sql.exec(
+				"INSERT INTO joiners (interaction_id, key, run_id, application_id, token, public, expires_at) VALUES (?, ?, ?, '1', 't', 0, ?)",
+				id(),
+				run.flight,
+				run.id,
+				Date.now() + 60_000,
+			),
+		);
+		expect((await stub.claim(run, 60_000)).state).toBe("run");
+		await runInDurableObject(stub, (object: GuildObject) => object.alarm());
+		expect(await stub.claim(run, 60_000)).toEqual({ state: "running" });
+	});
+
 	it("a run past its time, with nobody left to answer, is expired", async () => {
 		expect(await guild().claim({ ...job(), expiresAt: Date.now() - 1 }, 60_000)).toEqual({ state: "expired" });
 	});

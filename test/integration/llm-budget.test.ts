@@ -2,11 +2,11 @@
 // LLM token budgets in D1 (a guild's, set with /config, and LLM_TOKENS_PER_DAY overall). Past a budget the
 // summary is made without the LLM and says why. Through signed interactions, real queue batches and D1.
 import { env } from "cloudflare:workers";
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
-import { describe, expect, it } from "vitest";
-import { OVERALL_SCOPE, reserve, utcDay } from "../../src/db/llm-budget";
-import { guildSettings, llmTokens, summaries } from "../../src/db/schema";
+import { describe, expect, it, vi } from "vitest";
+import { OVERALL_SCOPE, reserve, usedToday as usedTodayIn, utcDay } from "../../src/db/llm-budget";
+import { guildSettings, summaries } from "../../src/db/schema";
 import { buttonId } from "../../src/discord/buttons";
 import type { SummaryJob } from "../../src/domain/job";
 import { guild } from "../helpers/guild";
@@ -34,13 +34,7 @@ async function run(summaryJob: SummaryJob, marker: string, bindings: Env = withK
 	return JSON.stringify(edit.body);
 }
 
-const usedToday = async (scope: string) =>
-	(
-		await db
-			.select()
-			.from(llmTokens)
-			.where(and(eq(llmTokens.scope, scope), eq(llmTokens.day, utcDay(Date.now()))))
-	)[0]?.used ?? 0;
+const usedToday = (scope: string) => usedTodayIn(db, scope, Date.now());
 
 describe("daily LLM token budgets", () => {
 	it("past a server's budget, the summary is extractive, says why, and no LLM call is made", async () => {
@@ -78,6 +72,65 @@ describe("daily LLM token budgets", () => {
 		expect(await llmCalls(marker)).toHaveLength(0);
 		expect(await usedToday(summaryJob.guildId)).toBe(0);
 		expect(await usedToday(OVERALL_SCOPE)).toBe(before);
+	});
+
+	it("a reservation D1 fails halfway gives back what the first budget took, so a retry takes it once", async () => {
+		const [scope, failing] = [id(), id()];
+		const day = utcDay(Date.now());
+		// D1 refuses the second budget's statement, after the first one took its tokens.
+		await env.DB.exec(
+			`CREATE TRIGGER refuse_${failing} BEFORE INSERT ON llm_tokens WHEN NEW.scope = '${failing}' BEGIN SELECT RAISE(ABORT, 'refused'); END`,
+		);
+		try {
+			await expect(
+				reserve(
+					db,
+					[
+						{ scope, limit: 1000 },
+						{ scope: failing, limit: 1000 },
+					],
+					day,
+					300,
+				),
+			).rejects.toThrow();
+		} finally {
+			await env.DB.exec(`DROP TRIGGER refuse_${failing}`);
+		}
+		expect(await usedToday(scope)).toBe(0);
+	});
+
+	it("a mistyped LLM_TOKENS_PER_DAY spends nothing: the summary is extractive, and the log names the setting", async () => {
+		const marker = `mistyped-${id()}`;
+		const logged: string[] = [];
+		const spy = vi.spyOn(console, "error").mockImplementation((line) => void logged.push(String(line)));
+		try {
+			const shown = await run(job(marker), marker, { ...withKey, LLM_TOKENS_PER_DAY: "two million" });
+			expect(shown).toContain("Summary Bot's daily LLM budget for all servers");
+		} finally {
+			spy.mockRestore();
+		}
+		expect(await llmCalls(marker)).toHaveLength(0);
+		expect(logged.map((line) => JSON.parse(line))).toContainEqual({ event: "config.invalid", name: "LLM_TOKENS_PER_DAY" });
+		expect(logged.join("\n")).not.toContain("two million");
+	});
+
+	it("D1 refusing the budget's table does not fail the job: the LLM summary is made, and the loss logged", async () => {
+		const marker = `no-ledger-${id()}`;
+		const summaryJob = job(marker);
+		const logged: string[] = [];
+		const spy = vi.spyOn(console, "error").mockImplementation((line) => void logged.push(String(line)));
+		await env.DB.exec("ALTER TABLE llm_tokens RENAME TO llm_tokens_away");
+		try {
+			expect(await run(summaryJob, marker)).not.toContain("LLM budget");
+		} finally {
+			await env.DB.exec("ALTER TABLE llm_tokens_away RENAME TO llm_tokens");
+			spy.mockRestore();
+		}
+		expect(await llmCalls(marker)).toHaveLength(1);
+		expect(logged.map((line) => JSON.parse(line))).toContainEqual(
+			expect.objectContaining({ event: "d1.write_lost", guild: summaryJob.guildId }),
+		);
+		expect(await usedToday(summaryJob.guildId)).toBe(0);
 	});
 
 	it("jobs racing for the last of a budget can't take more than it holds", async () => {

@@ -161,6 +161,16 @@ describe("DiscordRest", () => {
 		await expect(long.rest.get("/x")).rejects.toMatchObject({ status: 429 });
 	});
 
+	it("takes a 429 without a scope (Cloudflare's ban of the bot's address) as holding every route", async () => {
+		const { rest, requests } = scripted([
+			() => new Response("error code: 1015", { status: 429, headers: { "retry-after": "3600" } }),
+			() => Response.json([]),
+		]);
+		await expect(rest.get("/channels/1/messages")).rejects.toMatchObject({ status: 429 });
+		await expect(rest.get("/channels/2/messages")).rejects.toMatchObject({ status: 429 });
+		expect(requests).toHaveLength(1);
+	});
+
 	it("opens the breaker before invalid requests approach Discord's ban threshold", async () => {
 		const { rest, requests } = scripted(
 			Array.from(
