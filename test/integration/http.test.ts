@@ -42,8 +42,9 @@ describe("POST /interactions: signature and timestamp", () => {
 
 	it("401 for a timestamp more than 5 minutes from now, either way, even when correctly signed", async () => {
 		const now = Math.floor(Date.now() / 1000);
-		await expectError(await send(ping(), { timestamp: now - 301 }), 401, /5 minutes/);
-		await expectError(await send(ping(), { timestamp: now + 301 }), 401, /5 minutes/);
+		// Half a minute past the 5 minutes: a loaded machine may take seconds between signing and checking.
+		await expectError(await send(ping(), { timestamp: now - 330 }), 401, /5 minutes/);
+		await expectError(await send(ping(), { timestamp: now + 330 }), 401, /5 minutes/);
 		expect((await send(ping(), { timestamp: now - 290 })).status).toBe(200);
 		await expectError(await send(ping(), { headers: { "x-signature-timestamp": "yesterday" } }), 401, /X-Signature-Timestamp/);
 	});
