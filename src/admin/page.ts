@@ -2,6 +2,7 @@
 // all; the one stylesheet is inline under a per-response nonce, and the Content-Security-Policy
 // allows nothing else, so the page can load nothing from anywhere.
 import { OUTCOMES } from "../db/schema";
+import { thousands } from "../lib/numbers";
 import { formatCost } from "../metrics/cost";
 import { barChart, type ChartSpec, dataTable, lineChart } from "./charts";
 import { escapeHtml } from "./html";
@@ -58,7 +59,6 @@ export function loginPage(nonce: string, error?: string): string {
 	);
 }
 
-const count = (value: number) => value.toLocaleString("en-US");
 const percent = (value: number) => `${Math.round(value * 100)}%`;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
 const usd = (micro: number) => formatCost(micro, 0);
@@ -82,7 +82,7 @@ function charts(metrics: Metrics): string {
 				title: "Requests per day by outcome",
 				description: `Stacked bars of requests per day, ${range}.`,
 				labels,
-				format: count,
+				format: thousands,
 				series: OUTCOMES.map((outcome) => ({
 					name: outcome,
 					color: OUTCOME_COLORS[outcome],
@@ -126,7 +126,7 @@ function charts(metrics: Metrics): string {
 				title: "LLM tokens per day",
 				description: `Stacked bars of input and output tokens per day, ${range}.`,
 				labels,
-				format: count,
+				format: thousands,
 				series: [
 					{ name: "tokens in", color: "#0072b2", values: days.map((day) => day.tokensIn) },
 					{ name: "tokens out", color: "#e69f00", values: days.map((day) => day.tokensOut) },
@@ -184,7 +184,7 @@ function guildTable(metrics: Metrics): string {
 	if (!metrics.topGuilds.length) return "<p>No requests in this period.</p>";
 	const rows = metrics.topGuilds.map(
 		(guild) =>
-			`<tr><td>${escapeHtml(guild.guildId)}</td><td>${count(guild.requests)}</td><td>${count(guild.delivered)}</td><td>${count(guild.tokensIn + guild.tokensOut)}</td><td>${escapeHtml(formatCost(guild.costMicroUsd, guild.unpricedTokens))}</td></tr>`,
+			`<tr><td>${escapeHtml(guild.guildId)}</td><td>${thousands(guild.requests)}</td><td>${thousands(guild.delivered)}</td><td>${thousands(guild.tokensIn + guild.tokensOut)}</td><td>${escapeHtml(formatCost(guild.costMicroUsd, guild.unpricedTokens))}</td></tr>`,
 	);
 	return `<table id="top-guilds"><caption class="note">By requests in the period</caption><thead><tr><th scope="col">Guild</th><th scope="col">Requests</th><th scope="col">Summaries</th><th scope="col">Tokens</th><th scope="col">Estimated cost</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
 }
@@ -194,11 +194,11 @@ function budgetTable(metrics: Metrics): string {
 	const share = (used: number, limit: number) => (limit ? percent(Math.min(1, used / limit)) : "100%");
 	const overallText =
 		overall.limit === null
-			? `${count(overall.used)} tokens; no overall budget (LLM_TOKENS_PER_DAY is unset).`
-			: `${count(overall.used)} of ${count(overall.limit)} tokens (${share(overall.used, overall.limit)}).`;
+			? `${thousands(overall.used)} tokens; no overall budget (LLM_TOKENS_PER_DAY is unset).`
+			: `${thousands(overall.used)} of ${thousands(overall.limit)} tokens (${share(overall.used, overall.limit)}).`;
 	const rows = guilds.map(
 		(guild) =>
-			`<tr><td>${escapeHtml(guild.guildId)}</td><td>${count(guild.used)}</td><td>${count(guild.limit)}</td><td>${share(guild.used, guild.limit)}</td></tr>`,
+			`<tr><td>${escapeHtml(guild.guildId)}</td><td>${thousands(guild.used)}</td><td>${thousands(guild.limit)}</td><td>${share(guild.used, guild.limit)}</td></tr>`,
 	);
 	const table = rows.length
 		? `<table id="budgets"><caption class="note">Guilds by tokens today; past its budget a guild's summaries are extractive</caption><thead><tr><th scope="col">Guild</th><th scope="col">Tokens</th><th scope="col">Budget</th><th scope="col">Used</th></tr></thead><tbody>${rows.join("")}</tbody></table>`
@@ -212,10 +212,10 @@ export function dashboardPage(nonce: string, metrics: Metrics, period: string): 
 	const saved = outcomes("cached") + outcomes("joined");
 	const answered = saved + outcomes("delivered");
 	const cards: [string, string][] = [
-		["Requests", count(sum(days, (day) => day.requests))],
-		["Summaries made", count(outcomes("delivered"))],
+		["Requests", thousands(sum(days, (day) => day.requests))],
+		["Summaries made", thousands(outcomes("delivered"))],
 		["Cache hit rate", answered ? percent(saved / answered) : "—"],
-		["Tokens", count(sum(days, (day) => day.tokensIn + day.tokensOut))],
+		["Tokens", thousands(sum(days, (day) => day.tokensIn + day.tokensOut))],
 		[
 			"Estimated cost",
 			formatCost(
@@ -223,7 +223,7 @@ export function dashboardPage(nonce: string, metrics: Metrics, period: string): 
 				sum(days, (day) => day.unpricedTokens),
 			),
 		],
-		["Failed or expired", count(outcomes("failed") + outcomes("expired"))],
+		["Failed or expired", thousands(outcomes("failed") + outcomes("expired"))],
 	];
 	const query = (extra: string) => `/admin/metrics?since=${encodeURIComponent(period)}${extra}`;
 	const nav = PERIODS.map(

@@ -2,10 +2,9 @@
 import { type APIActionRowComponent, type APIButtonComponent, ButtonStyle, ComponentType } from "discord-api-types/payloads/v10";
 import type { Estimate } from "../domain/estimate";
 import type { SummaryRequest } from "../domain/job";
+import { thousands } from "../lib/numbers";
 import { estimateCostMicroUsd, formatCost } from "../metrics/cost";
 import { buttonId } from "./buttons";
-
-const count = (value: number) => value.toLocaleString("en-US");
 
 function duration(seconds: number): string {
 	return seconds < 90 ? `about ${Math.max(1, seconds)} s` : `about ${Math.round(seconds / 60)} min`;
@@ -17,7 +16,7 @@ function costLine(estimate: Estimate, model: string | undefined): string {
 	const tokens = estimate.tokensIn + estimate.tokensOut;
 	const cost = estimateCostMicroUsd(model, estimate.tokensIn, estimate.tokensOut);
 	const price = cost === undefined ? "unknown price" : `about ${formatCost(cost, 0)} at ${model}'s price`;
-	return `about ${count(tokens)} LLM tokens (${price})`;
+	return `about ${thousands(tokens)} LLM tokens (${price})`;
 }
 
 /**
@@ -30,7 +29,7 @@ export function confirmation(
 	model: string | undefined,
 ): { content: string; embeds: []; components: APIActionRowComponent<APIButtonComponent>[] } {
 	const lines = [
-		`**That is a large range:** about ${count(estimate.messages)} messages of <#${request.channelId}>.`,
+		`**That is a large range:** about ${thousands(estimate.messages)} messages of <#${request.channelId}>.`,
 		`Summarizing it takes ${costLine(estimate, model)} and ${duration(estimate.seconds)}.`,
 		"*Estimated from measured averages; a channel of long messages costs more.*",
 		...(request.askedPublic && !request.public ? ["The summary will be shown to you first: **Post publicly** under it shares it."] : []),

@@ -6,6 +6,7 @@ import type { SpentBudget } from "../domain/limits";
 import type { Line } from "../domain/line";
 import type { Style } from "../domain/styles";
 import type { Cited, Summary } from "../domain/summary";
+import { thousands } from "../lib/numbers";
 import { DAY_S, HOUR_S, MINUTE_S, WEEK_S } from "../lib/time";
 import { cut, LIMITS, pack } from "./limits";
 import { NO_MENTIONS } from "./responses";
@@ -51,7 +52,7 @@ const COLOR = { llm: 0x5865f2, extractive: 0x99aab5 };
 const CONTINUED = " (continued)";
 
 function plural(count: number, word: string): string {
-	return `${count.toLocaleString("en-US")} ${word}${count === 1 ? "" : "s"}`;
+	return `${thousands(count)} ${word}${count === 1 ? "" : "s"}`;
 }
 
 export function durationLabel(seconds: number): string {
@@ -176,7 +177,7 @@ function actionBlocks(summary: Summary, lines: Map<number, Line>, context: Rende
 function participantsBlock(summary: Summary): Block[] {
 	const { participants } = summary;
 	if (!participants.length) return [];
-	const shown = participants.slice(0, PARTICIPANTS_SHOWN).map((p) => `${escapeName(p.name)} (${p.messages.toLocaleString("en-US")})`);
+	const shown = participants.slice(0, PARTICIPANTS_SHOWN).map((p) => `${escapeName(p.name)} (${thousands(p.messages)})`);
 	const more = participants.length - shown.length;
 	return [
 		{
@@ -227,7 +228,7 @@ export function budgetNotice(spent: SpentBudget): string {
 	const whose = spent.overall ? "Summary Bot's daily LLM budget for all servers" : "This server's daily LLM budget";
 	const renews = `<t:${Math.floor(spent.renewsAt / 1000)}:R>`;
 	const admin = spent.overall ? "" : " A server admin can change it with `/config set llm_tokens_per_day`.";
-	return `*${whose} (${spent.limit.toLocaleString("en-US")} tokens) is used up, so the LLM did not read this range's new messages. It renews ${renews}.${admin}*`;
+	return `*${whose} (${thousands(spent.limit)} tokens) is used up, so the LLM did not read this range's new messages. It renews ${renews}.${admin}*`;
 }
 
 function title(context: RenderContext, continued: boolean): string {

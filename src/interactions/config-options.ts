@@ -10,6 +10,7 @@ import { listNames, missingToManage, missingToPost, missingToRead } from "../dis
 import { CADENCES, type Cadence, DIGEST_DEFAULTS, WEEKDAYS } from "../domain/digest-schedule";
 import { LANGUAGE_MAX_LENGTH, MEMBERS_LANGUAGE, SETTING_RANGES } from "../domain/limits";
 import { STYLES, type Style } from "../domain/styles";
+import { thousands } from "../lib/numbers";
 import { err, ok, type Result } from "../lib/result";
 import { COMMAND, COMMANDS } from "./commands";
 
@@ -63,7 +64,7 @@ function integerIn(values: Map<string, OptionValue>, name: keyof typeof SETTING_
 	if (value === undefined) return ok(undefined);
 	const { min, max } = SETTING_RANGES[name];
 	if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
-		return err(`\`${name}\` must be a whole number from ${min.toLocaleString("en-US")} to ${max.toLocaleString("en-US")}.`);
+		return err(`\`${name}\` must be a whole number from ${thousands(min)} to ${thousands(max)}.`);
 	}
 	return ok(value);
 }

@@ -7,6 +7,7 @@ import { WEEKDAYS } from "../domain/digest-schedule";
 import { DEFAULT_DAILY_LLM_TOKENS } from "../domain/limits";
 import { DEFAULT_STYLE, STYLES } from "../domain/styles";
 import { DEFAULT_RATES } from "../guild/settings";
+import { thousands } from "../lib/numbers";
 import { languageName } from "./config-options";
 
 const DEFAULT = " *(default)*";
@@ -55,7 +56,7 @@ export function configEmbed(settings: GuildSettings | undefined, digests: Digest
 			},
 			{
 				name: "LLM budget",
-				value: `${tokensPerDay.toLocaleString("en-US")} tokens a day${mark(tokensPerDay === DEFAULT_DAILY_LLM_TOKENS)}; past it, summaries are extractive until midnight UTC. \`/stats\` shows today's use.`,
+				value: `${thousands(tokensPerDay)} tokens a day${mark(tokensPerDay === DEFAULT_DAILY_LLM_TOKENS)}; past it, summaries are extractive until midnight UTC. \`/stats\` shows today's use.`,
 			},
 			{ name: "Default style", value: `${STYLES[style]}${mark(style === DEFAULT_STYLE)}`, inline: true },
 			{ name: "Default language", value: language ? languageName(language) : `Each member's own${DEFAULT}`, inline: true },

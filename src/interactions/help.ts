@@ -11,6 +11,7 @@ import { message } from "../discord/responses";
 import { CONFIRM_OVER_MESSAGES } from "../domain/estimate";
 import { MAX_SINCE_SECONDS, MESSAGES } from "../domain/limits";
 import { STYLES } from "../domain/styles";
+import { thousands } from "../lib/numbers";
 import { DAY_S } from "../lib/time";
 import { COMMAND, COMMANDS } from "./commands";
 
@@ -33,10 +34,10 @@ const HELP: APIEmbed = {
 		"`/summarize messages:500 channel:#general public:True` — posted for everyone",
 		"`/catchup` — what you missed here since your last message, only you see it",
 		"",
-		`\`messages\` takes ${MESSAGES.min}–${MESSAGES.max.toLocaleString("en-US")}; \`since\` takes durations like \`30m\`, \`6h\`, \`2d\` or \`1w\` (up to ${MAX_SINCE_SECONDS / DAY_S} days).`,
+		`\`messages\` takes ${MESSAGES.min}–${thousands(MESSAGES.max)}; \`since\` takes durations like \`30m\`, \`6h\`, \`2d\` or \`1w\` (up to ${MAX_SINCE_SECONDS / DAY_S} days).`,
 		`Styles: ${Object.values(STYLES).join(", ")}.`,
 		"",
-		`A range over ${CONFIRM_OVER_MESSAGES.toLocaleString("en-US")} messages first shows an estimate of its cost and time, with **Summarize** and **Cancel**.`,
+		`A range over ${thousands(CONFIRM_OVER_MESSAGES)} messages first shows an estimate of its cost and time, with **Summarize** and **Cancel**.`,
 		"Summaries never ping anyone. You can only summarize channels you can read, and a repeated request is answered at once from the cache.",
 	].join("\n"),
 	fields: COMMANDS.map((command) =>

@@ -10,6 +10,7 @@ import { type SummaryJob, summaryKey } from "../domain/job";
 import { MESSAGES_PER_REQUEST } from "../domain/limits";
 import { admit } from "../guild/client";
 import type { Admission, SummaryMessage } from "../guild/guild-object";
+import { thousands } from "../lib/numbers";
 import type { Result } from "../lib/result";
 import type { Usage } from "../metrics/analytics";
 import { recordInteraction } from "../metrics/record";
@@ -79,7 +80,7 @@ export function answer(admission: Admission, job: SummaryJob, llm: Llm, inPlace 
 					: `You've asked for several summaries in a short time. Try again ${when}.`;
 			const size =
 				admission.cost > 1
-					? ` A range counts as one request per ${MESSAGES_PER_REQUEST.toLocaleString("en-US")} messages, so a smaller one may start sooner.`
+					? ` A range counts as one request per ${thousands(MESSAGES_PER_REQUEST)} messages, so a smaller one may start sooner.`
 					: "";
 			return ephemeral(why + size);
 		}

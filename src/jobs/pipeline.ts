@@ -19,6 +19,7 @@ import { snowflakeAt, timeOf } from "../domain/snowflake";
 import { STYLES, type Style } from "../domain/styles";
 import type { Summary } from "../domain/summary";
 import { guildObject } from "../guild/client";
+import { thousands } from "../lib/numbers";
 import { MINUTE_S, SECOND_MS } from "../lib/time";
 import { estimateCostMicroUsd } from "../metrics/cost";
 import { readCatchUp } from "../summarizer/catch-up";
@@ -104,7 +105,7 @@ const NOT_IN_THREAD = "You can't summarize that private thread: only its members
  * budget is shared by many guilds, reading slows, and the member learns when to expect the summary.
  */
 export function readingProgress(fetched: number, expected: number, elapsedMs: number): string {
-	const counts = `Reading messages… ${fetched.toLocaleString("en-US")} / ${expected.toLocaleString("en-US")}`;
+	const counts = `Reading messages… ${thousands(fetched)} / ${thousands(expected)}`;
 	if (fetched <= 0 || expected <= fetched || elapsedMs < PROGRESS_PACE_AFTER_MS) return counts;
 	const seconds = ((expected - fetched) * elapsedMs) / fetched / SECOND_MS;
 	const left = seconds < MINUTE_S ? `${Math.max(5, Math.ceil(seconds / 5) * 5)} s` : `${Math.ceil(seconds / MINUTE_S)} min`;
@@ -180,7 +181,7 @@ export async function makeSummary(
 		await progress.settled();
 		return { messages: errorMessage("There is nothing to summarize in that range: no messages from members I can include.") };
 	}
-	progress.report(`Summarizing ${messageCount(lines).toLocaleString("en-US")} messages…`);
+	progress.report(`Summarizing ${thousands(messageCount(lines))} messages…`);
 	const guild = guildObject(env, job.guildId);
 	const outcome = await summarize(lines, work, {
 		llm: llmFor(env),
@@ -242,7 +243,7 @@ async function readRange(job: Work, get: Get, progress: Progress): Promise<Read>
 		return readCatchUp(job.channelId, job.range, job.requestedAt, {
 			get,
 			newestId: job.lastMessageId,
-			onProgress: (read) => progress.report(`Reading messages… ${read.toLocaleString("en-US")} so far, back to your last message`),
+			onProgress: (read) => progress.report(`Reading messages… ${thousands(read)} so far, back to your last message`),
 		});
 	}
 	const readingFrom = Date.now();

@@ -4,6 +4,7 @@ import { and, count, eq, gte, isNotNull, sql, sum } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import { renewsAt } from "../db/llm-budget";
 import { usageEvents } from "../db/schema";
+import { thousands } from "../lib/numbers";
 import { formatCost } from "./cost";
 import { percentileOffset } from "./percentile";
 
@@ -83,10 +84,10 @@ export function statsText(stats: GuildStats): string {
 	const answered = stats.saved + stats.delivered;
 	const hitRate = answered ? Math.round((stats.saved / answered) * 100) : 0;
 	return [
-		`**${stats.requests.toLocaleString("en-US")}** requests · **${stats.delivered.toLocaleString("en-US")}** summaries made`,
-		`Cache and shared jobs: **${hitRate}%** (${stats.saved.toLocaleString("en-US")} LLM calls saved)`,
+		`**${thousands(stats.requests)}** requests · **${thousands(stats.delivered)}** summaries made`,
+		`Cache and shared jobs: **${hitRate}%** (${thousands(stats.saved)} LLM calls saved)`,
 		`Time to result: p50 **${seconds(stats.p50Ms)}**, p95 **${seconds(stats.p95Ms)}**`,
-		`Tokens: **${stats.tokens.toLocaleString("en-US")}** · estimated cost **${formatCost(stats.costMicroUsd, stats.unpricedTokens)}**`,
+		`Tokens: **${thousands(stats.tokens)}** · estimated cost **${formatCost(stats.costMicroUsd, stats.unpricedTokens)}**`,
 		`Rate-limited ${stats.rateLimited} · refused ${stats.refused} · failed ${stats.failed}`,
 	].join("\n");
 }
@@ -95,5 +96,5 @@ export function statsText(stats: GuildStats): string {
 export function budgetText(used: number, limit: number, now: number): string {
 	const share = limit ? Math.min(100, Math.round((used / limit) * 100)) : 100;
 	const spent = used >= limit ? " · used up: summaries are extractive until it renews" : "";
-	return `**${used.toLocaleString("en-US")}** of ${limit.toLocaleString("en-US")} tokens (${share}%)${spent} · renews <t:${renewsAt(now) / 1000}:R>`;
+	return `**${thousands(used)}** of ${thousands(limit)} tokens (${share}%)${spent} · renews <t:${renewsAt(now) / 1000}:R>`;
 }

@@ -3,6 +3,7 @@ import { and, eq, gte, sql } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import { summaryVotes } from "../db/schema";
 import { helpfulRate, type VoteCounts } from "../domain/vote";
+import { thousands } from "../lib/numbers";
 
 /** 👍 and 👎 counted in SQL, for every reader of votes. */
 export const VOTE_SUMS = {
@@ -22,5 +23,5 @@ export async function guildVotes(db: DrizzleD1Database, guildId: string, since: 
 export function votesText(counts: VoteCounts): string {
 	const rate = helpfulRate(counts);
 	if (rate === null) return "No votes yet: 👍 or 👎 under a summary says whether it helped.";
-	return `**${Math.round(rate * 100)}%** found helpful (${counts.up.toLocaleString("en-US")} 👍 · ${counts.down.toLocaleString("en-US")} 👎)`;
+	return `**${Math.round(rate * 100)}%** found helpful (${thousands(counts.up)} 👍 · ${thousands(counts.down)} 👎)`;
 }
