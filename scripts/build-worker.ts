@@ -5,6 +5,7 @@
 // an isolate answering interactions neither compiles nor evaluates it (README, "Performance and reliability").
 // `--alias <specifier>=<path>` (repeatable) builds with a module in place of another, as wrangler's `alias` would
 // were it bundling: bench/cache.ts swaps the guild's token buckets for ones no workload reaches.
+import { deepStrictEqual } from "node:assert";
 import { readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { build, type Plugin } from "esbuild";
@@ -24,6 +25,53 @@ const alias: Plugin = {
 	setup(builder) {
 		const specifiers = [...aliases.keys()].map((specifier) => specifier.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&"));
 		builder.onResolve({ filter: new RegExp(`^(?:${specifiers.join("|")})$`) }, (args) => ({ path: aliases.get(args.path)! }));
+	},
+};
+
+/**
+ * An enum's values as a JavaScript literal: TypeScript's enums are objects of numbers and strings; the permissions are
+ * bigints, and one object of constants holds two self-contained functions, written as their source.
+ */
+function literal(value: unknown): string {
+	if (typeof value === "bigint") return `${value}n`;
+	if (typeof value === "function") return String(value);
+	if (typeof value === "number" || typeof value === "string") return JSON.stringify(value);
+	if (typeof value === "object" && value !== null)
+		return `{${Object.entries(value)
+			.map(([key, member]) => `${JSON.stringify(key)}:${literal(member)}`)
+			.join(",")}}`;
+	throw new Error(`an enum holds a ${typeof value}`);
+}
+
+/** Values to compare: a function by its source. */
+function comparable(value: unknown): unknown {
+	if (typeof value === "function") return String(value);
+	if (typeof value === "object" && value !== null)
+		return Object.fromEntries(Object.entries(value).map(([key, member]) => [key, comparable(member)]));
+	return value;
+}
+
+/**
+ * discord-api-types ships its payload enums as CommonJS, so importing one evaluates all hundred of them: about 15 ms
+ * of every cold isolate's startup CPU, measured. The Worker gets the same values, read from the package at build time,
+ * as an ES module of one `const` per enum: esbuild keeps only the enums the code uses, and they are plain objects.
+ * Read back before it is used, so a value the module would get wrong fails the build.
+ */
+async function discordEnumsModule(): Promise<string> {
+	const specifier = "discord-api-types/payloads/v10";
+	const { default: _, ...enums } = (await import(specifier)) as Record<string, unknown>;
+	const module = Object.entries(enums)
+		.map(([name, values]) => `export const ${name} = ${literal(values)};`)
+		.join("\n");
+	const readBack = { ...(await import(`data:text/javascript,${encodeURIComponent(module)}`)) };
+	deepStrictEqual(comparable(readBack), comparable(enums), `the module made of ${specifier} differs from it`);
+	return module;
+}
+const discordEnums: Plugin = {
+	name: "discord-enums",
+	setup(builder) {
+		builder.onResolve({ filter: /^discord-api-types\/payloads\/v10$/ }, (args) => ({ path: args.path, namespace: "discord-enums" }));
+		builder.onLoad({ filter: /.*/, namespace: "discord-enums" }, async () => ({ contents: await discordEnumsModule(), loader: "js" }));
 	},
 };
 
@@ -47,5 +95,5 @@ await build({
 	minify: true,
 	sourcemap: true,
 	logLevel: "warning",
-	plugins: aliases.size ? [alias] : [],
+	plugins: [discordEnums, ...(aliases.size ? [alias] : [])],
 });
