@@ -5,8 +5,8 @@
 // - the whole bot in one `wrangler dev` (top-level fields): its app workerd also runs the guild Durable
 //   Objects, the queue consumer and D1, which a deployment runs elsewhere;
 // - `own_cpu`: the bot split over two (bench/split-stack.ts), the Durable Objects and the consumer in
-//   the second, so that the first's app workerd is the Worker's own CPU, with the local D1, the Queue's
-//   broker and the dev registry's proxies still in it; `objects_cpu_ms_per_request` is the second's.
+//   the second, so that the first's app workerd is the Worker's own CPU, with the local D1 and the dev
+//   registry's proxies still in it; `objects_cpu_ms_per_request` is the second's.
 //   npm run bench                    BENCH_REQUESTS=2000 BENCH_CONCURRENCY=16 by default
 //   BENCH_BASELINE_DIR=<dir>         the Worker (POST /) also PINGed the same way, as `baseline_ping`, for a comparison
 //                                    on the same machine (default bench/minimal-endpoint; e.g. Discord's sample app),
