@@ -49,8 +49,8 @@ export async function startBot(options: Omit<StackOptions, "keys" | "seed"> = {}
 export type Bot = Awaited<ReturnType<typeof startBot>>;
 
 /** The bot under two `wrangler dev` processes, its interactions' and its objects' (bench/split-stack.ts). */
-export function startSplitBot() {
-	return startSplitStack(keys);
+export function startSplitBot(buildArgs?: string[]) {
+	return startSplitStack(keys, buildArgs);
 }
 
 export function signed(body: unknown): { body: string; headers: Record<string, string> } {

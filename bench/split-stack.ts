@@ -42,8 +42,8 @@ export function splitConfigs(): { interactions: Unstable_RawConfig; objects: Uns
 	};
 }
 
-function build(): void {
-	const result = spawnSync(process.execPath, [join(ROOT, "scripts/build-worker.ts")], { cwd: ROOT, encoding: "utf8" });
+function build(args: string[]): void {
+	const result = spawnSync(process.execPath, [join(ROOT, "scripts/build-worker.ts"), ...args], { cwd: ROOT, encoding: "utf8" });
 	if (result.status !== 0) throw new Error(`building the Worker failed:\n${result.stderr || result.stdout}`);
 }
 
@@ -51,14 +51,15 @@ function build(): void {
  * The split bot, with fresh state and an empty Discord emulator: `wrangler` and `port` are the interactions'
  * process, `objects` the other one. `registryEnv` is the environment of a `wrangler dev` that should see them
  * (bench/seeder): the run's own dev registry, so that no other dev session's "summary-bot" answers instead.
+ * `buildArgs` go to scripts/build-worker.ts (e.g. `--alias`, to measure a module's share).
  */
-export async function startSplitStack(keys: SigningKeys) {
+export async function startSplitStack(keys: SigningKeys, buildArgs: string[] = []) {
 	const dir = mkdtempSync(join(tmpdir(), "summary-bot-split-"));
 	const registryEnv = { WRANGLER_REGISTRY_PATH: join(dir, "registry") };
 	const configs = splitConfigs();
 	writeFileSync(join(dir, "interactions.json"), JSON.stringify(configs.interactions));
 	writeFileSync(join(dir, "objects.json"), JSON.stringify(configs.objects));
-	build();
+	build(buildArgs);
 
 	const emulatorPort = await freePort();
 	const interactions = await startLocalStack({
