@@ -28,7 +28,6 @@ import {
 	ApplicationCommandOptionType,
 	InteractionResponseType,
 } from "discord-api-types/v10";
-import { experimental_readRawConfig } from "wrangler";
 import type { Range } from "../src/domain/job.ts";
 import { MESSAGES } from "../src/domain/limits.ts";
 import { generateMessages, messageObject } from "../test/stand-ins/discord-messages.ts";
@@ -36,6 +35,7 @@ import { CHANNELS, DAY_MS, HISTORY, idealCache, SINCE_SECONDS, type SummaryReque
 import { type CountingLlm, FAKE_OPENAI_KEY, type LlmCounts, serveCountingLlm } from "./counting-llm.ts";
 import { drain, tally } from "./deliveries.ts";
 import { type Bot, command, postNewMessages, queryD1, ROOT, report, send, snowflake, startBot, summarizeFromHere } from "./harness.ts";
+import { rootConfig } from "./root-config.ts";
 import { type Asked, readSummary, summaryQuality } from "./summary-quality.ts";
 
 const REQUESTS = Number(process.env.BENCH_CACHE_REQUESTS ?? 1000);
@@ -261,18 +261,12 @@ async function replay(bot: Bot, llm: CountingLlm, messagesPerRequest: number, ru
  * `--alias` argument) would change nothing: the build script is told.
  */
 function highLimitsConfig(dir: string): string {
-	const { rawConfig } = experimental_readRawConfig({ config: join(ROOT, "wrangler.toml") });
+	const config = rootConfig();
 	const build = `node ${join(ROOT, "scripts/build-worker.ts")} --alias ./token-bucket=${join(ROOT, "bench/high-limits.ts")}`;
-	const config = {
-		...rawConfig,
-		main: join(ROOT, rawConfig.main!),
-		d1_databases: rawConfig.d1_databases?.map((database: { migrations_dir?: string }) => ({
-			...database,
-			migrations_dir: join(ROOT, database.migrations_dir ?? "migrations"),
-		})),
-		build: { ...rawConfig.build, command: build, cwd: ROOT, watch_dir: join(ROOT, "src") },
-	};
-	writeFileSync(join(dir, "wrangler.json"), JSON.stringify(config));
+	writeFileSync(
+		join(dir, "wrangler.json"),
+		JSON.stringify({ ...config, build: { ...config.build, command: build, cwd: ROOT, watch_dir: join(ROOT, "src") } }),
+	);
 	return join(dir, "wrangler.json");
 }
 

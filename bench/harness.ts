@@ -17,6 +17,7 @@ import { generateSigningKeys, privateKeyOf, signed as signedWith } from "../scri
 import { ROOT } from "../scripts/playground/processes.ts";
 import { APPLICATION_ID, type StackOptions, startLocalStack } from "../scripts/playground/stack.ts";
 import { chatInputInteraction, type Invocation, messageCommandInteraction } from "../test/stand-ins/discord-interactions.ts";
+import { startSplitStack } from "./split-stack.ts";
 
 export { freePort, ROOT, startWrangler, stopProcess, waitFor } from "../scripts/playground/processes.ts";
 export { APPLICATION_ID, snowflake };
@@ -46,6 +47,11 @@ export async function startBot(options: Omit<StackOptions, "keys" | "seed"> = {}
 }
 
 export type Bot = Awaited<ReturnType<typeof startBot>>;
+
+/** The bot under two `wrangler dev` processes, its interactions' and its objects' (bench/split-stack.ts). */
+export function startSplitBot(buildArgs?: string[]) {
+	return startSplitStack(keys, buildArgs);
+}
 
 export function signed(body: unknown): { body: string; headers: Record<string, string> } {
 	return signedWith(body, privateKey);

@@ -1,12 +1,17 @@
 // Benchmark of the interaction path: starts `wrangler dev` on loopback, drives it with signed
 // interactions (PING, /summarize cache miss, /summarize cache hit) and prints one JSON line with
 // req/s, p50/p99 latency and the server's CPU per request, read from /proc for the processes
-// that `wrangler dev` runs (its workerd and its own Node process).
+// that `wrangler dev` runs (its workerd and its own Node process). Twice:
+// - the whole bot in one `wrangler dev` (top-level fields): its app workerd also runs the guild Durable
+//   Objects, the queue consumer and D1, which a deployment runs elsewhere;
+// - `own_cpu`: the bot split over two (bench/split-stack.ts), the Durable Objects and the consumer in
+//   the second, so that the first's app workerd is the Worker's own CPU, with the local D1 and the dev
+//   registry's proxies still in it; `objects_cpu_ms_per_request` is the second's.
 //   npm run bench                    BENCH_REQUESTS=2000 BENCH_CONCURRENCY=16 by default
 //   BENCH_BASELINE_DIR=<dir>         the Worker (POST /) also PINGed the same way, as `baseline_ping`, for a comparison
 //                                    on the same machine (default bench/minimal-endpoint; e.g. Discord's sample app),
-//                                    before the bot's interactions and again after them, as the machine's load drifts;
-//                                    `ratios` divides each interaction's CPU by the mean of the two
+//                                    before, between and after the two runs, as the machine's load drifts;
+//                                    `ratios` divides each interaction's CPU by the mean of the two around its run
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import {
@@ -19,6 +24,7 @@ import {
 	signed,
 	snowflake,
 	startBot,
+	startSplitBot,
 	startWrangler,
 	stopProcess,
 	summarize,
@@ -31,10 +37,12 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const BASELINE_DIR = process.env.BENCH_BASELINE_DIR ?? join(ROOT, "bench/minimal-endpoint");
 
 interface Cpu {
-	/** The workerd that runs the bot itself. */
+	/** The workerd that runs the bot itself (split: its interactions' process's). */
 	app: number;
 	/** Everything else `wrangler dev` runs: its proxy workerd, esbuild and Node. */
 	other: number;
+	/** Split: the workerd of the objects' process (the Durable Objects and the queue consumer). */
+	objects?: number;
 }
 
 /** CPU seconds used so far by the dev server `wrangler` (its process group). wrangler dev runs two workerd
@@ -47,8 +55,16 @@ function serverCpu(wrangler: number, publicPort: number): Cpu {
 	return cpu;
 }
 
-/** Sends `bodies` with CONCURRENCY requests in flight; checks every answer with `expectType`. */
-async function drive(url: string, bodies: unknown[], expectType: number, server: () => Cpu) {
+type Answer = { type?: number; data?: { embeds?: { description?: string }[] } };
+
+/** Sends `bodies` with CONCURRENCY requests in flight; checks every answer's type is `expectType`, and `expected` holds for it. */
+async function drive(
+	url: string,
+	bodies: unknown[],
+	expectType: number,
+	server: () => Cpu,
+	expected: (answer: Answer) => boolean = () => true,
+) {
 	const payloads = bodies.map(signed);
 	const latencies: number[] = [];
 	let next = 0;
@@ -60,9 +76,10 @@ async function drive(url: string, bodies: unknown[], expectType: number, server:
 				const payload = payloads[next++];
 				const t0 = performance.now();
 				const response = await fetch(url, { method: "POST", ...payload });
-				const answer = (await response.json()) as { type?: number };
+				const answer = (await response.json()) as Answer;
 				latencies.push(performance.now() - t0);
-				if (answer.type !== expectType) throw new Error(`expected type ${expectType}, got ${response.status} ${JSON.stringify(answer)}`);
+				if (answer.type !== expectType || !expected(answer))
+					throw new Error(`expected type ${expectType}, got ${response.status} ${JSON.stringify(answer)}`);
 			}
 		}),
 	);
@@ -77,6 +94,7 @@ async function drive(url: string, bodies: unknown[], expectType: number, server:
 		p99_ms: Number(percentile(latencies, 99).toFixed(2)),
 		app_workerd_cpu_ms_per_request: perRequest(after.app - before.app),
 		server_cpu_ms_per_request: perRequest(after.app + after.other - before.app - before.other),
+		...(after.objects === undefined ? {} : { objects_cpu_ms_per_request: perRequest(after.objects - before.objects!) }),
 	};
 }
 
@@ -101,75 +119,120 @@ async function deliveries(emulator: string): Promise<number> {
 	return ((await (await fetch(`${emulator}/__records`)).json()) as unknown[]).length;
 }
 
+/** A seeded summary's text: a hit's answer shows it, which no other answer of type 4 does. */
+const CACHED = "A cached summary. ".repeat(40);
+
+function isCached(answer: Answer): boolean {
+	return answer.data?.embeds?.[0]?.description === CACHED;
+}
+
+/** bench/seeder under `wrangler dev`, in the dev registry `env` names (default: the machine's). */
+async function startSeeder(env?: Record<string, string>) {
+	const [port, inspector] = [await freePort(), await freePort()];
+	const wrangler = startWrangler(["--port", String(port), "--inspector-port", String(inspector)], join(ROOT, "bench/seeder"), { env });
+	const url = `http://127.0.0.1:${port}/`;
+	// Any answer: it answers a GET with 500 (no JSON body).
+	await waitFor(url, () => true, { child: wrangler });
+	return { wrangler, url };
+}
+
+/** PING, admitted `/summarize` and cache hits, REQUESTS each, against `bot`; `server` reads the CPU its processes used so far. */
+async function interactions(bot: { url: string; emulator: string }, seederUrl: string, server: () => Cpu) {
+	const url = `${bot.url}/interactions`;
+	await drive(url, Array.from({ length: 200 }, ping), 1, server);
+	const results: Record<string, Driven> = {};
+	results.ping = await drive(url, Array.from({ length: REQUESTS }, ping), 1, server);
+
+	// Misses: 10 per guild (its burst), each a different channel and member, so every one is admitted.
+	const guilds = Array.from({ length: Math.ceil(REQUESTS / 10) }, snowflake);
+	const misses = Array.from({ length: REQUESTS }, (_, i) => summarize(guilds[Math.floor(i / 10)], snowflake(), snowflake(), snowflake()));
+	const delivered = await deliveries(bot.emulator);
+	const cpuBefore = server();
+	results.summarize_miss = await drive(url, misses, 5, server);
+	// The queue consumer works on in the background (here each job finds no such channel and says so);
+	// account for it too, once every job has answered.
+	for (let i = 0; i < 1200 && (await deliveries(bot.emulator)) < delivered + REQUESTS; i++) await sleep(100);
+	const cpuAfter = server();
+	Object.assign(results.summarize_miss, {
+		jobs_answered: (await deliveries(bot.emulator)) - delivered,
+		server_cpu_ms_per_request_with_consumer: Number(
+			(((cpuAfter.app + cpuAfter.other - cpuBefore.app - cpuBefore.other) * 1000) / REQUESTS).toFixed(3),
+		),
+		...(cpuAfter.objects === undefined
+			? {}
+			: { objects_cpu_ms_per_request_with_consumer: Number((((cpuAfter.objects - cpuBefore.objects!) * 1000) / REQUESTS).toFixed(3)) }),
+	});
+
+	// Hits: 50 channels whose summaries the seeder caches, requested round-robin.
+	const channels = Array.from({ length: 50 }, () => ({ guildId: snowflake(), channelId: snowflake(), lastMessageId: snowflake() }));
+	for (const channel of channels) {
+		const key = `${channel.channelId}:n100:brief:en@${channel.lastMessageId}`;
+		const summary = { embeds: [{ title: "Summary", description: CACHED }] };
+		const response = await fetch(seederUrl, { method: "POST", body: JSON.stringify({ ...channel, key, summary }) });
+		if (response.status !== 204) throw new Error(`seeding failed: ${response.status} ${await response.text()}`);
+	}
+	const hits = Array.from({ length: REQUESTS }, (_, i) => {
+		const channel = channels[i % channels.length];
+		return summarize(channel.guildId, channel.channelId, snowflake(), channel.lastMessageId);
+	});
+	results.summarize_hit = await drive(url, hits, 4, server, isCached);
+	return results;
+}
+
 async function main() {
-	const bot = await startBot();
-	const [seederPort, seederInspector] = [await freePort(), await freePort()];
-	const seeder = startWrangler(["--port", String(seederPort), "--inspector-port", String(seederInspector)], join(ROOT, "bench/seeder"));
 	const baseline = await startBaseline(BASELINE_DIR);
-	const stopAll = () => Promise.all([stopProcess(seeder), stopProcess(baseline.wrangler), bot.stop()]);
+	let stopBot = () => Promise.resolve();
+	const stopAll = () => Promise.all([stopProcess(baseline.wrangler), stopBot()]);
 	process.on("SIGINT", () => void stopAll().finally(() => process.exit(130)));
 	try {
-		const url = `${bot.url}/interactions`;
-		await waitFor(`http://127.0.0.1:${seederPort}/`, () => true);
 		// Any answer: the minimal endpoint answers GET / with 404.
 		await waitFor(baseline.url, () => true, { child: baseline.wrangler });
-		const server = () => serverCpu(bot.wrangler.pid!, bot.port);
-
 		await drive(baseline.url, Array.from({ length: 200 }, ping), 1, baseline.server);
 		const baselineFirst = await drive(baseline.url, Array.from({ length: REQUESTS }, ping), 1, baseline.server);
-		await drive(url, Array.from({ length: 200 }, ping), 1, server);
-		const results: Record<string, unknown> = {};
-		results.ping = await drive(url, Array.from({ length: REQUESTS }, ping), 1, server);
 
-		// Misses: 10 per guild (its burst), each a different channel and member, so every one is admitted.
-		const guilds = Array.from({ length: Math.ceil(REQUESTS / 10) }, snowflake);
-		const misses = Array.from({ length: REQUESTS }, (_, i) => summarize(guilds[Math.floor(i / 10)], snowflake(), snowflake(), snowflake()));
-		const delivered = await deliveries(bot.emulator);
-		const cpuBefore = server();
-		results.summarize_miss = await drive(url, misses, 5, server);
-		// The queue consumer works on in the background (here each job finds no such channel and says so);
-		// account for it too, once every job has answered.
-		for (let i = 0; i < 1200 && (await deliveries(bot.emulator)) < delivered + REQUESTS; i++) await sleep(100);
-		const cpuAfter = server();
-		Object.assign(results.summarize_miss as object, {
-			jobs_answered: (await deliveries(bot.emulator)) - delivered,
-			server_cpu_ms_per_request_with_consumer: Number(
-				(((cpuAfter.app + cpuAfter.other - cpuBefore.app - cpuBefore.other) * 1000) / REQUESTS).toFixed(3),
-			),
-		});
+		// The whole bot in one `wrangler dev`: the Worker, its Durable Objects, the queue consumer and D1 in one workerd.
+		const whole = await startBot();
+		const wholeSeeder = await startSeeder();
+		stopBot = () => Promise.all([stopProcess(wholeSeeder.wrangler), whole.stop()]).then(() => undefined);
+		const results = await interactions(whole, wholeSeeder.url, () => serverCpu(whole.wrangler.pid!, whole.port));
+		await stopBot();
+		const baselineMiddle = await drive(baseline.url, Array.from({ length: REQUESTS }, ping), 1, baseline.server);
 
-		// Hits: 50 channels whose summaries the seeder caches, requested round-robin.
-		const channels = Array.from({ length: 50 }, () => ({ guildId: snowflake(), channelId: snowflake(), lastMessageId: snowflake() }));
-		for (const channel of channels) {
-			const key = `${channel.channelId}:n100:brief:en@${channel.lastMessageId}`;
-			const summary = { embeds: [{ title: "Summary", description: "A cached summary. ".repeat(40) }] };
-			const response = await fetch(`http://127.0.0.1:${seederPort}/`, {
-				method: "POST",
-				body: JSON.stringify({ ...channel, key, summary }),
-			});
-			if (response.status !== 204) throw new Error(`seeding failed: ${response.status} ${await response.text()}`);
-		}
-		const hits = Array.from({ length: REQUESTS }, (_, i) => {
-			const channel = channels[i % channels.length];
-			return summarize(channel.guildId, channel.channelId, snowflake(), channel.lastMessageId);
-		});
-		results.summarize_hit = await drive(url, hits, 4, server);
+		// The Worker's own: its Durable Objects and the consumer in a second `wrangler dev` (bench/split-stack.ts).
+		const split = await startSplitBot();
+		const splitSeeder = await startSeeder(split.registryEnv);
+		stopBot = () => Promise.all([stopProcess(splitSeeder.wrangler), split.stop()]).then(() => undefined);
+		const own = await interactions(split, splitSeeder.url, () => ({
+			...serverCpu(split.wrangler.pid!, split.port),
+			objects: serverCpu(split.objects.pid!, split.objectsPort).app,
+		}));
+		await stopBot();
 		const baselineLast = await drive(baseline.url, Array.from({ length: REQUESTS }, ping), 1, baseline.server);
 
-		const mean = (field: "app_workerd_cpu_ms_per_request" | "server_cpu_ms_per_request") =>
-			Number(((baselineFirst[field] + baselineLast[field]) / 2).toFixed(3));
-		const baselinePing = {
-			first: baselineFirst,
-			last: baselineLast,
-			app_workerd_cpu_ms_per_request: mean("app_workerd_cpu_ms_per_request"),
-			server_cpu_ms_per_request: mean("server_cpu_ms_per_request"),
-		};
+		const mean = (a: Driven, b: Driven) => ({
+			app_workerd_cpu_ms_per_request: Number(((a.app_workerd_cpu_ms_per_request + b.app_workerd_cpu_ms_per_request) / 2).toFixed(3)),
+			server_cpu_ms_per_request: Number(((a.server_cpu_ms_per_request + b.server_cpu_ms_per_request) / 2).toFixed(3)),
+		});
+		// The whole bot's ratios divide by the baseline's PING before and after it; the own ones by that after the
+		// whole bot's run and after their own.
+		const baselinePing = { first: baselineFirst, last: baselineMiddle, ...mean(baselineFirst, baselineMiddle) };
+		const ownBaseline = { first: baselineMiddle, last: baselineLast, ...mean(baselineMiddle, baselineLast) };
 		report("interaction-path", {
 			concurrency: CONCURRENCY,
 			baseline: BASELINE_DIR,
 			...results,
 			baseline_ping: baselinePing,
-			ratios: ratios(results as Record<string, Driven>, baselinePing),
+			ratios: ratios(results, baselinePing),
+			own_cpu: {
+				...own,
+				baseline_ping: ownBaseline,
+				ratios: Object.fromEntries(
+					Object.entries(own).map(([name, result]) => [
+						name,
+						Number((result.app_workerd_cpu_ms_per_request / ownBaseline.app_workerd_cpu_ms_per_request).toFixed(2)),
+					]),
+				),
+			},
 		});
 	} finally {
 		await stopAll();

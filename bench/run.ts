@@ -47,12 +47,21 @@ function rows(line: Line): string[][] {
 				return [`interaction path: ${label}`, `${result.rps} req/s, p50 ${ms(result.p50_ms)}, p99 ${ms(result.p99_ms)}, ${cpu}${ratio}`];
 			};
 			const baseline = line.baseline_ping as Record<"first" | "last", Fields>;
+			const own = line.own_cpu as Record<string, Fields> & { ratios: Record<string, number>; baseline_ping: Record<"last", Fields> };
+			const ownPath = (label: string, key: string) => [
+				`interaction path, own CPU: ${label}`,
+				`${own[key].app_workerd_cpu_ms_per_request} ms per request (${own.ratios[key]}× the baseline's PING)`,
+			];
 			return [
 				path("PING", line.ping as Fields, "ping"),
 				path("/summarize hit", line.summarize_hit as Fields, "summarize_hit"),
 				path("/summarize miss", line.summarize_miss as Fields, "summarize_miss"),
 				path("baseline PING, before", baseline.first),
-				path("baseline PING, after", baseline.last),
+				path("baseline PING, between", baseline.last),
+				ownPath("PING", "ping"),
+				ownPath("/summarize hit", "summarize_hit"),
+				ownPath("/summarize miss", "summarize_miss"),
+				path("baseline PING, after", own.baseline_ping.last),
 			];
 		}
 		case "pipeline":

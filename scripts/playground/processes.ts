@@ -41,10 +41,15 @@ export function applyMigrations(persistTo: string): void {
 }
 
 /**
- * `wrangler dev` on loopback in its own process group; `quiet` hides its output but errors. Should this
- * process die without stopping it, a guard stops it and deletes `directory` (its state and secrets).
+ * `wrangler dev` on loopback in its own process group; `quiet` hides its output but errors; `env` adds to
+ * its environment (e.g. a dev registry of its own, `WRANGLER_REGISTRY_PATH`). Should this process die
+ * without stopping it, a guard stops it and deletes `directory` (its state and secrets).
  */
-export function startWrangler(args: string[], cwd: string, options: { quiet?: boolean; directory?: string } = {}): ChildProcess {
+export function startWrangler(
+	args: string[],
+	cwd: string,
+	options: { quiet?: boolean; directory?: string; env?: Record<string, string> } = {},
+): ChildProcess {
 	const quiet = options.quiet ?? true;
 	const child = spawn(
 		process.execPath,
@@ -53,7 +58,7 @@ export function startWrangler(args: string[], cwd: string, options: { quiet?: bo
 			cwd,
 			detached: true,
 			stdio: ["ignore", quiet ? "ignore" : "inherit", "inherit"],
-			env: WRANGLER_ENV,
+			env: { ...WRANGLER_ENV, ...options.env },
 		},
 	);
 	if (child.pid) {

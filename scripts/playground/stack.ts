@@ -36,6 +36,8 @@ export interface StackOptions {
 	quiet?: boolean;
 	/** More `wrangler dev` arguments (benchmarks: e.g. `--alias` to swap a module for a measurement). */
 	wranglerArgs?: string[];
+	/** More of `wrangler dev`'s environment (benchmarks: a dev registry of their own). */
+	wranglerEnv?: Record<string, string>;
 }
 
 export interface LocalStack extends PlaygroundState {
@@ -58,6 +60,20 @@ function envFile(path: string, vars: Record<string, string>): void {
 		return `${name}='${value}'`;
 	});
 	writeFileSync(path, `${lines.join("\n")}\n`, { mode: 0o600 });
+}
+
+/** The bot's vars and secrets for a stack whose Discord is the emulator at `emulatorUrl`, as an env file at `path`. */
+export function writeStackVars(path: string, keys: SigningKeys, emulatorUrl: string, options: StackOptions = {}): void {
+	envFile(path, {
+		DISCORD_PUBLIC_KEY: keys.publicKeyHex,
+		DISCORD_APPLICATION_ID: APPLICATION_ID,
+		DISCORD_BOT_TOKEN: EMULATOR_BOT_TOKEN,
+		DISCORD_API_BASE: `${emulatorUrl}/api/v10`,
+		OPENAI_API_KEY: options.openaiApiKey ?? "",
+		...(options.openaiBaseUrl ? { OPENAI_BASE_URL: options.openaiBaseUrl } : {}),
+		...(options.openaiModel ? { OPENAI_MODEL: options.openaiModel } : {}),
+		ADMIN_TOKEN: options.adminToken ?? "",
+	});
 }
 
 export async function startLocalStack(options: StackOptions = {}): Promise<LocalStack> {
@@ -85,16 +101,7 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
 		const persist = join(dir, "state");
 		applyMigrations(persist);
 		const vars = join(dir, "vars.env");
-		envFile(vars, {
-			DISCORD_PUBLIC_KEY: keys.publicKeyHex,
-			DISCORD_APPLICATION_ID: APPLICATION_ID,
-			DISCORD_BOT_TOKEN: EMULATOR_BOT_TOKEN,
-			DISCORD_API_BASE: `${emulatorUrl}/api/v10`,
-			OPENAI_API_KEY: options.openaiApiKey ?? "",
-			...(options.openaiBaseUrl ? { OPENAI_BASE_URL: options.openaiBaseUrl } : {}),
-			...(options.openaiModel ? { OPENAI_MODEL: options.openaiModel } : {}),
-			ADMIN_TOKEN: options.adminToken ?? "",
-		});
+		writeStackVars(vars, keys, emulatorUrl, options);
 		const inspector = await freePort();
 		const wrangler = startWrangler(
 			[
@@ -109,7 +116,7 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
 				...(options.wranglerArgs ?? []),
 			],
 			ROOT,
-			{ quiet: options.quiet, directory: dir },
+			{ quiet: options.quiet, directory: dir, env: options.wranglerEnv },
 		);
 		cleanups.push(() => stopProcess(wrangler));
 		await waitFor(`${workerUrl}/health`, (status) => status === 200, { child: wrangler, timeoutMs: 120_000 });
