@@ -7,8 +7,9 @@ import { retry, type Sleep } from "../lib/retry";
 const WRITE_RETRY = { attempts: 3, baseMs: 200 };
 
 /**
- * Runs a D1 write, retrying it with backoff; when D1 keeps failing, logs the loss (`d1.write_lost`,
- * counted in docs/analytics.md) and returns false instead of throwing: the user's answer comes first.
+ * Runs a D1 write of `guildId`'s rows (a batch's guilds, space-separated), retrying it with backoff; when D1
+ * keeps failing, logs the loss (`d1.write_lost`, counted in docs/analytics.md) and returns false instead of
+ * throwing: the user's answer comes first.
  */
 export async function writeOrLogLoss(guildId: string, write: () => PromiseLike<unknown>, sleep?: Sleep): Promise<boolean> {
 	try {
