@@ -8,7 +8,7 @@ import { type Usage, writeDataPoint } from "./analytics";
  * rest of a cache hit (README, "Performance and reliability"): a busy isolate pays it once a window, not once a
  * request, and a quiet one writes each event a quarter of a second later than it could.
  */
-export const USAGE_WRITE_WINDOW_MS = 250;
+const USAGE_WRITE_WINDOW_MS = 250;
 
 /** The events of the window open in this isolate: written by the request that opened it. */
 let gathering: Usage[] | undefined;
