@@ -6,14 +6,14 @@
 // What the interactions' process still runs besides the Worker: the local D1 (a hit's usage-event insert)
 // and the dev registry's proxy Durable Objects, which pass each call on to the guild's object over a socket.
 // Its Queue broker idles: the guild's object sends the jobs, to the broker of its own process.
-import { spawnSync } from "node:child_process";
+import { type ChildProcess, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Unstable_RawConfig } from "wrangler";
 import type { SigningKeys } from "../scripts/playground/keys.ts";
-import { applyMigrations, freePort, ROOT, startWrangler, stopProcess, waitFor } from "../scripts/playground/processes.ts";
-import { startLocalStack, writeStackVars } from "../scripts/playground/stack.ts";
+import { freePort, ROOT, stopProcess } from "../scripts/playground/processes.ts";
+import { startDevServer, startLocalStack } from "../scripts/playground/stack.ts";
 import { rootConfig } from "./root-config.ts";
 
 /** The objects' process keeps the bot's name, so that bench/seeder's `script_name` finds its GuildObject. */
@@ -69,33 +69,17 @@ export async function startSplitStack(keys: SigningKeys, buildArgs: string[] = [
 		wranglerArgs: ["--config", join(dir, "interactions.json")],
 		wranglerEnv: registryEnv,
 	});
-	let objects: ReturnType<typeof startWrangler> | undefined;
+	let objects: ChildProcess | undefined;
 	const stop = async () => {
 		await Promise.all([objects && stopProcess(objects), interactions.stop()]);
 		rmSync(dir, { recursive: true, force: true });
 	};
 	try {
-		const persist = join(dir, "objects-state");
-		applyMigrations(persist);
-		writeStackVars(join(dir, "vars.env"), keys, interactions.emulatorUrl);
-		const [port, inspector] = [await freePort(), await freePort()];
-		objects = startWrangler(
-			[
-				"--port",
-				String(port),
-				"--inspector-port",
-				String(inspector),
-				"--persist-to",
-				persist,
-				"--env-file",
-				join(dir, "vars.env"),
-				"--config",
-				join(dir, "objects.json"),
-			],
-			ROOT,
-			{ directory: dir, env: registryEnv },
-		);
-		await waitFor(`http://127.0.0.1:${port}/health`, (status) => status === 200, { child: objects, timeoutMs: 120_000 });
+		const port = await freePort();
+		({ wrangler: objects } = await startDevServer(dir, "objects", port, keys, interactions.emulatorUrl, {
+			wranglerArgs: ["--config", join(dir, "objects.json")],
+			wranglerEnv: registryEnv,
+		}));
 		return {
 			...interactions,
 			url: interactions.workerUrl,

@@ -63,7 +63,7 @@ function envFile(path: string, vars: Record<string, string>): void {
 }
 
 /** The bot's vars and secrets for a stack whose Discord is the emulator at `emulatorUrl`, as an env file at `path`. */
-export function writeStackVars(path: string, keys: SigningKeys, emulatorUrl: string, options: StackOptions = {}): void {
+function writeStackVars(path: string, keys: SigningKeys, emulatorUrl: string, options: StackOptions): void {
 	envFile(path, {
 		DISCORD_PUBLIC_KEY: keys.publicKeyHex,
 		DISCORD_APPLICATION_ID: APPLICATION_ID,
@@ -74,6 +74,48 @@ export function writeStackVars(path: string, keys: SigningKeys, emulatorUrl: str
 		...(options.openaiModel ? { OPENAI_MODEL: options.openaiModel } : {}),
 		ADMIN_TOKEN: options.adminToken ?? "",
 	});
+}
+
+/**
+ * `wrangler dev` of the bot on `port`, its Discord the emulator at `emulatorUrl`: a fresh local state under `dir`
+ * (`name` tells two servers of one run apart) with the migrations applied, and its vars in an env file beside it.
+ * Resolves once /health answers; stopped again if it never does.
+ */
+export async function startDevServer(
+	dir: string,
+	name: string,
+	port: number,
+	keys: SigningKeys,
+	emulatorUrl: string,
+	options: StackOptions = {},
+): Promise<{ wrangler: ChildProcess; persistTo: string }> {
+	const persistTo = join(dir, `${name}-state`);
+	applyMigrations(persistTo);
+	const vars = join(dir, `${name}.env`);
+	writeStackVars(vars, keys, emulatorUrl, options);
+	const inspector = await freePort();
+	const wrangler = startWrangler(
+		[
+			"--port",
+			String(port),
+			"--inspector-port",
+			String(inspector),
+			"--persist-to",
+			persistTo,
+			"--env-file",
+			vars,
+			...(options.wranglerArgs ?? []),
+		],
+		ROOT,
+		{ quiet: options.quiet, directory: dir, env: options.wranglerEnv },
+	);
+	try {
+		await waitFor(`http://127.0.0.1:${port}/health`, (status) => status === 200, { child: wrangler, timeoutMs: 120_000 });
+	} catch (error) {
+		await stopProcess(wrangler);
+		throw error;
+	}
+	return { wrangler, persistTo };
 }
 
 export async function startLocalStack(options: StackOptions = {}): Promise<LocalStack> {
@@ -98,28 +140,8 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
 		cleanups.push(() => emulator.close());
 		if (options.seed !== false) await seedGuild(emulatorUrl, guild, options.seed?.scale);
 
-		const persist = join(dir, "state");
-		applyMigrations(persist);
-		const vars = join(dir, "vars.env");
-		writeStackVars(vars, keys, emulatorUrl, options);
-		const inspector = await freePort();
-		const wrangler = startWrangler(
-			[
-				"--port",
-				String(port),
-				"--inspector-port",
-				String(inspector),
-				"--persist-to",
-				persist,
-				"--env-file",
-				vars,
-				...(options.wranglerArgs ?? []),
-			],
-			ROOT,
-			{ quiet: options.quiet, directory: dir, env: options.wranglerEnv },
-		);
+		const { wrangler, persistTo } = await startDevServer(dir, "bot", port, keys, emulatorUrl, options);
 		cleanups.push(() => stopProcess(wrangler));
-		await waitFor(`${workerUrl}/health`, (status) => status === 200, { child: wrangler, timeoutMs: 120_000 });
 
 		return {
 			...state,
@@ -128,7 +150,7 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
 			client,
 			port,
 			wrangler,
-			persistTo: persist,
+			persistTo,
 			stop,
 		};
 	} catch (error) {

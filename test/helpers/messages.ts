@@ -16,10 +16,14 @@ export function user(name: string, extra: Partial<APIUser> = {}): APIUser {
 	};
 }
 
-let sequence = 0n;
 /** A message `minutes` after T0. */
 export function message(author: APIUser, content: string, minutes: number, extra: Partial<APIMessage> = {}): APIMessage {
-	const time = T0 + minutes * 60_000;
+	return messageAt(author, content, T0 + minutes * 60_000, extra);
+}
+
+let sequence = 0n;
+/** A message sent at `time` (ms since the epoch), its id of that moment. */
+export function messageAt(author: APIUser, content: string, time: number, extra: Partial<APIMessage> = {}): APIMessage {
 	return messageObject({
 		id: (snowflakeAt(time) + (sequence++ % 4096n)).toString(),
 		channel_id: "42",

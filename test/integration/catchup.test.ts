@@ -19,9 +19,8 @@ import type { SummaryJob } from "../../src/domain/job";
 import { snowflakeAt } from "../../src/domain/snowflake";
 import worker from "../../src/index";
 import { type Context, chatCommand, id, sendOk, summarize } from "../helpers/interactions";
-import { user } from "../helpers/messages";
+import { messageAt, user } from "../helpers/messages";
 import { firstResult, injectFault, resultsFor, seedChannel } from "../helpers/stand-in";
-import { messageObject } from "../stand-ins/discord-messages";
 
 const db = drizzle(env.DB);
 const [alice, bob, carol, dave] = ["alice", "bob", "carol", "dave"].map((name) => user(name));
@@ -35,18 +34,9 @@ afterEach(() => {
 	vi.restoreAllMocks();
 });
 
-let sequence = 0n;
 /** A message `minutesAgo` before the test file started. */
 function said(author: APIUser, content: string, minutesAgo: number, type = MessageType.Default): APIMessage {
-	const time = NOW - minutesAgo * MINUTE;
-	return messageObject({
-		id: (snowflakeAt(time) + (sequence++ % 4096n)).toString(),
-		channel_id: "0",
-		author,
-		content,
-		timestamp: new Date(time).toISOString(),
-		type,
-	});
+	return messageAt(author, content, NOW - minutesAgo * MINUTE, { channel_id: "0", type });
 }
 
 /** A channel: a discussion, then alice's message, then what she missed. */

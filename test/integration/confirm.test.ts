@@ -6,7 +6,7 @@ import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { describe, expect, it, vi } from "vitest";
 import { summaries, usageEvents } from "../../src/db/schema";
-import { buttonId } from "../../src/discord/buttons";
+import { type ButtonAction, buttonId } from "../../src/discord/buttons";
 import { type SummaryJob, summaryKey } from "../../src/domain/job";
 import { cacheSummary, guild } from "../helpers/guild";
 import { buttonClick, id, sendOk, summarize } from "../helpers/interactions";
@@ -31,6 +31,12 @@ const outcomeOf = (interactionId: string) =>
 	vi.waitUntil(async () => (await db.select().from(usageEvents).where(eq(usageEvents.id, interactionId)))[0]?.outcome ?? false, {
 		timeout: 10_000,
 	});
+
+/** A member in a guild and channel of their own, and the id of `action`'s button over the newest 5,000 messages there. */
+function overLargeRange(action: ButtonAction) {
+	const where = { guildId: id(), channelId: id(), userId: id() };
+	return { where, button: buttonId(action, { channelId: where.channelId, range: { kind: "count", messages: 5000 }, style: "brief" }) };
+}
 
 describe("a large count range", () => {
 	it("is answered with an ephemeral estimate, Summarize and Cancel; nothing is started or charged", async () => {
@@ -66,9 +72,8 @@ describe("a large count range", () => {
 	});
 
 	it("starts when the member who asked clicks Summarize: the summary replaces the estimate", async () => {
-		const where = { guildId: id(), channelId: id(), userId: id() };
+		const { where, button: confirm } = overLargeRange("confirm");
 		await seedChannel(where.channelId, channel(30, 1));
-		const confirm = buttonId("confirm", { channelId: where.channelId, range: { kind: "count", messages: 5000 }, style: "brief" });
 		const click = buttonClick(confirm, where);
 		expect(await sendOk(click)).toEqual({ type: 6 });
 		const result = await firstResult(click.token);
@@ -81,8 +86,7 @@ describe("a large count range", () => {
 	});
 
 	it("is not started by anyone else, nor from an estimate older than 15 minutes", async () => {
-		const where = { guildId: id(), channelId: id(), userId: id() };
-		const confirm = buttonId("confirm", { channelId: where.channelId, range: { kind: "count", messages: 5000 }, style: "brief" });
+		const { where, button: confirm } = overLargeRange("confirm");
 		const send = vi.spyOn(env.SUMMARY_QUEUE, "send");
 		expect(await sendOk(buttonClick(confirm, where, { requesterId: id() }))).toMatchObject({
 			type: 4,
@@ -97,14 +101,12 @@ describe("a large count range", () => {
 	});
 
 	it("is not estimated again for a button under its summary, whose range the bot has run", async () => {
-		const where = { guildId: id(), channelId: id(), userId: id() };
-		const refresh = buttonId("refresh", { channelId: where.channelId, range: { kind: "count", messages: 5000 }, style: "brief" });
+		const { where, button: refresh } = overLargeRange("refresh");
 		expect(await sendOk(buttonClick(refresh, where))).toEqual({ type: 5, data: { flags: 64 } });
 	});
 
 	it("is estimated for another member clicking a button under someone else's public summary of it", async () => {
-		const where = { guildId: id(), channelId: id(), userId: id() };
-		const detail = buttonId("detail", { channelId: where.channelId, range: { kind: "count", messages: 5000 }, style: "brief" });
+		const { where, button: detail } = overLargeRange("detail");
 		const send = vi.spyOn(env.SUMMARY_QUEUE, "send");
 		expect(await sendOk(buttonClick(detail, where, { requesterId: id() }))).toMatchObject({
 			type: 4,
@@ -115,8 +117,7 @@ describe("a large count range", () => {
 	});
 
 	it("Cancel takes the buttons away, and only for the member who asked", async () => {
-		const where = { guildId: id(), channelId: id(), userId: id() };
-		const cancel = buttonId("cancel", { channelId: where.channelId, range: { kind: "count", messages: 5000 }, style: "brief" });
+		const { where, button: cancel } = overLargeRange("cancel");
 		expect(await sendOk(buttonClick(cancel, where))).toEqual({
 			type: 7,
 			data: { content: "Cancelled: nothing was read or summarized.", embeds: [], components: [], allowed_mentions: { parse: [] } },
