@@ -80,20 +80,23 @@ async function adjust(db: DrizzleD1Database, budgets: Budget[], day: number, del
  */
 export async function reserve(db: DrizzleD1Database, budgets: Budget[], day: number, tokens: number): Promise<SpentBudget | null> {
 	const taken: Budget[] = [];
-	try {
-		for (const budget of budgets) {
-			if (!(await take(db, budget, day, tokens))) {
-				await adjust(db, taken, day, -tokens);
-				return { overall: budget.scope === OVERALL_SCOPE, limit: budget.limit, renewsAt: renewsAt(day * DAY_MS) };
-			}
-			taken.push(budget);
+	// What an earlier budget took goes back when a later one refuses or D1 fails; a failed give-back is logged,
+	// and the answer stands: a refusal stays a refusal.
+	const giveBack = () =>
+		adjust(db, taken, day, -tokens).catch((lost: unknown) => log({ event: "d1.write_lost", guild: taken[0]?.scope, reason: reason(lost) }));
+	for (const budget of budgets) {
+		let took: boolean;
+		try {
+			took = await take(db, budget, day, tokens);
+		} catch (error) {
+			await giveBack();
+			throw error;
 		}
-	} catch (error) {
-		// D1 failed after an earlier budget took the tokens: give them back, so the job's retry takes them once.
-		await adjust(db, taken, day, -tokens).catch((lost: unknown) =>
-			log({ event: "d1.write_lost", guild: taken[0]?.scope, reason: reason(lost) }),
-		);
-		throw error;
+		if (!took) {
+			await giveBack();
+			return { overall: budget.scope === OVERALL_SCOPE, limit: budget.limit, renewsAt: renewsAt(day * DAY_MS) };
+		}
+		taken.push(budget);
 	}
 	return null;
 }

@@ -74,6 +74,33 @@ describe("daily LLM token budgets", () => {
 		expect(await usedToday(OVERALL_SCOPE)).toBe(before);
 	});
 
+	it("a refusal stands when D1 fails to give back what an earlier budget took", async () => {
+		const [scope, full] = [id(), id()];
+		const day = utcDay(Date.now());
+		// The give-back is an update of the first budget's row: D1 refuses it.
+		await env.DB.exec(
+			`CREATE TRIGGER keep_${scope} BEFORE UPDATE ON llm_tokens WHEN NEW.scope = '${scope}' BEGIN SELECT RAISE(ABORT, 'refused'); END`,
+		);
+		const events: string[] = [];
+		const logged = vi.spyOn(console, "error").mockImplementation((line) => void events.push(JSON.parse(String(line)).event));
+		try {
+			const spent = await reserve(
+				db,
+				[
+					{ scope, limit: 1000 },
+					{ scope: full, limit: 100 },
+				],
+				day,
+				300,
+			);
+			expect(spent).toMatchObject({ overall: false, limit: 100 });
+		} finally {
+			await env.DB.exec(`DROP TRIGGER keep_${scope}`);
+			logged.mockRestore();
+		}
+		expect(events).toEqual(["d1.write_lost"]);
+	});
+
 	it("a reservation D1 fails halfway gives back what the first budget took, so a retry takes it once", async () => {
 		const [scope, failing] = [id(), id()];
 		const day = utcDay(Date.now());
