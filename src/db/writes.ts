@@ -7,16 +7,20 @@ import { retry, type Sleep } from "../lib/retry";
 const WRITE_RETRY = { attempts: 3, baseMs: 200 };
 
 /**
- * Runs a D1 write of `guildId`'s rows (a batch's guilds, space-separated), retrying it with backoff; when D1
- * keeps failing, logs the loss (`d1.write_lost`, counted in docs/analytics.md) and returns false instead of
- * throwing: the user's answer comes first.
+ * Runs a D1 write of rows of `guilds` (one id per row: a batch's rows may be of several), retrying it with backoff;
+ * when D1 keeps failing, logs the loss of each row (`d1.write_lost`, counted in docs/analytics.md) and returns false
+ * instead of throwing: the user's answer comes first.
  */
-export async function writeOrLogLoss(guildId: string, write: () => PromiseLike<unknown>, sleep?: Sleep): Promise<boolean> {
+export async function writeOrLogLoss(
+	guilds: string | readonly string[],
+	write: () => PromiseLike<unknown>,
+	sleep?: Sleep,
+): Promise<boolean> {
 	try {
 		await retry(async () => write(), { ...WRITE_RETRY, retryable: () => true, sleep });
 		return true;
 	} catch (error) {
-		log({ event: "d1.write_lost", guild: guildId, reason: reason(error) });
+		for (const guild of typeof guilds === "string" ? [guilds] : guilds) log({ event: "d1.write_lost", guild, reason: reason(error) });
 		return false;
 	}
 }

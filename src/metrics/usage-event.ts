@@ -37,5 +37,8 @@ export function writeUsageEvents(env: Env, usages: Usage[]): Promise<boolean> {
 	);
 	const [first, ...rest] = inserts;
 	if (!first) return Promise.resolve(true);
-	return writeOrLogLoss([...new Set(usages.map((usage) => usage.guildId))].join(" "), () => db.batch([first, ...rest]));
+	return writeOrLogLoss(
+		usages.map((usage) => usage.guildId),
+		() => db.batch([first, ...rest]),
+	);
 }

@@ -43,4 +43,16 @@ describe("a D1 write", () => {
 		]);
 		spy.mockRestore();
 	});
+
+	it("logs each row of a lost batch as lost, with its guild", async () => {
+		const logged: unknown[] = [];
+		const spy = vi.spyOn(console, "error").mockImplementation((line) => void logged.push(line));
+		const { sleep } = fakeSleep();
+		const broken = async () => {
+			throw new Error("D1_ERROR: database is locked");
+		};
+		expect(await writeOrLogLoss(["g1", "g2", "g1"], broken, sleep)).toBe(false);
+		expect(logged.map((line) => (JSON.parse(String(line)) as { guild: string }).guild)).toEqual(["g1", "g2", "g1"]);
+		spy.mockRestore();
+	});
 });
