@@ -3,9 +3,10 @@
 // Aggregated in SQL, so the work is a few queries and at most a few hundred rows back, whatever the traffic.
 import { and, count, desc, gte, isNotNull, sql } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
+import { dayNumberOf } from "../db/day-number";
 import { budgetsToday } from "../db/llm-budget";
 import { OUTCOMES, usageEvents } from "../db/schema";
-import { DAY_MS, utcDate, utcDays } from "../lib/time";
+import { utcDate, utcDays } from "../lib/time";
 import { percentileRowSql } from "../metrics/percentile";
 import { TOKEN_SUMS } from "../metrics/stats";
 import { readVotes, type VoteMetrics } from "./votes";
@@ -54,8 +55,7 @@ export interface Metrics {
 	votes: VoteMetrics;
 }
 
-/** The UTC day number; a literal divisor keeps the expression identical wherever it is repeated. */
-const dayNumber = sql<number>`cast(${usageEvents.createdAt} / ${sql.raw(String(DAY_MS))} as integer)`.mapWith(Number);
+const dayNumber = dayNumberOf(usageEvents.createdAt);
 
 export function cacheHitRate(outcomes: Record<Outcome, number>): number | null {
 	const saved = outcomes.cached + outcomes.joined;

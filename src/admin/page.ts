@@ -4,6 +4,7 @@
 import { OUTCOMES } from "../db/schema";
 import { thousands } from "../lib/numbers";
 import { formatCost } from "../metrics/cost";
+import { budgetShare } from "../metrics/stats";
 import { barChart, type ChartSpec, dataTable, lineChart } from "./charts";
 import { escapeHtml } from "./html";
 import type { Metrics, Outcome } from "./metrics";
@@ -191,7 +192,7 @@ function guildTable(metrics: Metrics): string {
 
 function budgetTable(metrics: Metrics): string {
 	const { overall, guilds } = metrics.budgets;
-	const share = (used: number, limit: number) => (limit ? percent(Math.min(1, used / limit)) : "100%");
+	const share = (used: number, limit: number) => percent(budgetShare(used, limit));
 	const overallText =
 		overall.limit === null
 			? `${thousands(overall.used)} tokens; no overall budget (LLM_TOKENS_PER_DAY is unset).`

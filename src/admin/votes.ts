@@ -1,11 +1,12 @@
 // The operator's view of votes: how helpful members found summaries, per UTC day, by style and by
 // summarizer (the LLM's model, or "extractive"). One query, grouped in SQL by day, style and model: a few
 // hundred rows at most, whatever the traffic.
-import { gte, sql } from "drizzle-orm";
+import { gte } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
+import { dayNumberOf } from "../db/day-number";
 import { summaryVotes } from "../db/schema";
 import { helpfulRate, type VoteCounts } from "../domain/vote";
-import { DAY_MS, utcDate, utcDays } from "../lib/time";
+import { utcDate, utcDays } from "../lib/time";
 import { VOTE_SUMS } from "../metrics/votes";
 
 export interface VoteTally extends VoteCounts {
@@ -27,7 +28,7 @@ export interface VoteMetrics extends VoteBreakdown {
 
 type Row = VoteCounts & { day: number; style: string; model: string };
 
-const dayNumber = sql<number>`cast(${summaryVotes.votedAt} / ${sql.raw(String(DAY_MS))} as integer)`.mapWith(Number);
+const dayNumber = dayNumberOf(summaryVotes.votedAt);
 
 function tally(rows: readonly Row[]): VoteTally {
 	const counts = { up: 0, down: 0 };

@@ -6,7 +6,6 @@
 // 10 minutes, on which the breaker opens for every isolate at once.
 
 import { DurableObject } from "cloudflare:workers";
-import { hideSecrets } from "../lib/log";
 import { MINUTE_MS, SECOND_MS } from "../lib/time";
 import { type Ask, Budget, type Grant, INVALID_REQUESTS, LEASE, type Outcome, share } from "./budget";
 
@@ -47,7 +46,6 @@ export class DiscordCoordinator extends DurableObject<Env> {
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
-		hideSecrets(env);
 		const { sql } = ctx.storage;
 		sql.exec(`CREATE TABLE IF NOT EXISTS holds (id INTEGER PRIMARY KEY CHECK (id = 1), leased_until INTEGER NOT NULL, global_until INTEGER NOT NULL);
 			CREATE TABLE IF NOT EXISTS invalid (minute INTEGER PRIMARY KEY, count INTEGER NOT NULL);`);

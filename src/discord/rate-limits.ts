@@ -3,11 +3,14 @@
 // Routes keep their major parameter (channel, guild, webhook), as Discord's buckets do. Pure: time is passed in.
 import { SECOND_MS } from "../lib/time";
 
+/** The first part of a path whose id is a major parameter, which Discord keeps buckets per. */
+const MAJOR = /^(channels|guilds|webhooks)$/;
+
 /** A route as Discord limits it: the method and the path with ids folded, except the major parameter. */
 export function routeKey(method: string, path: string): string {
 	const parts = path.split("?")[0].split("/").filter(Boolean);
 	const folded = parts.map((part, i) => {
-		const major = i === 1 && /^(channels|guilds|webhooks)$/.test(parts[0]);
+		const major = i === 1 && MAJOR.test(parts[0]);
 		const webhookToken = i === 2 && parts[0] === "webhooks";
 		return !major && !webhookToken && /^\d{15,21}$/.test(part) ? ":id" : part;
 	});
@@ -17,7 +20,7 @@ export function routeKey(method: string, path: string): string {
 /** The route's major parameter (a channel, guild or webhook id), which Discord's buckets are kept per; "" for none. */
 export function majorOf(route: string): string {
 	const [, first, id] = route.split(" ")[1]?.split("/") ?? [];
-	return /^(channels|guilds|webhooks)$/.test(first ?? "") ? (id ?? "") : "";
+	return MAJOR.test(first ?? "") ? (id ?? "") : "";
 }
 
 /**

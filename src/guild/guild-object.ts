@@ -30,8 +30,7 @@ export type { SummaryMessage } from "./summary-cache";
 
 export type Admission =
 	| { outcome: "hit"; summary: SummaryMessage; expiresAt: number }
-	/** `cost`: what the request would have taken from the rate limits (a large range costs more than one). */
-	| { outcome: "denied"; scope: "guild" | "user"; retryAt: number; cost: number }
+	| { outcome: "denied"; scope: "guild" | "user"; retryAt: number }
 	| { outcome: "joined" }
 	| { outcome: "admitted" }
 	| { outcome: "failed" }
@@ -125,7 +124,7 @@ export class GuildObject extends DurableObject<Env> {
 		const limits = limitsOf(config);
 		const cost = admissionCost(job.range);
 		const denied = this.buckets.takeBoth(limits, job.userId, now, cost);
-		if (denied) return { outcome: "denied", ...denied, cost };
+		if (denied) return { outcome: "denied", ...denied };
 		this.flights.start(run);
 
 		const enqueue = this.env.SUMMARY_QUEUE.send({ ...job, admittedAt: Date.now() });

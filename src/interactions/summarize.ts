@@ -6,7 +6,7 @@ import { confirmation } from "../discord/confirm";
 import { footerModel } from "../discord/render";
 import { ephemeral, message, thinking, update, updating } from "../discord/responses";
 import { estimateRun } from "../domain/estimate";
-import { type SummaryJob, summaryKey } from "../domain/job";
+import { admissionCost, type SummaryJob, summaryKey } from "../domain/job";
 import { MESSAGES_PER_REQUEST } from "../domain/limits";
 import { admit } from "../guild/client";
 import type { Admission, SummaryMessage } from "../guild/guild-object";
@@ -79,7 +79,7 @@ export function answer(admission: Admission, job: SummaryJob, llm: Llm, inPlace 
 					? `This server has asked for many summaries lately. The next one can start ${when}.`
 					: `You've asked for several summaries in a short time. Try again ${when}.`;
 			const size =
-				admission.cost > 1
+				admissionCost(job.range) > 1
 					? ` A range counts as one request per ${thousands(MESSAGES_PER_REQUEST)} messages, so a smaller one may start sooner.`
 					: "";
 			return ephemeral(why + size);
@@ -89,7 +89,7 @@ export function answer(admission: Admission, job: SummaryJob, llm: Llm, inPlace 
 	}
 }
 
-/** Cancel under a large range's estimate: the estimate stays, without its buttons. */
+/** Cancel under a large range's estimate: the estimate gives way to a note that nothing was read, without buttons. */
 export function cancel(parsed: Result<true>): APIInteractionResponse {
 	if (!parsed.ok) return ephemeral(parsed.error);
 	return update({ content: "Cancelled: nothing was read or summarized.", embeds: [], components: [] });

@@ -92,9 +92,14 @@ export function statsText(stats: GuildStats): string {
 	].join("\n");
 }
 
+/** How much of a budget is used, from 0 to 1; a budget of 0 is all used. */
+export function budgetShare(used: number, limit: number): number {
+	return limit ? Math.min(1, used / limit) : 1;
+}
+
 /** The day's LLM budget as /stats shows it: used, limit, share, and when it renews. */
 export function budgetText(used: number, limit: number, now: number): string {
-	const share = limit ? Math.min(100, Math.round((used / limit) * 100)) : 100;
+	const share = Math.round(budgetShare(used, limit) * 100);
 	const spent = used >= limit ? " · used up: summaries are extractive until it renews" : "";
 	return `**${thousands(used)}** of ${thousands(limit)} tokens (${share}%)${spent} · renews <t:${renewsAt(now) / 1000}:R>`;
 }
