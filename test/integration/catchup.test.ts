@@ -1,7 +1,6 @@
 // /catchup through the Worker, the guild's Durable Object, the queue and D1: a member's catch-up starts
 // after their last message (or when they joined, or 14 days back), says so, answers "nothing new" without
 // a summary, and shares one job with every request that resolves to the same range.
-import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import {
 	type APIInteractionResponse,
@@ -17,8 +16,8 @@ import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { summaries, usageEvents } from "../../src/db/schema";
 import type { SummaryJob } from "../../src/domain/job";
 import { snowflakeAt } from "../../src/domain/snowflake";
-import worker from "../../src/index";
 import { type Context, chatCommand, id, sendOk, summarize } from "../helpers/interactions";
+import { consumeWith } from "../helpers/jobs";
 import { messageAt, user } from "../helpers/messages";
 import { firstResult, injectFault, resultsFor, seedChannel } from "../helpers/stand-in";
 
@@ -163,13 +162,6 @@ describe("/catchup", () => {
 });
 
 describe("/catchup single-flight", () => {
-	async function consume(job: SummaryJob, attempts = 1) {
-		const batch = createMessageBatch<SummaryJob>("summary-jobs", [{ id: job.interactionId, timestamp: new Date(), attempts, body: job }]);
-		const ctx = createExecutionContext();
-		await worker.queue(batch, env);
-		return getQueueResult(batch, ctx);
-	}
-
 	it("catch-ups that resolve to one range share its job, and so does /summarize of that range", async () => {
 		// The jobs are consumed here, one delivery at a time, rather than by the queue.
 		const enqueue = vi.spyOn(env.SUMMARY_QUEUE, "send").mockResolvedValue(undefined as never);
@@ -189,9 +181,9 @@ describe("/catchup single-flight", () => {
 		// The first finds its range and makes the summary, but Discord fails its delivery: it is still in flight.
 		// Five tries, as the REST client makes: the fault is spent once this delivery gives up.
 		await injectFault(`/webhooks/${firstJob.applicationId}/${firstJob.token}`, 502, 5);
-		expect((await consume(firstJob)).retryMessages).toHaveLength(1);
+		expect((await consumeWith(env, 1, firstJob)).retryMessages).toHaveLength(1);
 		// The second finds the same range and joins it: nothing of its own is summarized or delivered.
-		expect((await consume(secondJob)).explicitAcks).toEqual([secondJob.interactionId]);
+		expect((await consumeWith(env, 1, secondJob)).explicitAcks).toEqual(["m0"]);
 		expect(await resultsFor(secondJob.token)).toEqual([]);
 		expect(await outcomeOf(secondJob.interactionId)).toMatchObject({ command: "catchup", outcome: "joined" });
 		// /summarize of that range, asked now, joins it on the interaction path.
@@ -199,7 +191,7 @@ describe("/catchup single-flight", () => {
 		expect(await sendOk(summarizeAsked)).toEqual({ type: 5, data: { flags: MessageFlags.Ephemeral } });
 		expect(enqueue).toHaveBeenCalledTimes(2);
 
-		expect((await consume(firstJob, 2)).explicitAcks).toEqual([firstJob.interactionId]);
+		expect((await consumeWith(env, 2, firstJob)).explicitAcks).toEqual(["m0"]);
 		const delivered = await Promise.all([first.token, second.token, summarizeAsked.token].map(shown));
 		for (const result of delivered) expect(result.embeds[0].title).toBe("Summary — last 2 weeks");
 		expect(new Set(delivered.map((result) => result.embeds[0].description)).size).toBe(1);

@@ -11,17 +11,22 @@ import { type SummaryJob, summaryKey } from "../../src/domain/job";
 import { cacheSummary, guild } from "../helpers/guild";
 import { buttonClick, id, sendOk, summarize } from "../helpers/interactions";
 import { consumeWith, summaryJob } from "../helpers/jobs";
-import { message, user } from "../helpers/messages";
+import { messageAt, user } from "../helpers/messages";
 import { firstResult, resultsFor, seedChannel } from "../helpers/stand-in";
 
 const db = drizzle(env.DB);
 const [alice, bob] = [user("alice"), user("bob")];
 const MINUTE = 60_000;
 
-/** `count` messages from T0, `minutesApart` apart. */
+/** `count` messages up to now, `minutesApart` apart: a "since" range is measured back from the request. */
 function channel(count: number, minutesApart: number) {
+	const now = Date.now();
 	return Array.from({ length: count }, (_, i) =>
-		message(i % 2 ? alice : bob, `point ${i} of the plan for the launch and who takes which task`, i * minutesApart),
+		messageAt(
+			i % 2 ? alice : bob,
+			`point ${i} of the plan for the launch and who takes which task`,
+			now - (count - i) * minutesApart * MINUTE,
+		),
 	);
 }
 

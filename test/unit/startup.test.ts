@@ -2,6 +2,7 @@
 // "Performance and reliability"). Locale data is the costly part: the first use of a locale loads ICU's data,
 // about 30 ms of CPU, so nothing evaluated at startup may format with a locale.
 import { afterEach, expect, it, vi } from "vitest";
+import loaded from "../../src/index";
 
 const LOCALE_USERS: [object, string][] = [
 	[Number.prototype, "toLocaleString"],
@@ -31,8 +32,14 @@ it("the Worker's startup modules use no locale when evaluated", async () => {
 			return new.target ? Reflect.construct(original as never, args, new.target) : Reflect.apply(original, this, args);
 		});
 	}
+	// The spies see a use of a locale…
+	(1234).toLocaleString("en-US");
+	expect(used).toEqual(["toLocaleString"]);
+	used.length = 0;
+	// …and the Worker's modules are evaluated anew under them.
 	vi.resetModules();
 	const worker = await import("../../src/index");
+	expect(worker.default).not.toBe(loaded);
 	expect(worker.default.fetch).toBeTypeOf("function");
 	expect(used).toEqual([]);
 });
