@@ -32,12 +32,12 @@ export async function budgetsOf(db: DrizzleD1Database, guildId: string, overall:
 	const [row] = await db.select({ limit: guildSettings.llmTokensPerDay }).from(guildSettings).where(eq(guildSettings.guildId, guildId));
 	const budgets = [{ scope: guildId, limit: row?.limit ?? DEFAULT_DAILY_LLM_TOKENS }];
 	const overallLimit = parseLimit(overall);
+	if (overallLimit === undefined) return budgets;
 	// A limit the operator mistyped spends nothing rather than everything: the summaries are extractive.
-	if (overallLimit === "invalid") return [...budgets, { scope: OVERALL_SCOPE, limit: 0 }];
-	return overallLimit === undefined ? budgets : [...budgets, { scope: OVERALL_SCOPE, limit: overallLimit }];
+	return [...budgets, { scope: OVERALL_SCOPE, limit: overallLimit === "invalid" ? 0 : overallLimit }];
 }
 
-/** LLM_TOKENS_PER_DAY as a number of tokens; unset or blank: no overall budget. */
+/** What the operator is told when LLM_TOKENS_PER_DAY is neither unset nor a number of tokens. */
 export const INVALID_OVERALL_LIMIT = "LLM_TOKENS_PER_DAY must be a whole number of tokens, 0 or more, or unset";
 
 /** LLM_TOKENS_PER_DAY as a number of tokens; unset or blank: no overall budget; "invalid" for anything else. */

@@ -54,7 +54,7 @@ export async function enforceRetention(
 		.limit(RETENTION_BATCH.rows);
 	return {
 		summaries: await deleteInBatches(() => db.delete(summaries).where(inArray(summaries.id, expiredSummaries)).run()),
-		votes: await deleteInBatches(() => db.delete(summaryVotes).where(sql`rowid in (${expiredVotes})`).run()),
+		votes: await deleteInBatches(() => db.delete(summaryVotes).where(inArray(sql`rowid`, expiredVotes)).run()),
 		usageEvents: await deleteInBatches(() => db.delete(usageEvents).where(inArray(usageEvents.id, expiredEvents)).run()),
 		llmTokens: await deleteInBatches(() => db.delete(llmTokens).where(inArray(sql`rowid`, expiredBudgets)).run()),
 	};

@@ -203,16 +203,27 @@ export function parseSummaryButton(interaction: APIMessageComponentInteraction, 
 const NOT_MINE = "That button isn't on one of my summaries, so I won't act on it. Use `/summarize` to ask for one.";
 
 /**
- * Why a click on Summarize or Cancel under a large range's estimate is refused: only the member who asked
- * decides, and only while the estimate is as fresh as an interaction's 15 minutes.
+ * Why a click is refused when only the member who asked may make it, and only while that request is as fresh as
+ * an interaction's 15 minutes: `notAsker` and `stale` say so.
  */
-function confirmRefusal(interaction: APIMessageComponentInteraction, userId: string, now = Date.now()): string | undefined {
+function askerRefusal(
+	interaction: APIMessageComponentInteraction,
+	userId: string,
+	now: number,
+	said: { notAsker: string; stale: string },
+): string | undefined {
 	const asked = interaction.message.interaction_metadata;
-	if (asked?.user.id !== userId)
-		return "Only the member who asked for this range can decide whether to summarize it. Use `/summarize` to ask for your own.";
-	if (now - timeOf(asked.id) > TOKEN_LIFETIME_MS)
-		return "This estimate is more than 15 minutes old, so the channel has moved on: ask again with `/summarize` for a fresh one.";
+	if (asked?.user.id !== userId) return said.notAsker;
+	if (now - timeOf(asked.id) > TOKEN_LIFETIME_MS) return said.stale;
 	return undefined;
+}
+
+/** Summarize or Cancel under a large range's estimate: the member who asked decides, while the estimate is fresh. */
+function confirmRefusal(interaction: APIMessageComponentInteraction, userId: string, now: number): string | undefined {
+	return askerRefusal(interaction, userId, now, {
+		notAsker: "Only the member who asked for this range can decide whether to summarize it. Use `/summarize` to ask for your own.",
+		stale: "This estimate is more than 15 minutes old, so the channel has moved on: ask again with `/summarize` for a fresh one.",
+	});
 }
 
 /** A click on Cancel under an estimate: nothing to do but take the buttons away, for the member who asked. */
@@ -231,13 +242,13 @@ export function parseCancel(interaction: APIMessageComponentInteraction, now = D
  * to post that channel's content here.
  */
 function otherChannelRefusal(interaction: APIMessageComponentInteraction, button: ButtonRequest, userId: string, now: number) {
-	const asked = interaction.message.interaction_metadata;
 	const again = `Ask again with \`/summarize channel:\` <#${button.channelId}>.`;
 	if (button.action === "public")
 		return `A summary of <#${button.channelId}> is never posted here: members here may not be able to read it.`;
-	if (asked?.user.id !== userId) return `Only the member who asked for this summary can use its buttons. ${again}`;
-	if (now - timeOf(asked.id) > TOKEN_LIFETIME_MS) return `The buttons of a summary of another channel work for 15 minutes. ${again}`;
-	return undefined;
+	return askerRefusal(interaction, userId, now, {
+		notAsker: `Only the member who asked for this summary can use its buttons. ${again}`,
+		stale: `The buttons of a summary of another channel work for 15 minutes. ${again}`,
+	});
 }
 
 function accessRefusal(channelId: string, member: string | undefined, bot: string | undefined): string | undefined {

@@ -113,9 +113,9 @@ export function readingProgress(fetched: number, expected: number, elapsedMs: nu
 }
 
 /** Whether the member who asked is in the private thread: a look-up before anything of it is read. */
-async function isThreadMember(client: DiscordRest, job: Pick<Work, "guildId" | "channelId" | "userId">): Promise<boolean> {
+async function isThreadMember(get: Get, job: Pick<Work, "channelId" | "userId">): Promise<boolean> {
 	try {
-		await client.get(`/channels/${job.channelId}/thread-members/${job.userId}`, { guild: job.guildId });
+		await get(`/channels/${job.channelId}/thread-members/${job.userId}`);
 		return true;
 	} catch (error) {
 		if (error instanceof DiscordError && error.status === 404) return false;
@@ -123,9 +123,15 @@ async function isThreadMember(client: DiscordRest, job: Pick<Work, "guildId" | "
 	}
 }
 
+/** The model summaries are made with, or none (the extractive summarizer) when no key is set. */
+export function llmModel(env: Env): string | undefined {
+	return env.OPENAI_API_KEY ? env.OPENAI_MODEL : undefined;
+}
+
 function llmFor(env: Env) {
-	if (!env.OPENAI_API_KEY) return undefined;
-	return { client: new OpenAI({ apiKey: env.OPENAI_API_KEY, baseURL: env.OPENAI_BASE_URL, maxRetries: 0 }), model: env.OPENAI_MODEL };
+	const model = llmModel(env);
+	if (model === undefined) return undefined;
+	return { client: new OpenAI({ apiKey: env.OPENAI_API_KEY, baseURL: env.OPENAI_BASE_URL, maxRetries: 0 }), model };
 }
 
 /**
@@ -141,16 +147,16 @@ export async function makeSummary(
 	{ otherStyles = false, follow, confirm = false }: { otherStyles?: boolean; follow?: Follow; confirm?: boolean } = {},
 ): Promise<Result> {
 	const { startedAt } = run;
-	const client = restFor(env);
-	if (job.threadMembersOnly && !(await isThreadMember(client, job))) {
+	const get = readsFor(restFor(env), job.guildId);
+	const db = drizzle(env.DB);
+	if (job.threadMembersOnly && !(await isThreadMember(get, job))) {
 		await progress.settled();
 		return { messages: errorMessage(NOT_IN_THREAD) };
 	}
 	let read: Read;
 	try {
 		// A member's large time range is confirmed before it is read whole (`confirm`: not for digests).
-		const get = readsFor(client, job.guildId);
-		const estimate = confirm ? await largeRange(job, get, llmFor(env)?.model) : undefined;
+		const estimate = confirm ? await largeRange(job, get, llmModel(env)) : undefined;
 		if (estimate) {
 			await progress.settled();
 			return { messages: [], estimate };
@@ -172,10 +178,7 @@ export async function makeSummary(
 		return { messages: [], handedOver: true };
 	}
 	const work = { ...job, range: read.range };
-	const [excludedUserIds, roles] = await Promise.all([
-		optedOutMembers(drizzle(env.DB), job.guildId),
-		roleNames(job.guildId, messages, (path) => client.get(path, { guild: job.guildId })),
-	]);
+	const [excludedUserIds, roles] = await Promise.all([optedOutMembers(db, job.guildId), roleNames(job.guildId, messages, get)]);
 	const lines = compact(messages, { excludedUserIds, names: { roles } });
 	if (!lines.length) {
 		await progress.settled();
@@ -185,7 +188,7 @@ export async function makeSummary(
 	const guild = guildObject(env, job.guildId);
 	const outcome = await summarize(lines, work, {
 		llm: llmFor(env),
-		budget: jobBudget(drizzle(env.DB), job.guildId, env.LLM_TOKENS_PER_DAY, startedAt),
+		budget: jobBudget(db, job.guildId, env.LLM_TOKENS_PER_DAY, startedAt),
 		spans: {
 			get: (scope, firstId, lastId) => guild.spans(scope, firstId, lastId),
 			put: (scope, spans) => guild.putSpans(scope, spans, run.generation),

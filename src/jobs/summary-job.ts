@@ -13,7 +13,7 @@ import { joinerOf } from "../guild/flights";
 import type { Cached, Joiner } from "../guild/guild-object";
 import { log, reason } from "../lib/log";
 import type { JobKind } from "./lifecycle";
-import { makeSummary, type Result } from "./pipeline";
+import { llmModel, makeSummary, type Result } from "./pipeline";
 import { type JobOutcome, recordJob } from "./record";
 
 const COMMANDS: Record<SummaryJob["range"]["kind"], string> = {
@@ -96,7 +96,7 @@ export function summaryKind(job: SummaryJob, env: Env): JobKind<Result> {
 	const rest = restFor(env);
 	const run = summaryRun(job);
 	const command = COMMANDS[job.range.kind];
-	const model = env.OPENAI_API_KEY ? env.OPENAI_MODEL : undefined;
+	const model = llmModel(env);
 	const requester = joinerOf(job);
 	/** Sends `messages`; says whether they arrived. A final failure is logged; any other is thrown, for a retry. */
 	const send = async (recipient: Joiner, messages: WebhookMessage[]): Promise<boolean> => {

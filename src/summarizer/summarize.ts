@@ -117,7 +117,8 @@ export async function summarize(lines: Line[], request: SummaryAsk, deps: Summar
 			guilds.delete(request.guildId);
 			return fromSpans(lines, request.style, llm.model, spans, made, newest, null);
 		} catch (error) {
-			if (error instanceof OverBudget) return withoutLlm(lines, request.style, llm.model, await kept(), error.budget);
+			// Refused before any call: the spans read above are still all there are.
+			if (error instanceof OverBudget) return withoutLlm(lines, request.style, llm.model, spans, "budget", error.budget);
 			if (!(error instanceof LlmUnavailable)) throw error;
 			const breaker = breakerFor(error.reason, request.guildId, now);
 			breaker.failures++;
@@ -140,9 +141,9 @@ function withoutLlm(
 	style: Style,
 	model: string,
 	latest: Span[],
-	why: NonNullable<Outcome["fallback"]> | SpentBudget,
+	reason: NonNullable<Outcome["fallback"]>,
+	spentBudget?: SpentBudget,
 ): Outcome {
-	const [reason, spentBudget] = typeof why === "string" ? [why, undefined] : (["budget", why] as const);
 	const runs = uncovered(lines, latest);
 	const rest = runs.length === 0 ? [] : runs.length === 1 ? newestOnly(lines, runs, WHEN_UNAVAILABLE) : undefined;
 	const outcome = rest
@@ -162,11 +163,9 @@ class OverBudget extends Error {
  * What one window's call may cost: the instructions, the window with its context, and the longest answer
  * allowed. Set aside before the calls, and settled to what they cost.
  */
-function callEstimate(lines: Line[], window: Line[], language: string): number {
-	const start = lines.indexOf(window[0]);
-	const read = lines.slice(Math.max(0, start - CONTEXT_LINES), start + window.length);
-	const conversation = read.reduce((sum, line) => sum + countTokens(renderLine(line)) + 1, 0);
-	return countTokens(systemPrompt(language, window[0].index)) + conversation + MAX_OUTPUT_TOKENS;
+function callEstimate(context: Line[], window: Line[], language: string, count: (text: string) => number): number {
+	const conversation = [...context, ...window].reduce((sum, line) => sum + count(renderLine(line)) + 1, 0);
+	return count(systemPrompt(language, window[0].index)) + conversation + MAX_OUTPUT_TOKENS;
 }
 
 /**
@@ -238,9 +237,21 @@ async function callsFor(
 ): Promise<Made> {
 	const authorAt = new Map(lines.map((line) => [line.index, line.author]));
 	const options = { model: llm.model, language: request.locale, timeoutMs: deps.timeoutMs ?? CALL_TIMEOUT_MS };
-	const call = async (window: Line[]) => {
+	const contextOf = (window: Line[]) => {
 		const start = lines.indexOf(window[0]);
-		const context = lines.slice(Math.max(0, start - CONTEXT_LINES), start);
+		return lines.slice(Math.max(0, start - CONTEXT_LINES), start);
+	};
+	// Each line's tokens are counted once, for the windows and for the estimates.
+	const counted = new Map<string, number>();
+	const count = (text: string) => {
+		const known = counted.get(text);
+		if (known !== undefined) return known;
+		const tokens = countTokens(text);
+		counted.set(text, tokens);
+		return tokens;
+	};
+	const call = async (window: Line[]) => {
+		const context = contextOf(window);
 		// The model reads a window alone: a reply to a line it can't see names whom it answers.
 		const shown = new Set([...context, ...window].map((line) => line.index));
 		const readable = (some: Line[]) =>
@@ -248,8 +259,8 @@ async function callsFor(
 		const result = await callWithRetries(llm.client, readable(context), readable(window), options, deps.sleep);
 		return { span: toSpan(result, window), usage: result.usage };
 	};
-	const windows = runs.flatMap((run) => chunk(run, LLM_CALLS.windowTokens));
-	const estimates = windows.map((window) => callEstimate(lines, window, request.locale));
+	const windows = runs.flatMap((run) => chunk(run, LLM_CALLS.windowTokens, count));
+	const estimates = windows.map((window) => callEstimate(contextOf(window), window, request.locale, count));
 	const reserved = estimates.reduce((sum, tokens) => sum + tokens, 0);
 	const spent = await deps.budget?.reserve(reserved);
 	if (spent) throw new OverBudget(spent);
