@@ -82,6 +82,8 @@ describe("a large count range", () => {
 		const click = buttonClick(confirm, where);
 		expect(await sendOk(click)).toEqual({ type: 6 });
 		const result = await firstResult(click.token);
+		// In place of the estimate: an edit of the message the button is on, not a follow-up.
+		expect(result).toMatchObject({ method: "PATCH", messageId: "@original" });
 		expect(JSON.stringify(result.body)).toContain("30 messages");
 		const [row] = await vi.waitUntil(async () => {
 			const rows = await db.select().from(summaries).where(eq(summaries.id, click.id));
@@ -127,7 +129,10 @@ describe("a large count range", () => {
 			type: 7,
 			data: { content: "Cancelled: nothing was read or summarized.", embeds: [], components: [], allowed_mentions: { parse: [] } },
 		});
-		expect(await sendOk(buttonClick(cancel, where, { requesterId: id() }))).toMatchObject({ type: 4, data: { flags: 64 } });
+		expect(await sendOk(buttonClick(cancel, where, { requesterId: id() }))).toMatchObject({
+			type: 4,
+			data: { flags: 64, content: expect.stringContaining("Only the member who asked") },
+		});
 		expect(await sendOk(buttonClick(cancel, where, { authorId: id() }))).toMatchObject({
 			type: 4,
 			data: { flags: 64, content: expect.stringContaining("isn't on one of my summaries") },

@@ -103,6 +103,16 @@ describe("votes", () => {
 		);
 	});
 
+	it("keeps one vote when a member's two clicks arrive at once, and three members voting together keep three", async () => {
+		const messageId = id();
+		const [member, others] = [id(), [id(), id()]];
+		await Promise.all([vote(voteIds(delivered).up, member, messageId), vote(voteIds(delivered).down, member, messageId)]);
+		await Promise.all(others.map((other) => vote(voteIds(delivered).up, other, messageId)));
+		const rows = await votesOn(messageId);
+		expect(rows.filter((row) => row.userId === member)).toHaveLength(1);
+		expect(rows.map((row) => row.userId).sort()).toEqual([member, ...others].sort());
+	});
+
 	it("counts a vote on a cached answer by its own message", async () => {
 		const hit = summarize({ style: "bullets" }, { guildId, channelId, lastMessageId });
 		const answer = (await sendOk(hit)) as unknown as { type: number; data: { components: Rows } };
