@@ -2,7 +2,7 @@
 // buckets Discord reports per route, and the leases of request slots handed to consumer isolates.
 // Pure: time is passed in, and nothing here waits; the coordinator queues the asks it cannot grant yet.
 import { MINUTE_MS, SECOND_MS } from "../lib/time";
-import { majorOf } from "./rate-limits";
+import { type BucketState, hold, majorOf, refill, UNKNOWN_BUCKET } from "./rate-limits";
 
 /**
  * Discord's global limit: 50 requests a second per bot. A slot counts against it from its grant until a
@@ -75,15 +75,6 @@ interface Lease {
 	until: number;
 }
 
-interface Bucket {
-	limit: number;
-	remaining: number;
-	/** When `remaining` goes back to `limit`; Infinity until an answer says. */
-	resetAt: number;
-}
-
-/** Until an answer tells a route's bucket, one request at a time probes it. */
-const UNKNOWN: Bucket = { limit: 1, remaining: 1, resetAt: Number.POSITIVE_INFINITY };
 /** Two answers whose reset falls this close belong to the same window: the lower `remaining` is the newer. */
 const SAME_WINDOW_MS = 250;
 /** Past this many buckets, idle ones are forgotten (every interaction token and channel is a route). */
@@ -98,7 +89,7 @@ export class Budget {
 	private readonly leases = new Map<string, Lease>();
 	/** When each reported send stops counting against the global limit. */
 	private sentEnds: number[] = [];
-	private readonly buckets = new Map<string, Bucket>();
+	private readonly buckets = new Map<string, BucketState>();
 	/** Route → its bucket's key (Discord's bucket id and the route's major parameter), once an answer named it. */
 	private readonly routes = new Map<string, string>();
 	private nextLease = 0;
@@ -182,9 +173,7 @@ export class Budget {
 			this.globalUntil = Math.max(this.globalUntil, now + retryAfterMs);
 			return;
 		}
-		const bucket = this.bucketOf(this.keyOf(route), now);
-		bucket.remaining = 0;
-		bucket.resetAt = now + retryAfterMs;
+		hold(this.bucketOf(this.keyOf(route), now), retryAfterMs, now);
 	}
 
 	/** Drops what no longer counts: sends past their window, leases long over, buckets idle. */
@@ -212,16 +201,13 @@ export class Budget {
 		return this.routes.get(route) ?? route;
 	}
 
-	private bucketOf(key: string, now: number): Bucket {
+	private bucketOf(key: string, now: number): BucketState {
 		let bucket = this.buckets.get(key);
 		if (!bucket) {
-			bucket = { ...UNKNOWN };
+			bucket = { ...UNKNOWN_BUCKET };
 			this.buckets.set(key, bucket);
 		}
-		if (bucket.resetAt <= now) {
-			bucket.remaining = bucket.limit;
-			bucket.resetAt = Number.POSITIVE_INFINITY;
-		}
+		refill(bucket, now);
 		return bucket;
 	}
 
@@ -231,7 +217,7 @@ export class Budget {
 		if (before !== key) {
 			// The route's bucket is now known by Discord's name, which other routes may share.
 			this.routes.set(route, key);
-			if (!this.buckets.has(key)) this.buckets.set(key, this.buckets.get(before) ?? { ...UNKNOWN });
+			if (!this.buckets.has(key)) this.buckets.set(key, this.buckets.get(before) ?? { ...UNKNOWN_BUCKET });
 			if (before === route) this.buckets.delete(route);
 		}
 		const bucket = this.bucketOf(key, now);

@@ -31,18 +31,35 @@ export function routeLabel(route: string): string {
 	return route.replace(/^(\S+ \/webhooks\/[^/]+\/)[^/]+/, "$1:token");
 }
 
-interface Bucket {
+/** A Discord bucket as an isolate (this file) or the coordinator (budget.ts) knows it. */
+export interface BucketState {
 	/** The bucket's size, once an answer has said it. */
 	limit: number;
 	remaining: number;
 	/** When `remaining` goes back to `limit`; Infinity when unknown until the next answer. */
 	resetAt: number;
-	/** Sent and not yet answered: the server's `remaining` doesn't count them yet. */
-	inFlight: number;
 }
 
 /** While a route's limits are unknown, one request at a time probes them. */
-const UNKNOWN: Omit<Bucket, "inFlight"> = { limit: 1, remaining: 1, resetAt: Number.POSITIVE_INFINITY };
+export const UNKNOWN_BUCKET: BucketState = { limit: 1, remaining: 1, resetAt: Number.POSITIVE_INFINITY };
+
+/** A bucket whose window has passed is full again, until an answer says when it next resets. */
+export function refill(bucket: BucketState, now: number): void {
+	if (bucket.resetAt > now) return;
+	bucket.remaining = bucket.limit;
+	bucket.resetAt = Number.POSITIVE_INFINITY;
+}
+
+/** A 429 on the bucket's route: nothing more goes out on it for `retryAfterMs`. */
+export function hold(bucket: BucketState, retryAfterMs: number, now: number): void {
+	bucket.remaining = 0;
+	bucket.resetAt = now + retryAfterMs;
+}
+
+interface Bucket extends BucketState {
+	/** Sent and not yet answered: the server's `remaining` doesn't count them yet. */
+	inFlight: number;
+}
 /** How long to wait when only answers still in flight can free a slot. */
 const IN_FLIGHT_WAIT_MS = 25;
 /**
@@ -63,13 +80,10 @@ export class RateLimits {
 		let bucket = this.buckets.get(route);
 		if (!bucket) {
 			if (this.buckets.size >= this.sweepAt) this.forgetIdle(now);
-			bucket = { ...UNKNOWN, inFlight: 0 };
+			bucket = { ...UNKNOWN_BUCKET, inFlight: 0 };
 			this.buckets.set(route, bucket);
 		}
-		if (bucket.resetAt <= now) {
-			bucket.remaining = bucket.limit;
-			bucket.resetAt = Number.POSITIVE_INFINITY;
-		}
+		refill(bucket, now);
 		if (bucket.remaining - bucket.inFlight <= 0) {
 			return Number.isFinite(bucket.resetAt) ? bucket.resetAt - now : IN_FLIGHT_WAIT_MS;
 		}
@@ -96,9 +110,8 @@ export class RateLimits {
 			this.globalUntil = Math.max(this.globalUntil, now + retryAfterMs);
 			return;
 		}
-		const bucket = this.buckets.get(route) ?? { ...UNKNOWN, inFlight: 0 };
-		bucket.remaining = 0;
-		bucket.resetAt = now + retryAfterMs;
+		const bucket = this.buckets.get(route) ?? { ...UNKNOWN_BUCKET, inFlight: 0 };
+		hold(bucket, retryAfterMs, now);
 		this.buckets.set(route, bucket);
 	}
 
