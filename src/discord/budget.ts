@@ -2,7 +2,7 @@
 // buckets Discord reports per route, and the leases of request slots handed to consumer isolates.
 // Pure: time is passed in, and nothing here waits; the coordinator queues the asks it cannot grant yet.
 import { MINUTE_MS, SECOND_MS } from "../lib/time";
-import { type BucketState, hold, majorOf, refill, UNKNOWN_BUCKET } from "./rate-limits";
+import { type BucketHeaders, type BucketState, hold, majorOf, refill, UNKNOWN_BUCKET } from "./rate-limits";
 
 /**
  * Discord's global limit: 50 requests a second per bot. A slot counts against it from its grant until a
@@ -43,14 +43,6 @@ export interface Grant {
 	slots: number;
 	/** From when the isolate asked: its own clock, so no clock need agree with the coordinator's. */
 	validMs: number;
-}
-
-/** A bucket as an answer's X-RateLimit-* headers describe it. */
-export interface BucketHeaders {
-	id: string;
-	limit: number;
-	remaining: number;
-	resetAfterMs: number;
 }
 
 /** What became of one slot, told as soon as it is known: what Discord answered (0 for no answer), or `null` if it was not used. */

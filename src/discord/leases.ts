@@ -2,8 +2,9 @@
 // became of them. A request takes a leased slot when there is one (no round trip); else it asks the
 // coordinator for as many as its route has been using lately, so a history reader's next pages find
 // theirs waiting. What became of each slot goes back at once, in one report at a time, or with an ask.
-import { type BucketHeaders, LEASE, type Outcome } from "./budget";
+import { LEASE, type Outcome } from "./budget";
 import type { Answer, Coordinator } from "./coordinator";
+import type { BucketHeaders } from "./rate-limits";
 
 /** A slot taken: the lease it came from, for its outcome. */
 export interface Slot {

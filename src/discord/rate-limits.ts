@@ -40,6 +40,33 @@ export interface BucketState {
 	resetAt: number;
 }
 
+/** A bucket as an answer's X-RateLimit-* headers describe it. */
+export interface BucketHeaders {
+	/** Discord's name for the bucket, which routes may share. */
+	id: string;
+	limit: number;
+	remaining: number;
+	resetAfterMs: number;
+}
+
+/**
+ * What an answer's X-RateLimit-* headers say of its bucket (`id` when Discord names it), or undefined when
+ * they say nothing usable: a count that is no number would otherwise lift the limit it stands for.
+ */
+export function readBucketHeaders(headers: Headers): (Omit<BucketHeaders, "id"> & { id?: string }) | undefined {
+	const remaining = headers.get("x-ratelimit-remaining");
+	const resetAfter = headers.get("x-ratelimit-reset-after");
+	if (remaining === null || resetAfter === null) return undefined;
+	const bucket = {
+		limit: Number(headers.get("x-ratelimit-limit") ?? remaining),
+		remaining: Number(remaining),
+		resetAfterMs: Number(resetAfter) * SECOND_MS,
+	};
+	if (!Object.values(bucket).every((value) => Number.isFinite(value) && value >= 0)) return undefined;
+	const id = headers.get("x-ratelimit-bucket");
+	return id === null ? bucket : { ...bucket, id };
+}
+
 /** While a route's limits are unknown, one request at a time probes them. */
 export const UNKNOWN_BUCKET: BucketState = { limit: 1, remaining: 1, resetAt: Number.POSITIVE_INFINITY };
 
@@ -96,12 +123,11 @@ export class RateLimits {
 		const bucket = this.buckets.get(route);
 		if (!bucket) return;
 		bucket.inFlight = Math.max(0, bucket.inFlight - 1);
-		const remaining = headers?.get("x-ratelimit-remaining");
-		const resetAfter = headers?.get("x-ratelimit-reset-after");
-		if (remaining == null || resetAfter == null) return;
-		bucket.limit = Number(headers?.get("x-ratelimit-limit") ?? bucket.limit);
-		bucket.remaining = Number(remaining);
-		bucket.resetAt = now + Number(resetAfter) * SECOND_MS;
+		const said = headers && readBucketHeaders(headers);
+		if (!said) return;
+		bucket.limit = said.limit;
+		bucket.remaining = said.remaining;
+		bucket.resetAt = now + said.resetAfterMs;
 	}
 
 	/** Records a 429: nothing more goes out on that route (or anywhere, when global) for `retryAfterMs`. */

@@ -8,10 +8,10 @@
 import packageJson from "../../package.json";
 import { type RetryVerdict, realSleep, retry, type Sleep } from "../lib/retry";
 import { SECOND_MS } from "../lib/time";
-import { type BucketHeaders, INVALID_REQUESTS } from "./budget";
+import { INVALID_REQUESTS } from "./budget";
 import { type Coordinator, coordinatorOf } from "./coordinator";
 import { Leases, RefusedError, type Slot } from "./leases";
-import { RateLimits, routeKey, routeLabel } from "./rate-limits";
+import { type BucketHeaders, RateLimits, readBucketHeaders, routeKey, routeLabel } from "./rate-limits";
 
 export class DiscordError extends Error {
 	constructor(
@@ -176,14 +176,10 @@ function retryAfterMs(response: Response, error: { retryAfter?: number }): numbe
 	return Math.ceil((error.retryAfter ?? Number(response.headers.get("retry-after") ?? 1)) * SECOND_MS);
 }
 
-/** The bucket an answer's X-RateLimit-* headers describe, when they describe one. */
+/** The bucket an answer's X-RateLimit-* headers describe, when they describe one and name it. */
 function bucketOf(headers: Headers): BucketHeaders | undefined {
-	const id = headers.get("x-ratelimit-bucket");
-	const remaining = headers.get("x-ratelimit-remaining");
-	const resetAfter = headers.get("x-ratelimit-reset-after");
-	if (id === null || remaining === null || resetAfter === null) return undefined;
-	const limit = Number(headers.get("x-ratelimit-limit") ?? remaining);
-	return { id, limit, remaining: Number(remaining), resetAfterMs: Number(resetAfter) * SECOND_MS };
+	const bucket = readBucketHeaders(headers);
+	return bucket?.id === undefined ? undefined : { ...bucket, id: bucket.id };
 }
 
 // One client per isolate and configuration, so learned rate limits and the breaker outlive a request.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { INVALID_REQUESTS } from "../../src/discord/budget";
-import { RateLimits, REMEMBERED_BUCKETS, routeKey, routeLabel } from "../../src/discord/rate-limits";
+import { RateLimits, REMEMBERED_BUCKETS, readBucketHeaders, routeKey, routeLabel } from "../../src/discord/rate-limits";
 import { DiscordError, DiscordRest } from "../../src/discord/rest";
 
 function limitHeaders(remaining: number, resetAfter: number, limit = 5) {
@@ -66,6 +66,15 @@ describe("RateLimits", () => {
 		expect(limits.take("r", 1000)).toBe(0);
 	});
 
+	it("ignores headers whose counts are no numbers, instead of lifting the limit they stand for", () => {
+		const limits = new RateLimits();
+		expect(limits.take("r", 0)).toBe(0);
+		limits.settle("r", new Headers({ ...limitHeaders(2, 1), "x-ratelimit-remaining": "many" }), 0);
+		// Still unknown: one probe at a time.
+		expect(limits.take("r", 0)).toBe(0);
+		expect(limits.take("r", 0)).toBeGreaterThan(0);
+	});
+
 	it("holds a route after a 429 and everything after a global one", () => {
 		const limits = new RateLimits();
 		limits.limited("a", 2000, false, 0);
@@ -87,6 +96,29 @@ describe("RateLimits", () => {
 		expect(limits.size).toBeLessThanOrEqual(REMEMBERED_BUCKETS + 1);
 		expect(limits.take("busy", 5000)).toBeGreaterThan(0);
 		expect(limits.take("waiting", 5000)).toBe(55_000);
+	});
+});
+
+describe("readBucketHeaders", () => {
+	it("reads a bucket Discord names, and one it does not (the limit defaults to what remains)", () => {
+		expect(readBucketHeaders(new Headers(limitHeaders(3, 1.5)))).toEqual({ id: "abc", limit: 5, remaining: 3, resetAfterMs: 1500 });
+		expect(readBucketHeaders(new Headers({ "x-ratelimit-remaining": "2", "x-ratelimit-reset-after": "0.25" }))).toEqual({
+			limit: 2,
+			remaining: 2,
+			resetAfterMs: 250,
+		});
+	});
+
+	it("says nothing for missing or malformed counts", () => {
+		const malformed: Record<string, string>[] = [
+			{},
+			{ "x-ratelimit-remaining": "1" },
+			{ ...limitHeaders(1, 1), "x-ratelimit-remaining": "one" },
+			{ ...limitHeaders(1, 1), "x-ratelimit-remaining": "-1" },
+			{ ...limitHeaders(1, 1), "x-ratelimit-reset-after": "soon" },
+			{ ...limitHeaders(1, 1), "x-ratelimit-limit": "Infinity" },
+		];
+		for (const headers of malformed) expect(readBucketHeaders(new Headers(headers))).toBeUndefined();
 	});
 });
 
