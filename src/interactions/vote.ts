@@ -33,8 +33,8 @@ export function voteCommand(
 		userId,
 		command: "vote",
 		outcome,
-		style: button.style,
-		model: button.model,
+		// A refused click's id was written by someone else: its model is anybody's free text, kept out of analytics.
+		...(outcome === "refused" ? {} : { style: button.style, model: button.model }),
 		// The time to the answer, which needs no I/O (the vote is stored after it): nothing to measure.
 		latencyMs: 0,
 		...(outcome === "voted" ? { vote: button.vote } : {}),

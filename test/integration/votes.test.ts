@@ -140,9 +140,12 @@ describe("votes", () => {
 		const send = vi.spyOn(env.SUMMARY_QUEUE, "send");
 		const writes = vi.spyOn(env.ANALYTICS, "writeDataPoint");
 		const messageId = id();
+		// Another app's button may carry any text where a vote names its model: none of it reaches analytics.
+		const foreign = "vote:up:bullets:alice says the launch slipped";
 		const forged = [
 			buttonClick(voteIds(delivered).up, { guildId, channelId }, { messageId, authorId: id() }),
 			buttonClick(voteIds(delivered).up, { guildId, channelId }, { messageId, customIds: ["vote:down:bullets:extractive"] }),
+			buttonClick(foreign, { guildId, channelId }, { messageId, authorId: id(), customIds: [foreign] }),
 		];
 		for (const click of forged) {
 			expect(await sendOk(click)).toMatchObject({
@@ -152,6 +155,6 @@ describe("votes", () => {
 		}
 		expect(await votesOn(messageId)).toEqual([]);
 		expect(send).not.toHaveBeenCalled();
-		expect(writes).toHaveBeenCalledWith(expect.objectContaining({ blobs: ["vote", "refused", "bullets", "extractive", ""] }));
+		expect(writes.mock.calls.map(([point]) => point?.blobs)).toEqual(forged.map(() => ["vote", "refused", "", "", ""]));
 	});
 });
