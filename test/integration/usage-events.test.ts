@@ -6,7 +6,8 @@ import { drizzle } from "drizzle-orm/d1";
 import { expect, it, vi } from "vitest";
 import { usageEvents } from "../../src/db/schema";
 import type { Usage } from "../../src/metrics/analytics";
-import { recordInteraction } from "../../src/metrics/record";
+import { recordInteraction, USAGE_WRITE_WINDOW_MS } from "../../src/metrics/record";
+import { usageRow, writeUsageEvents } from "../../src/metrics/usage-event";
 
 let next = 0;
 function usage(guildId: string): Usage {
@@ -40,7 +41,6 @@ it("writes the events of one window together, by the request that opened it, non
 	expect(batches).toHaveBeenCalledTimes(1);
 	batches.mockRestore();
 	const rows = await stored(events.map((event) => event.id));
-	// 20 rows: more than one insert statement holds, all in the one batch.
 	expect(rows.map((row) => row.id).sort()).toEqual(events.map((event) => event.id).sort());
 	expect(rows.find((row) => row.id === events[1].id)).toMatchObject({ guildId: "guild-a", outcome: "cached", latencyMs: 3 });
 });
@@ -62,11 +62,48 @@ it("an event recorded while the last window is being written opens a window of i
 	const first = counted();
 	const early = usage("guild-d");
 	recordInteraction(env, first.wrapped, early);
-	await scheduler.wait(300);
+	await scheduler.wait(USAGE_WRITE_WINDOW_MS + 50);
 	const second = counted();
 	const late = usage("guild-d");
 	recordInteraction(env, second.wrapped, late);
 	expect(second.given).toHaveLength(1);
 	await Promise.all([waitOnExecutionContext(first.ctx), waitOnExecutionContext(second.ctx)]);
 	expect(await stored([early.id, late.id])).toHaveLength(2);
+});
+
+it("stores every field of every row as drizzle's own insert would, in one batch of more statements than one", async () => {
+	const usages: Usage[] = Array.from({ length: 1001 }, (_, i) => ({
+		...usage(`guild-${i % 3}`),
+		command: i % 2 ? "summarize" : "Summarize from here",
+		outcome: i % 5 ? "delivered" : "cached",
+		latencyMs: i,
+		timeToResultMs: i % 4 ? 1000 + i : null,
+		tokensIn: i * 7,
+		tokensOut: i * 3,
+		model: "gpt-4o-mini",
+	}));
+	const before = Date.now();
+	const batches = vi.spyOn(env.DB, "batch");
+	expect(await writeUsageEvents(env, usages)).toBe(true);
+	const statements = batches.mock.calls.map(([statements]) => statements.length);
+	batches.mockRestore();
+	expect(statements).toEqual([2]);
+	const rows = await drizzle(env.DB)
+		.select()
+		.from(usageEvents)
+		.where(inArray(usageEvents.guildId, ["guild-0", "guild-1", "guild-2"]));
+	expect(rows).toHaveLength(usages.length);
+	for (const row of rows) {
+		expect(row.createdAt.getTime()).toBeGreaterThanOrEqual(before);
+		expect(row.createdAt.getTime()).toBeLessThanOrEqual(Date.now());
+	}
+	const byId = new Map(rows.map((row) => [row.id, row]));
+	expect(usages.map((u) => byId.get(u.id))).toEqual(usages.map((u) => usageRow(u, byId.get(u.id)?.createdAt)));
+	expect(
+		await writeUsageEvents(
+			env,
+			usages.slice(0, 3).map((u) => ({ ...u, latencyMs: -1 })),
+		),
+	).toBe(true);
+	expect((await stored([usages[0].id])).map((row) => row.latencyMs)).toEqual([0]);
 });
