@@ -11,7 +11,12 @@
 //   BENCH_BASELINE_DIR=<dir>         the Worker (POST /) also PINGed the same way, as `baseline_ping`, for a comparison
 //                                    on the same machine (default bench/minimal-endpoint; e.g. Discord's sample app),
 //                                    before, between and after the two runs, as the machine's load drifts;
-//                                    `ratios` divides each interaction's CPU by the mean of the two around its run
+//                                    `ratios` divides each interaction's CPU by the mean of the two around its run;
+//                                    `own_cpu.ratios` are the median of BENCH_ROUNDS=7 rounds, each measuring the
+//                                    baseline, a second copy of it (`baseline_copy`: the measure's precision) and
+//                                    then the split bot, BENCH_REQUESTS / 2 interactions of each kind
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import {
@@ -34,6 +39,9 @@ import { groupProcesses, isAppWorkerd } from "./proc.ts";
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const AFTER_ANSWERS_MS = 2000;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+const ROUND_REQUESTS = Math.ceil(REQUESTS / 2);
 const BASELINE_DIR = process.env.BENCH_BASELINE_DIR ?? join(ROOT, "bench/minimal-endpoint");
 
 interface Cpu {
@@ -84,6 +92,9 @@ async function drive(
 		}),
 	);
 	const seconds = (performance.now() - started) / 1000;
+	// What the Worker does after its answers is part of their cost: a window of usage events (src/metrics/record.ts,
+	// 1 s) is written after them.
+	await sleep(AFTER_ANSWERS_MS);
 	const after = server();
 	latencies.sort((a, b) => a - b);
 	const perRequest = (cpuSeconds: number) => Number(((cpuSeconds * 1000) / payloads.length).toFixed(3));
@@ -143,15 +154,13 @@ async function interactions(bot: { url: string; emulator: string }, seederUrl: s
 	const results: Record<string, Driven> = {};
 	results.ping = await drive(url, Array.from({ length: REQUESTS }, ping), 1, server);
 
-	// Misses: 10 per guild (its burst), each a different channel and member, so every one is admitted.
-	const guilds = Array.from({ length: Math.ceil(REQUESTS / 10) }, snowflake);
-	const misses = Array.from({ length: REQUESTS }, (_, i) => summarize(guilds[Math.floor(i / 10)], snowflake(), snowflake(), snowflake()));
+	// Misses, every one admitted.
 	const delivered = await deliveries(bot.emulator);
 	const cpuBefore = server();
-	results.summarize_miss = await drive(url, misses, 5, server);
+	results.summarize_miss = await drive(url, misses(REQUESTS), 5, server);
 	// The queue consumer works on in the background (here each job finds no such channel and says so);
 	// account for it too, once every job has answered.
-	for (let i = 0; i < 1200 && (await deliveries(bot.emulator)) < delivered + REQUESTS; i++) await sleep(100);
+	await jobsAnswered(bot.emulator, delivered + REQUESTS);
 	const cpuAfter = server();
 	Object.assign(results.summarize_miss, {
 		jobs_answered: (await deliveries(bot.emulator)) - delivered,
@@ -171,30 +180,81 @@ async function interactions(bot: { url: string; emulator: string }, seederUrl: s
 		const response = await fetch(seederUrl, { method: "POST", body: JSON.stringify({ ...channel, key, summary }) });
 		if (response.status !== 204) throw new Error(`seeding failed: ${response.status} ${await response.text()}`);
 	}
-	const hits = Array.from({ length: REQUESTS }, (_, i) => {
-		const channel = channels[i % channels.length];
-		return summarize(channel.guildId, channel.channelId, snowflake(), channel.lastMessageId);
-	});
-	results.summarize_hit = await drive(url, hits, 4, server, isCached);
-	return results;
+	const hits = (n: number) =>
+		Array.from({ length: n }, (_, i) => {
+			const channel = channels[i % channels.length];
+			return summarize(channel.guildId, channel.channelId, snowflake(), channel.lastMessageId);
+		});
+	results.summarize_hit = await drive(url, hits(REQUESTS), 4, server, isCached);
+	return { results, hits };
 }
+
+/** `n` admitted `/summarize`: 10 per guild (its burst), each a different channel and member. */
+function misses(n: number) {
+	const guilds = Array.from({ length: Math.ceil(n / 10) }, snowflake);
+	return Array.from({ length: n }, (_, i) => summarize(guilds[Math.floor(i / 10)], snowflake(), snowflake(), snowflake()));
+}
+
+/** Waits until the emulator has `count` webhook calls: each admitted job ends in one. */
+async function jobsAnswered(emulator: string, count: number) {
+	for (let i = 0; i < 1200 && (await deliveries(emulator)) < count; i++) await sleep(100);
+}
+
+/**
+ * The Worker's own CPU again in ROUNDS rounds, each the baseline's PING, the same PING to a second copy of the
+ * baseline, and then the Worker's PING, hit and admitted `/summarize` (ROUND_REQUESTS each), so that each ratio
+ * divides by a baseline measured under the same load a minute before, not minutes away, and the median over the
+ * rounds leaves out one that the machine's other work disturbed. The copy's ratio is what two identical Workers
+ * differ by here: the measure's own precision. A round's jobs are all answered before the next begins.
+ */
+async function rounds(
+	baselines: { url: string; server: () => Cpu }[],
+	bot: { url: string; emulator: string },
+	server: () => Cpu,
+	hits: (n: number) => unknown[],
+) {
+	const url = `${bot.url}/interactions`;
+	const cpu = (result: Driven) => result.app_workerd_cpu_ms_per_request;
+	const pings = () => Array.from({ length: ROUND_REQUESTS }, ping);
+	const measured: Record<"baseline_ping" | RoundRatio, number>[] = [];
+	for (let round = 0; round < ROUNDS; round++) {
+		const [baseline, copy] = baselines;
+		const base = cpu(await drive(baseline.url, pings(), 1, baseline.server));
+		const copied = cpu(await drive(copy.url, pings(), 1, copy.server));
+		const pinged = cpu(await drive(url, pings(), 1, server));
+		const hit = cpu(await drive(url, hits(ROUND_REQUESTS), 4, server, isCached));
+		const delivered = await deliveries(bot.emulator);
+		const missed = cpu(await drive(url, misses(ROUND_REQUESTS), 5, server));
+		await jobsAnswered(bot.emulator, delivered + ROUND_REQUESTS);
+		measured.push({ baseline_ping: base, baseline_copy: copied, ping: pinged, summarize_hit: hit, summarize_miss: missed });
+	}
+	const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+	const ratio = (key: RoundRatio) => Number(median(measured.map((round) => round[key] / round.baseline_ping)).toFixed(2));
+	return { rounds: measured, ratios: Object.fromEntries(ROUND_RATIOS.map((key) => [key, ratio(key)])) };
+}
+
+const ROUND_RATIOS = ["baseline_copy", "ping", "summarize_hit", "summarize_miss"] as const;
+type RoundRatio = (typeof ROUND_RATIOS)[number];
 
 async function main() {
 	const baseline = await startBaseline(BASELINE_DIR);
+	const copy = await startBaseline(BASELINE_DIR);
 	let stopBot = () => Promise.resolve();
-	const stopAll = () => Promise.all([stopProcess(baseline.wrangler), stopBot()]);
+	const stopAll = () => Promise.all([baseline.stop(), copy.stop(), stopBot()]);
 	process.on("SIGINT", () => void stopAll().finally(() => process.exit(130)));
 	try {
-		// Any answer: the minimal endpoint answers GET / with 404.
-		await waitFor(baseline.url, () => true, { child: baseline.wrangler });
-		await drive(baseline.url, Array.from({ length: 200 }, ping), 1, baseline.server);
+		for (const endpoint of [baseline, copy]) {
+			// Any answer: the minimal endpoint answers GET / with 404.
+			await waitFor(endpoint.url, () => true, { child: endpoint.wrangler });
+			await drive(endpoint.url, Array.from({ length: 200 }, ping), 1, endpoint.server);
+		}
 		const baselineFirst = await drive(baseline.url, Array.from({ length: REQUESTS }, ping), 1, baseline.server);
 
 		// The whole bot in one `wrangler dev`: the Worker, its Durable Objects, the queue consumer and D1 in one workerd.
 		const whole = await startBot();
 		const wholeSeeder = await startSeeder();
 		stopBot = () => Promise.all([stopProcess(wholeSeeder.wrangler), whole.stop()]).then(() => undefined);
-		const results = await interactions(whole, wholeSeeder.url, () => serverCpu(whole.wrangler.pid!, whole.port));
+		const { results } = await interactions(whole, wholeSeeder.url, () => serverCpu(whole.wrangler.pid!, whole.port));
 		await stopBot();
 		const baselineMiddle = await drive(baseline.url, Array.from({ length: REQUESTS }, ping), 1, baseline.server);
 
@@ -202,10 +262,12 @@ async function main() {
 		const split = await startSplitBot();
 		const splitSeeder = await startSeeder(split.registryEnv);
 		stopBot = () => Promise.all([stopProcess(splitSeeder.wrangler), split.stop()]).then(() => undefined);
-		const own = await interactions(split, splitSeeder.url, () => ({
+		const splitCpu = () => ({
 			...serverCpu(split.wrangler.pid!, split.port),
 			objects: serverCpu(split.objects.pid!, split.objectsPort).app,
-		}));
+		});
+		const { results: own, hits } = await interactions(split, splitSeeder.url, splitCpu);
+		const interleaved = await rounds([baseline, copy], split, splitCpu, hits);
 		await stopBot();
 		const baselineLast = await drive(baseline.url, Array.from({ length: REQUESTS }, ping), 1, baseline.server);
 
@@ -226,12 +288,8 @@ async function main() {
 			own_cpu: {
 				...own,
 				baseline_ping: ownBaseline,
-				ratios: Object.fromEntries(
-					Object.entries(own).map(([name, result]) => [
-						name,
-						Number((result.app_workerd_cpu_ms_per_request / ownBaseline.app_workerd_cpu_ms_per_request).toFixed(2)),
-					]),
-				),
+				// The median of the rounds' ratios; each round's CPU per request is in `rounds`.
+				...interleaved,
 			},
 		});
 	} finally {
@@ -239,14 +297,16 @@ async function main() {
 	}
 }
 
-/** `wrangler dev` of the baseline Worker, to answer on `url`. */
+/** `wrangler dev` of the baseline Worker, to answer on `url`; its state its own, as two copies of it run at once. */
 async function startBaseline(dir: string) {
 	const [port, inspector] = [await freePort(), await freePort()];
+	const state = mkdtempSync(join(tmpdir(), "bench-baseline-"));
 	const wrangler = startWrangler(
-		["--port", String(port), "--inspector-port", String(inspector), "--var", `DISCORD_PUBLIC_KEY:${publicKeyHex}`],
+		["--port", String(port), "--inspector-port", String(inspector), "--persist-to", state, "--var", `DISCORD_PUBLIC_KEY:${publicKeyHex}`],
 		dir,
 	);
-	return { wrangler, url: `http://127.0.0.1:${port}/`, server: () => serverCpu(wrangler.pid!, port) };
+	const stop = () => stopProcess(wrangler).finally(() => rmSync(state, { recursive: true, force: true }));
+	return { wrangler, url: `http://127.0.0.1:${port}/`, server: () => serverCpu(wrangler.pid!, port), stop };
 }
 
 await main();

@@ -50,7 +50,7 @@ function rows(line: Line): string[][] {
 			const own = line.own_cpu as Record<string, Fields> & { ratios: Record<string, number>; baseline_ping: Record<"last", Fields> };
 			const ownPath = (label: string, key: string) => [
 				`interaction path, own CPU: ${label}`,
-				`${own[key].app_workerd_cpu_ms_per_request} ms per request (${own.ratios[key]}× the baseline's PING)`,
+				`${own[key].app_workerd_cpu_ms_per_request} ms per request; ${own.ratios[key]}× the baseline's PING (median of rounds)`,
 			];
 			return [
 				path("PING", line.ping as Fields, "ping"),
@@ -62,6 +62,7 @@ function rows(line: Line): string[][] {
 				ownPath("/summarize hit", "summarize_hit"),
 				ownPath("/summarize miss", "summarize_miss"),
 				path("baseline PING, after", own.baseline_ping.last),
+				["baseline's copy, its precision", `${own.ratios.baseline_copy}× the baseline's PING (median of rounds)`],
 			];
 		}
 		case "pipeline":
