@@ -38,6 +38,12 @@ const MIGRATIONS = [
 	INSERT INTO generation (id, value) VALUES (1, 0);`,
 	// 5: a joiner that asked for a public summary of another channel is told why its answer is private.
 	`ALTER TABLE joiners ADD COLUMN public_refused INTEGER NOT NULL DEFAULT 0;`,
+	// 6: a run's joiners and flights are found by its id alone (flights.ts: a catch-up's come by two keys), so
+	// by an index on it, not by reading every flight's rows; nothing looks joiners up by key.
+	`DROP INDEX IF EXISTS joiners_by_key;
+	DROP INDEX IF EXISTS joiners_by_run;
+	CREATE INDEX IF NOT EXISTS joiners_by_run ON joiners (run_id);
+	CREATE INDEX IF NOT EXISTS jobs_by_run ON jobs (interaction_id);`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

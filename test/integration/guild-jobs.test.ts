@@ -4,6 +4,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { Flights, type Joiner } from "../../src/guild/flights";
 import type { GuildObject } from "../../src/guild/guild-object";
 import { migrate, SCHEMA_VERSION } from "../../src/guild/storage";
 import { id } from "../helpers/interactions";
@@ -151,6 +152,58 @@ describe("spans", () => {
 		await stub.putSpans("c:en:m", [span("1", "2")]);
 		await stub.clearCache();
 		expect(await stub.spans("c:en:m", "0", "9")).toEqual([]);
+	});
+});
+
+describe("flights", () => {
+	it("land a run by reading its own rows, not every flight's", async () => {
+		await runInDurableObject(guild(), (_: GuildObject, state) => {
+			const { sql } = state.storage;
+			const joiner = (): Joiner => ({
+				interactionId: id(),
+				applicationId: "1",
+				token: "t",
+				public: false,
+				publicRefused: false,
+				origin: "c",
+				expiresAt: Date.now() + 60_000,
+			});
+			const flights = new Flights(sql);
+			for (let i = 0; i < 200; i++) {
+				const other = job();
+				flights.start(other);
+				flights.join(other.flight, other.id, joiner());
+			}
+			const run = job();
+			flights.start(run);
+			const joined = [joiner(), joiner()];
+			// A catch-up's joiner may come by another key than the run's own.
+			flights.join(run.flight, run.id, joined[0]);
+			flights.join(`other-${run.flight}`, run.id, joined[1]);
+
+			const cursors: SqlStorageCursor<Record<string, SqlStorageValue>>[] = [];
+			const counted = new Proxy(sql, {
+				get: (target, name) =>
+					name === "exec"
+						? (...args: Parameters<SqlStorage["exec"]>) => {
+								const cursor = target.exec(...args);
+								cursors.push(cursor);
+								return cursor;
+							}
+						: Reflect.get(target, name),
+			});
+			const landing = new Flights(counted);
+			expect(landing.deadline(run)).toBe(Math.max(...joined.map((j) => j.expiresAt)));
+			expect(
+				landing
+					.land(run)
+					.map((j) => j.interactionId)
+					.sort(),
+			).toEqual(joined.map((j) => j.interactionId).sort());
+			expect(cursors.reduce((sum, cursor) => sum + cursor.rowsRead, 0)).toBeLessThan(20);
+			expect(sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM joiners").one().n).toBe(200);
+			expect(sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM jobs").one().n).toBe(200);
+		});
 	});
 });
 
