@@ -53,6 +53,9 @@ interface Cpu {
 	objects?: number;
 }
 
+/** A Worker under `wrangler dev` to drive, and how to read the CPU its processes used so far. */
+type Endpoint = { url: string; server: () => Cpu };
+
 /** CPU seconds used so far by the dev server `wrangler` (its process group). wrangler dev runs two workerd
  * processes: a proxy, whose socket is the public port, and the app's own. */
 function serverCpu(wrangler: number, publicPort: number): Cpu {
@@ -208,7 +211,7 @@ async function jobsAnswered(emulator: string, count: number) {
  * differ by here: the measure's own precision. A round's jobs are all answered before the next begins.
  */
 async function rounds(
-	baselines: { url: string; server: () => Cpu }[],
+	[baseline, copy]: [Endpoint, Endpoint],
 	bot: { url: string; emulator: string },
 	server: () => Cpu,
 	hits: (n: number) => unknown[],
@@ -218,7 +221,6 @@ async function rounds(
 	const pings = () => Array.from({ length: ROUND_REQUESTS }, ping);
 	const measured: Record<"baseline_ping" | RoundRatio, number>[] = [];
 	for (let round = 0; round < ROUNDS; round++) {
-		const [baseline, copy] = baselines;
 		const base = cpu(await drive(baseline.url, pings(), 1, baseline.server));
 		const copied = cpu(await drive(copy.url, pings(), 1, copy.server));
 		const pinged = cpu(await drive(url, pings(), 1, server));
