@@ -1,8 +1,6 @@
 // What the benchmarks share: a key pair to sign interactions with, free ports, `wrangler dev` on
 // loopback with the Discord emulator behind it, and interaction payloads.
-import { spawnSync } from "node:child_process";
 import { cpus } from "node:os";
-import { join } from "node:path";
 import {
 	type APIApplicationCommandInteractionDataBasicOption,
 	type APIInteractionResponse,
@@ -14,13 +12,20 @@ import {
 } from "discord-api-types/v10";
 import { snowflake } from "../scripts/playground/client.ts";
 import { generateSigningKeys, privateKeyOf, signed as signedWith } from "../scripts/playground/keys.ts";
-import { ROOT } from "../scripts/playground/processes.ts";
+import { runWrangler } from "../scripts/playground/processes.ts";
 import { APPLICATION_ID, type StackOptions, startLocalStack } from "../scripts/playground/stack.ts";
 import { chatInputInteraction, type Invocation, messageCommandInteraction } from "../test/stand-ins/discord-interactions.ts";
 import { startSplitStack } from "./split-stack.ts";
 
-export { freePort, ROOT, startWrangler, stopProcess, waitFor } from "../scripts/playground/processes.ts";
+export { freePort, ROOT, runWrangler, startWrangler, stopProcess, waitFor } from "../scripts/playground/processes.ts";
 export { APPLICATION_ID, snowflake };
+
+// wrangler dev (4.x) also runs a trace collector and a data explorer inside the Worker's own workerd, and
+// streams every request's trace to the collector: dev-only tooling, measured at more than half of each
+// request's CPU there (README, "Performance and reliability"). Every dev server a benchmark starts runs
+// without them, so its figures are the Worker's.
+process.env.X_LOCAL_OBSERVABILITY = "false";
+process.env.X_LOCAL_EXPLORER = "false";
 
 /** View Channel, Read Message History, Send Messages. */
 const READ = (PermissionFlagsBits.ViewChannel | PermissionFlagsBits.ReadMessageHistory | PermissionFlagsBits.SendMessages).toString();
@@ -142,19 +147,8 @@ export async function postNewMessages(bot: Bot, channelId: string, templates: AP
 	return messages.map((message) => message.id);
 }
 
-/** Runs the project's wrangler to its end, from the project's folder, on loopback only (no request.cf lookup, no telemetry); returns what it printed. */
-export function wrangler(args: string[]): string {
-	const result = spawnSync(process.execPath, [join(ROOT, "node_modules/wrangler/bin/wrangler.js"), ...args], {
-		cwd: ROOT,
-		env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" },
-		encoding: "utf8",
-	});
-	if (result.status !== 0) throw new Error(`wrangler ${args.slice(0, 2).join(" ")} failed:\n${result.stderr || result.stdout}`);
-	return result.stdout;
-}
-
 /** Rows of a query on the bot's local D1 (`wrangler d1 execute --local`), e.g. to count usage events by outcome. */
 export function queryD1<T>(bot: Bot, sql: string): T[] {
-	const output = wrangler(["d1", "execute", "DB", "--local", "--persist-to", bot.persistTo, "--json", "--command", sql]);
+	const output = runWrangler(["d1", "execute", "DB", "--local", "--persist-to", bot.persistTo, "--json", "--command", sql]);
 	return (JSON.parse(output) as { results: T[] }[])[0].results;
 }

@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { percentile, ROOT, report, wrangler } from "./harness.ts";
+import { percentile, ROOT, report, runWrangler } from "./harness.ts";
 
 const RUNS = Number(process.env.BENCH_STARTUP_RUNS ?? 7);
 const WORKERS = { bot: "wrangler.toml", minimal_endpoint: "bench/minimal-endpoint/wrangler.toml" };
@@ -75,13 +75,13 @@ const dir = mkdtempSync(join(tmpdir(), "bench-startup-"));
 try {
 	const names = Object.keys(WORKERS) as (keyof typeof WORKERS)[];
 	const bundle = (name: string) => join(dir, `${name}.bundle`);
-	for (const name of names) wrangler(["deploy", "--dry-run", "--config", WORKERS[name], "--outfile", bundle(name)]);
+	for (const name of names) runWrangler(["deploy", "--dry-run", "--config", WORKERS[name], "--outfile", bundle(name)]);
 
 	const runs = Object.fromEntries(names.map((name) => [name, [] as number[]]));
 	for (let run = 0; run < RUNS; run++) {
 		for (const name of names) {
 			const profile = join(dir, `${name}.cpuprofile`);
-			wrangler(["check", "startup", "--worker", bundle(name), "--outfile", profile]);
+			runWrangler(["check", "startup", "--worker", bundle(name), "--outfile", profile]);
 			runs[name].push(activeMs(JSON.parse(readFileSync(profile, "utf8")) as CpuProfile));
 		}
 	}

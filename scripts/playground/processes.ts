@@ -10,8 +10,8 @@ const WRANGLER = join(ROOT, "node_modules/wrangler/bin/wrangler.js");
 const GUARD = join(import.meta.dirname, "orphan-guard.ts");
 /** Each dev server's orphan guard: its stdin closes when the server is stopped, or when this process dies. */
 const guards = new WeakMap<ChildProcess, ChildProcess>();
-/** Loopback only: no request.cf lookup, no telemetry. */
-const WRANGLER_ENV = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" };
+/** Loopback only: no request.cf lookup, no telemetry. Read when a wrangler starts, so a benchmark's settings count. */
+const wranglerEnv = () => ({ ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" });
 
 /** Whether `port` can be listened on at 127.0.0.1. */
 function available(port: number): Promise<number | undefined> {
@@ -30,14 +30,16 @@ export async function freePort(preferred = 0): Promise<number> {
 	return (preferred ? await available(preferred) : undefined) ?? (await available(0))!;
 }
 
+/** Runs the project's wrangler to its end, from the project's folder, on loopback only; returns what it printed. */
+export function runWrangler(args: string[]): string {
+	const result = spawnSync(process.execPath, [WRANGLER, ...args], { cwd: ROOT, env: wranglerEnv(), encoding: "utf8" });
+	if (result.status !== 0) throw new Error(`wrangler ${args.slice(0, 2).join(" ")} failed:\n${result.stderr || result.stdout}`);
+	return result.stdout;
+}
+
 /** `wrangler d1 migrations apply DB --local` into `persistTo`. */
 export function applyMigrations(persistTo: string): void {
-	const result = spawnSync(process.execPath, [WRANGLER, "d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo], {
-		cwd: ROOT,
-		env: WRANGLER_ENV,
-		encoding: "utf8",
-	});
-	if (result.status !== 0) throw new Error(`applying the D1 migrations failed:\n${result.stderr || result.stdout}`);
+	runWrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo]);
 }
 
 /**
@@ -58,7 +60,7 @@ export function startWrangler(
 			cwd,
 			detached: true,
 			stdio: ["ignore", quiet ? "ignore" : "inherit", "inherit"],
-			env: { ...WRANGLER_ENV, ...options.env },
+			env: { ...wranglerEnv(), ...options.env },
 		},
 	);
 	if (child.pid) {
