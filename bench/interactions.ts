@@ -15,6 +15,9 @@
 //                                    `own_cpu.ratios` are the median of BENCH_ROUNDS=7 rounds, each measuring the
 //                                    baseline, a second copy of it (`baseline_copy`: the measure's precision) and
 //                                    then the split bot, BENCH_REQUESTS / 2 interactions of each kind
+//   npm run bench:interactions -- --alias <specifier>=<path>
+//                                    the split bot built with a module in place of another (scripts/build-worker.ts),
+//                                    to measure that module's share of the Worker's own CPU
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -261,7 +264,7 @@ async function main() {
 		const baselineMiddle = await drive(baseline.url, Array.from({ length: REQUESTS }, ping), 1, baseline.server);
 
 		// The Worker's own: its Durable Objects and the consumer in a second `wrangler dev` (bench/split-stack.ts).
-		const split = await startSplitBot();
+		const split = await startSplitBot(process.argv.slice(2));
 		const splitSeeder = await startSeeder(split.registryEnv);
 		stopBot = () => Promise.all([stopProcess(splitSeeder.wrangler), split.stop()]).then(() => undefined);
 		const splitCpu = () => ({
