@@ -68,6 +68,13 @@ describe("POST /interactions: body", () => {
 		await expectError(await exports.default.fetch(new Request(signed.url, { method: "POST", headers, body: stream })), 413, /larger/);
 	});
 
+	it("413 for a body over 64 KiB whose declared length is smaller", async () => {
+		const signed = await signedRequest(big);
+		const headers = new Headers(signed.headers);
+		headers.set("content-length", "100");
+		await expectError(await exports.default.fetch(new Request(signed.url, { method: "POST", headers, body: big })), 413, /larger/);
+	});
+
 	it("accepts a body of exactly 64 KiB", async () => {
 		const body = JSON.stringify(ping());
 		const exact = `${body.slice(0, -1)},"pad":"${"x".repeat(64 * 1024 - body.length - 9)}"}`;
