@@ -1,7 +1,8 @@
 // A request body read with a limit that holds whatever the client claims: a chunked body has no
 // Content-Length, so the limit is checked as the bytes arrive, and reading stops past it. A body with a
-// length (Discord's always has one) is bounded by HTTP's framing, and is read in one call: in workerd a
-// reader's loop cost more than verifying the signature (README, "Performance and reliability").
+// length (Discord's always has one) and no Transfer-Encoding, which would win over the length, is bounded by
+// HTTP's framing, and is read in one call: in workerd a reader's loop cost more than verifying the signature
+// (README, "Performance and reliability").
 import { HttpError } from "./http-error";
 
 function tooLarge(limit: number): HttpError {

@@ -75,6 +75,17 @@ describe("POST /interactions: body", () => {
 		await expectError(await exports.default.fetch(new Request(signed.url, { method: "POST", headers, body: big })), 413, /larger/);
 	});
 
+	it("413 for a chunked body past 64 KiB that also declares a small length, without waiting for its end", async () => {
+		const signed = await signedRequest(big);
+		const headers = new Headers(signed.headers);
+		headers.set("content-length", "100");
+		headers.set("transfer-encoding", "chunked");
+		const chunk = new TextEncoder().encode("x".repeat(8192));
+		// Never closes: only a read that stops past the limit can answer.
+		const endless = new ReadableStream({ pull: (controller) => controller.enqueue(chunk) });
+		await expectError(await exports.default.fetch(new Request(signed.url, { method: "POST", headers, body: endless })), 413, /larger/);
+	});
+
 	it("accepts a body of exactly 64 KiB", async () => {
 		const body = JSON.stringify(ping());
 		const exact = `${body.slice(0, -1)},"pad":"${"x".repeat(64 * 1024 - body.length - 9)}"}`;
